@@ -1,0 +1,117 @@
+import type { JsonValue } from './data-types.ts';
+
+/** What a node sees of the engine. Everything a node touches comes through here, so nodes test in isolation. */
+export interface NodeContext {
+  readonly runId: string;
+  readonly nodeId: string;
+  /** Aborted when the run is cancelled; pass it to every long call. */
+  readonly signal: AbortSignal;
+  readonly llm: LlmGateway;
+  readonly media: MediaTools;
+  readonly host: HostHandle;
+  readonly storage: NodeStorage;
+  readonly log: Logger;
+  /** For `once` nodes that know their own progress; map nodes are counted by the engine. */
+  readonly progress: ProgressReporter;
+}
+
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export interface ProgressReporter {
+  update(done: number, total?: number): void;
+}
+
+export type ChatContentPart =
+  | { type: 'text'; text: string }
+  | { type: 'image_url'; image_url: { url: string; detail?: 'auto' | 'low' | 'high' } }
+  | { type: 'video_url'; video_url: { url: string } };
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string | ChatContentPart[];
+}
+
+export interface LlmRequest {
+  /** Name of a provider profile from the data dir's settings (never an endpoint or key). */
+  profile: string;
+  messages: ChatMessage[];
+  temperature?: number;
+  topP?: number;
+  maxTokens?: number;
+  seed?: number;
+  stop?: string[];
+  /** Ask for JSON matching this JSON Schema; the reply is parsed and validated, with one repair attempt. */
+  jsonSchema?: Record<string, unknown>;
+  /** Extra fields for the server (for vLLM: `mm_processor_kwargs`, `top_k`…). Part of the request cache key. */
+  extraBody?: Record<string, unknown>;
+  /** Distinguishes otherwise identical requests that must not share a cached answer (e.g. sampling attempts). */
+  cacheSalt?: string;
+}
+
+export interface LlmUsage {
+  promptTokens: number;
+  completionTokens: number;
+}
+
+export interface LlmResponse {
+  /** The reply with any `<think>` preamble removed. */
+  text: string;
+  /** The raw reply as the server sent it. */
+  raw: string;
+  /** The parsed, validated JSON when `jsonSchema` was given. */
+  json?: JsonValue;
+  usage: LlmUsage;
+  model: string;
+  cached: boolean;
+  latencyMs: number;
+}
+
+export interface LlmGateway {
+  complete(request: LlmRequest): Promise<LlmResponse>;
+}
+
+export interface ProcessResult {
+  exitCode: number;
+  stdout: Buffer;
+  stderr: string;
+}
+
+export interface ExecOptions {
+  cwd?: string;
+  env?: Record<string, string>;
+  stdin?: Buffer | string;
+  signal?: AbortSignal;
+}
+
+/** A machine a node runs on. Commands are argument arrays, never shell strings. */
+export interface HostHandle {
+  readonly name: string;
+  exec(argv: readonly string[], options?: ExecOptions): Promise<ProcessResult>;
+}
+
+export interface MediaTools {
+  /** Resolved path of ffmpeg (env override, then ffmpeg-static, then PATH). */
+  readonly ffmpegPath: string;
+  readonly ffprobePath: string;
+  ffmpeg(args: readonly string[], options?: ExecOptions): Promise<ProcessResult>;
+  ffprobe(args: readonly string[], options?: ExecOptions): Promise<ProcessResult>;
+}
+
+export interface BlobRef {
+  hash: string;
+  size: number;
+}
+
+export interface NodeStorage {
+  /** A scratch directory private to this node run. */
+  readonly workDir: string;
+  /** Stores bytes by content hash (deduplicated) and returns the reference. */
+  putBlob(data: Buffer | Uint8Array, mime?: string): Promise<BlobRef>;
+  blobPath(hash: string): string;
+  /** sha256 of a file's content, memoised by path, size and mtime. */
+  fileHash(path: string): Promise<string>;
+}

@@ -1,0 +1,113 @@
+import { z } from 'zod';
+import type { NodeContext } from './context.ts';
+import type { DataType, JsonObject } from './data-types.ts';
+
+export interface PortSpec<T = unknown> {
+  readonly type: DataType<T>;
+  readonly description: string;
+  /** Inputs are required unless marked optional; an unconnected optional input is an empty collection. */
+  readonly optional?: boolean;
+}
+
+// `any` here lets one record hold ports of different item types; each port keeps its own type through `ItemOf`.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type PortsSpec = { readonly [name: string]: PortSpec<any> };
+export type ItemOf<P> = P extends PortSpec<infer T> ? T : never;
+
+/** The items arriving at an input port, read page by page from the run store: never all in memory unless asked. */
+export interface ItemCollection<T> extends Iterable<T> {
+  readonly count: number;
+  page(offset: number, limit: number): T[];
+  toArray(): T[];
+}
+
+export type CollectionInputs<I extends PortsSpec> = { [K in keyof I]: ItemCollection<ItemOf<I[K]>> };
+/** A map node receives one item of its `over` port and the other inputs whole. */
+export type MapInputs<I extends PortsSpec, Over extends keyof I> = {
+  [K in keyof I]: K extends Over ? ItemOf<I[K]> : ItemCollection<ItemOf<I[K]>>;
+};
+export type MapOutputs<O extends PortsSpec> = { [K in keyof O]?: ItemOf<O[K]>[] };
+export type StreamOutputs<O extends PortsSpec> = {
+  [K in keyof O]?: Iterable<ItemOf<O[K]>> | AsyncIterable<ItemOf<O[K]>>;
+};
+
+export type ConfigSchema = z.ZodObject<z.ZodRawShape>;
+
+/** What `fingerprint` may use to describe the outside world a node depends on (input files, tool versions). */
+export type FingerprintContext = Pick<NodeContext, 'storage' | 'media' | 'host' | 'log' | 'signal'>;
+
+interface NodeDefinitionBase<C extends ConfigSchema, I extends PortsSpec, O extends PortsSpec> {
+  /** Stable id, `<package>.<name>`, e.g. `core.llm-map`. Never renamed: graph files refer to it. */
+  readonly type: string;
+  /** Bumped when the config's meaning changes; `migrations[n]` upgrades a config from version n to n + 1. */
+  readonly version: number;
+  readonly title: string;
+  readonly category: string;
+  readonly description: string;
+  readonly inputs: I;
+  readonly outputs: O;
+  readonly config: C;
+  /**
+   * False for nodes whose output may differ between runs with the same inputs (clock, unseeded randomness).
+   * Such a node re-runs on every fresh run; a resumed run still reuses what it finished.
+   */
+  readonly deterministic?: boolean;
+  /** External facts the output depends on beyond config and inputs: file content hashes, tool versions. */
+  fingerprint?(ctx: FingerprintContext, config: z.output<C>): Promise<Record<string, string>>;
+  readonly migrations?: Readonly<Record<number, (config: JsonObject) => JsonObject>>;
+}
+
+export interface MapNodeDefinition<
+  C extends ConfigSchema = ConfigSchema,
+  I extends PortsSpec = PortsSpec,
+  O extends PortsSpec = PortsSpec,
+  Over extends keyof I & string = keyof I & string,
+> extends NodeDefinitionBase<C, I, O> {
+  readonly mode: 'map';
+  /** The input port whose items are mapped over, one call per item, concurrently. */
+  readonly over: Over;
+  /** Default for the node's `concurrency` setting. */
+  readonly concurrency?: number;
+  execute(ctx: NodeContext, inputs: MapInputs<I, Over>, config: z.output<C> & ExecutionSettings): Promise<MapOutputs<O>>;
+}
+
+export interface OnceNodeDefinition<
+  C extends ConfigSchema = ConfigSchema,
+  I extends PortsSpec = PortsSpec,
+  O extends PortsSpec = PortsSpec,
+> extends NodeDefinitionBase<C, I, O> {
+  readonly mode: 'once';
+  execute(ctx: NodeContext, inputs: CollectionInputs<I>, config: z.output<C>): Promise<StreamOutputs<O>>;
+}
+
+/** The type-erased form the registry and the engine hold. */
+export type NodeDefinition = MapNodeDefinition<ConfigSchema, PortsSpec, PortsSpec, string> | OnceNodeDefinition;
+
+/** Settings every map node has; they change how a node runs, never what it computes, so they are not in the cache key. */
+export function executionSettings(defaultConcurrency = 8) {
+  return z.object({
+    concurrency: z.number().int().min(1).max(1024).default(defaultConcurrency).meta({
+      description: 'Items processed at the same time.',
+      'x-semantic': false,
+    }),
+    maxErrorRatio: z.number().min(0).max(1).default(0.1).meta({
+      description:
+        'The node fails when more than this share of its items fail; below it, failed items are recorded and skipped.',
+      'x-semantic': false,
+    }),
+  });
+}
+export type ExecutionSettings = z.output<ReturnType<typeof executionSettings>>;
+
+export function defineMapNode<C extends ConfigSchema, I extends PortsSpec, O extends PortsSpec, Over extends keyof I & string>(
+  definition: MapNodeDefinition<C, I, O, Over>,
+): NodeDefinition {
+  const config = definition.config.extend(executionSettings(definition.concurrency).shape);
+  return { ...definition, config } as unknown as NodeDefinition;
+}
+
+export function defineOnceNode<C extends ConfigSchema, I extends PortsSpec, O extends PortsSpec>(
+  definition: OnceNodeDefinition<C, I, O>,
+): NodeDefinition {
+  return definition as unknown as NodeDefinition;
+}

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+
+/**
+ * Config field builders carrying the metadata the engine and the inspector read from the JSON Schema:
+ * `x-kind` picks the editor widget and marks prompt texts (which the cache key lists apart, so `explain`
+ * can say "prompt changed"); `x-semantic: false` keeps a field out of the cache key.
+ */
+export type FieldKind = 'prompt' | 'provider' | 'path' | 'json-schema';
+
+export function promptField(defaultText: string, description: string) {
+  return z.string().default(defaultText).meta({ description, 'x-kind': 'prompt' satisfies FieldKind });
+}
+
+/** A provider profile by name (`judge-llm`…); the profile itself lives in the data dir's settings. */
+export function providerField(defaultProfile: string, description: string) {
+  return z.string().min(1).default(defaultProfile).meta({ description, 'x-kind': 'provider' satisfies FieldKind });
+}
+
+export function pathField(description: string) {
+  return z.string().min(1).meta({ description, 'x-kind': 'path' satisfies FieldKind });
+}
+
+export function fieldKind(schema: z.ZodType): FieldKind | undefined {
+  return schema.meta()?.['x-kind'] as FieldKind | undefined;
+}
+
+export function isSemanticField(schema: z.ZodType): boolean {
+  return schema.meta()?.['x-semantic'] !== false;
+}
