@@ -7,6 +7,8 @@ export interface PortSpec<T = unknown> {
   readonly description: string;
   /** Inputs are required unless marked optional; an unconnected optional input is an empty collection. */
   readonly optional?: boolean;
+  /** An input that takes several edges; their items arrive concatenated in edge order. */
+  readonly multiple?: boolean;
 }
 
 // `any` here lets one record hold ports of different item types; each port keeps its own type through `ItemOf`.
@@ -100,14 +102,14 @@ export function executionSettings(defaultConcurrency = 8) {
 export type ExecutionSettings = z.output<ReturnType<typeof executionSettings>>;
 
 export function defineMapNode<C extends ConfigSchema, I extends PortsSpec, O extends PortsSpec, Over extends keyof I & string>(
-  definition: MapNodeDefinition<C, I, O, Over>,
+  definition: Omit<MapNodeDefinition<C, I, O, Over>, 'mode'>,
 ): NodeDefinition {
   const config = definition.config.extend(executionSettings(definition.concurrency).shape);
-  return { ...definition, config } as unknown as NodeDefinition;
+  return { ...definition, mode: 'map', config } as unknown as NodeDefinition;
 }
 
 export function defineOnceNode<C extends ConfigSchema, I extends PortsSpec, O extends PortsSpec>(
-  definition: OnceNodeDefinition<C, I, O>,
+  definition: Omit<OnceNodeDefinition<C, I, O>, 'mode'>,
 ): NodeDefinition {
-  return definition as unknown as NodeDefinition;
+  return { ...definition, mode: 'once' } as unknown as NodeDefinition;
 }

@@ -20,10 +20,10 @@ export function pathField(description: string) {
   return z.string().min(1).meta({ description, 'x-kind': 'path' satisfies FieldKind });
 }
 
-export function fieldKind(schema: z.ZodType): FieldKind | undefined {
-  return schema.meta()?.['x-kind'] as FieldKind | undefined;
+export function fieldKind(schema: z.core.$ZodType): FieldKind | undefined {
+  return z.globalRegistry.get(schema)?.['x-kind'] as FieldKind | undefined;
 }
 
-export function isSemanticField(schema: z.ZodType): boolean {
-  return schema.meta()?.['x-semantic'] !== false;
+export function isSemanticField(schema: z.core.$ZodType): boolean {
+  return z.globalRegistry.get(schema)?.['x-semantic'] !== false;
 }

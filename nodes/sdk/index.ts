@@ -2,3 +2,4 @@ export * from './context.ts';
 export * from './data-types.ts';
 export * from './define.ts';
 export * from './fields.ts';
+export * from './template.ts';

@@ -1,0 +1,244 @@
+/**
+ * The one API contract between the engine and its clients (the editor in Electron or a browser, tests, scripts).
+ * Pure types and zod schemas: imported by `main/server` to serve it and by `renderer/api` to call it.
+ */
+import { z } from 'zod';
+import type { GraphFile } from '../graph/format.ts';
+import type { LoadNotice } from '../graph/parse.ts';
+
+export type { GraphFile, LoadNotice };
+
+// ---- catalog -------------------------------------------------------------------------------------------------
+
+export interface PortInfo {
+  name: string;
+  dataType: string;
+  description: string;
+  optional: boolean;
+  multiple: boolean;
+}
+
+export interface NodeTypeInfo {
+  type: string;
+  version: number;
+  title: string;
+  category: string;
+  description: string;
+  mode: 'map' | 'once';
+  /** For map nodes, the input port mapped over. */
+  over?: string;
+  deterministic: boolean;
+  inputs: PortInfo[];
+  outputs: PortInfo[];
+  /** JSON Schema (draft 2020-12) of the config, with `default`, `description` and `x-kind` widget hints. */
+  configSchema: Record<string, unknown>;
+}
+
+export interface DataTypeInfo {
+  id: string;
+  title: string;
+  description: string;
+  color: string;
+  accepts: string[];
+}
+
+export interface Catalog {
+  nodes: NodeTypeInfo[];
+  dataTypes: DataTypeInfo[];
+}
+
+// ---- validation ----------------------------------------------------------------------------------------------
+
+export interface ValidationError {
+  nodeId: string;
+  field?: string;
+  message: string;
+}
+
+export interface ValidationResult {
+  ok: boolean;
+  errors: ValidationError[];
+  notices: LoadNotice[];
+}
+
+// ---- runs ----------------------------------------------------------------------------------------------------
+
+export type RunStatus = 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
+export type NodeState = 'queued' | 'running' | 'cached' | 'done' | 'failed' | 'cancelled' | 'skipped';
+
+export const runRequestSchema = z.object({
+  graph: z.unknown(),
+  /** Run only this node and what it needs. */
+  until: z.string().optional(),
+  /** Re-run this node and everything downstream; everything upstream must come from the cache. */
+  from: z.string().optional(),
+  /** Ignore every cache (node, item and LLM request) and recompute; results are still stored. */
+  noCache: z.boolean().optional(),
+});
+export type RunRequest = z.infer<typeof runRequestSchema>;
+
+export interface NodeTotals {
+  itemsTotal: number;
+  itemsDone: number;
+  itemsCached: number;
+  itemsFailed: number;
+  llmCalls: number;
+  llmCached: number;
+  tokensIn: number;
+  tokensOut: number;
+  durationMs: number;
+}
+
+export interface NodeRunInfo extends NodeTotals {
+  nodeId: string;
+  nodeType: string;
+  state: NodeState;
+  nodeKey: string | null;
+  error: string | null;
+  /** Output port → number of items. */
+  outputCounts: Record<string, number>;
+}
+
+export interface RunInfo {
+  runId: string;
+  graphName: string;
+  status: RunStatus;
+  startedAt: number;
+  finishedAt: number | null;
+  error: string | null;
+  totals: NodeTotals;
+}
+
+export interface RunDetail extends RunInfo {
+  graph: GraphFile;
+  nodes: NodeRunInfo[];
+}
+
+export type RunEvent =
+  | { type: 'run-started'; runId: string; graphName: string; nodeIds: string[] }
+  | { type: 'node-state'; runId: string; nodeId: string; state: NodeState; error?: string }
+  | {
+      type: 'node-progress';
+      runId: string;
+      nodeId: string;
+      done: number;
+      total: number | null;
+      cached: number;
+      failed: number;
+    }
+  | { type: 'node-log'; runId: string; nodeId: string; level: 'info' | 'warn' | 'error'; message: string }
+  | { type: 'item-error'; runId: string; nodeId: string; seq: number; message: string }
+  | { type: 'run-finished'; runId: string; status: RunStatus; error?: string; totals: NodeTotals };
+
+// ---- outputs -------------------------------------------------------------------------------------------------
+
+export const outputQuerySchema = z.object({
+  offset: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  /** Case-insensitive text that an item's JSON must contain. */
+  search: z.string().optional(),
+  /** `field=value` on a top-level or dotted field, e.g. `kept=true` or `verdict.stage=F2`. */
+  where: z.string().optional(),
+});
+export type OutputQuery = z.infer<typeof outputQuerySchema>;
+
+export interface OutputPage {
+  nodeId: string;
+  port: string;
+  /** Items matching the query (all items when unfiltered). */
+  total: number;
+  offset: number;
+  items: Array<{ seq: number; data: unknown }>;
+}
+
+export interface ItemErrorInfo {
+  seq: number;
+  message: string;
+  raw: string | null;
+}
+
+export interface ItemErrorPage {
+  total: number;
+  offset: number;
+  errors: ItemErrorInfo[];
+}
+
+// ---- cache explanation ---------------------------------------------------------------------------------------
+
+export interface ExplainChange {
+  kind: 'new' | 'type' | 'config' | 'prompt' | 'input' | 'fingerprint' | 'nondeterministic' | 'output-missing';
+  /** The config field, prompt field, input port or fingerprint name. */
+  field?: string;
+  message: string;
+}
+
+export interface Explanation {
+  nodeId: string;
+  /** Whether the next run would take the node's output from the cache. */
+  cached: boolean;
+  nodeKey: string;
+  /** Why it would run, compared with the last run of this node in a graph of the same name. */
+  changes: ExplainChange[];
+}
+
+/** Without `nodeId`, every node of the graph is explained. */
+export const explainRequestSchema = z.object({ graph: z.unknown(), nodeId: z.string().optional() });
+export const validateRequestSchema = z.object({ graph: z.unknown() });
+
+// ---- HTTP routes ---------------------------------------------------------------------------------------------
+
+/** Every route of the local server, keyed by the `EngineApi` method it serves (plus media and the event stream). */
+export const routes = {
+  catalog: { method: 'GET', path: '/api/catalog' },
+  validate: { method: 'POST', path: '/api/graphs/validate' },
+  explain: { method: 'POST', path: '/api/graphs/explain' },
+  startRun: { method: 'POST', path: '/api/runs' },
+  listRuns: { method: 'GET', path: '/api/runs' },
+  getRun: { method: 'GET', path: '/api/runs/:runId' },
+  cancelRun: { method: 'POST', path: '/api/runs/:runId/cancel' },
+  nodeOutput: { method: 'GET', path: '/api/runs/:runId/nodes/:nodeId/outputs/:port' },
+  nodeErrors: { method: 'GET', path: '/api/runs/:runId/nodes/:nodeId/errors' },
+  media: { method: 'GET', path: '/api/media/:hash' },
+  events: { method: 'GET', path: '/api/events' },
+} as const;
+
+/** The body of every error response: what went wrong and, for graph problems, where. */
+export interface ApiErrorBody {
+  error: string;
+  errors?: ValidationError[];
+}
+
+/** Clients send the server's token as `Authorization: Bearer <token>`, or as `?token=` where headers cannot be set
+ * (media elements, WebSocket in a browser). */
+export const TOKEN_QUERY = 'token';
+
+/** Raised by the engine for a request that cannot be served; the server maps `status` to the HTTP status. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: 400 | 404 | 409 | 500,
+    message: string,
+    readonly errors?: ValidationError[],
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/**
+ * What the engine offers, implemented in process by `main/engine` and over HTTP/WebSocket by `renderer/api`:
+ * a client written against this interface runs the same in Electron, in a browser and in tests.
+ */
+export interface EngineApi {
+  catalog(): Promise<Catalog>;
+  validate(graph: unknown): Promise<ValidationResult>;
+  explain(graph: unknown, nodeId?: string): Promise<Explanation[]>;
+  /** Rejects with `ApiError(400, …, errors)` when the graph is invalid: a run never starts on an invalid graph. */
+  startRun(request: RunRequest): Promise<{ runId: string }>;
+  listRuns(): Promise<RunInfo[]>;
+  getRun(runId: string): Promise<RunDetail>;
+  cancelRun(runId: string): Promise<{ cancelled: boolean }>;
+  nodeOutput(runId: string, nodeId: string, port: string, query: Partial<OutputQuery>): Promise<OutputPage>;
+  nodeErrors(runId: string, nodeId: string, query: { offset?: number; limit?: number }): Promise<ItemErrorPage>;
+  /** Returns a function that stops the subscription. */
+  subscribe(listener: (event: RunEvent) => void): () => void;
+}

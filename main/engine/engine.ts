@@ -1,0 +1,206 @@
+import {
+  ApiError,
+  type Catalog,
+  type EngineApi,
+  type Explanation,
+  type ItemErrorPage,
+  type OutputPage,
+  type OutputQuery,
+  type RunDetail,
+  type RunEvent,
+  type RunInfo,
+  type RunRequest,
+  type RunStatus,
+  type ValidationResult,
+} from '../api/contract.ts';
+import type { GraphFile } from '../graph/format.ts';
+import { GraphFileError, parseGraphValue, type ParsedGraph } from '../graph/parse.ts';
+import { LlmClient, type LlmClientOptions } from '../llm/client.ts';
+import type { ProviderProfile } from '../llm/profiles.ts';
+import { localHost } from '../hosts/local.ts';
+import { RunStore, type PruneOptions, type PruneReport } from '../store/index.ts';
+import type { HostHandle } from '../../nodes/sdk/index.ts';
+import type { NodeCatalog } from './catalog.ts';
+import { explainGraph } from './explain.ts';
+import { RunExecution } from './executor.ts';
+import { planRun } from './plan.ts';
+import { validateGraph } from './validate.ts';
+
+export interface EngineOptions {
+  dataDir: string;
+  catalog: NodeCatalog;
+  providers: ProviderProfile[];
+  /** Retry pacing of the LLM client (tests shorten it). */
+  llmBackoff?: LlmClientOptions['backoff'];
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The engine in process: the `EngineApi` the server serves and the CLI drives. */
+export class Engine implements EngineApi {
+  readonly store: RunStore;
+  readonly catalogue: NodeCatalog;
+  readonly #llm: LlmClient;
+  readonly #providers: ProviderProfile[];
+  readonly #listeners = new Set<(event: RunEvent) => void>();
+  readonly #active = new Map<string, { execution: RunExecution; finished: Promise<RunStatus> }>();
+
+  constructor(options: EngineOptions) {
+    this.store = new RunStore(options.dataDir);
+    this.store.runs.markInterrupted(isAlive);
+    this.catalogue = options.catalog;
+    this.#providers = options.providers;
+    this.#llm = new LlmClient({
+      profiles: options.providers,
+      cache: this.store.llm,
+      recorder: this.store.llm,
+      ...(options.llmBackoff ? { backoff: options.llmBackoff } : {}),
+    });
+  }
+
+  async catalog(): Promise<Catalog> {
+    return this.catalogue.describe();
+  }
+
+  /** Parses a graph sent as a value; format errors become `ApiError(400)`. */
+  parse(graph: unknown): ParsedGraph {
+    try {
+      return parseGraphValue(graph, 'graph', this.catalogue.lookup);
+    } catch (error) {
+      if (error instanceof GraphFileError) throw new ApiError(400, error.message);
+      throw error;
+    }
+  }
+
+  #validationContext() {
+    return {
+      catalog: this.catalogue,
+      providers: new Set(this.#providers.map((p) => p.name)),
+      hosts: new Set(['local']),
+    };
+  }
+
+  async validate(graph: unknown): Promise<ValidationResult> {
+    const { graph: parsed, notices } = this.parse(graph);
+    const errors = validateGraph(parsed, this.#validationContext());
+    return { ok: errors.length === 0, errors, notices };
+  }
+
+  async explain(graph: unknown, nodeId?: string): Promise<Explanation[]> {
+    const parsed = this.#runnable(graph, nodeId ? { until: nodeId } : {});
+    const explanations = await explainGraph({ store: this.store, catalog: this.catalogue, host: this.#host }, parsed);
+    return nodeId ? explanations.filter((e) => e.nodeId === nodeId) : explanations;
+  }
+
+  /** Parses, plans and validates; a graph with errors in the part a run touches never runs. */
+  #runnable(graph: unknown, options: { until?: string; from?: string }): GraphFile {
+    const { graph: parsed } = this.parse(graph);
+    let plan;
+    try {
+      plan = planRun(parsed, options);
+    } catch (error) {
+      throw new ApiError(400, (error as Error).message);
+    }
+    const errors = validateGraph(parsed, this.#validationContext(), new Set(plan.order));
+    if (errors.length) {
+      const first = errors.slice(0, 3).map((e) => `${e.nodeId}${e.field ? `.${e.field}` : ''}: ${e.message}`);
+      throw new ApiError(400, `the graph is not valid: ${first.join('; ')}${errors.length > 3 ? '; …' : ''}`, errors);
+    }
+    return parsed;
+  }
+
+  async startRun(request: RunRequest): Promise<{ runId: string }> {
+    const options = { until: request.until, from: request.from, noCache: request.noCache };
+    const graph = this.#runnable(request.graph, options);
+    const execution = new RunExecution(
+      { store: this.store, catalog: this.catalogue, llm: this.#llm, host: this.#host, emit: (e) => this.#emit(e) },
+      graph,
+      planRun(graph, options),
+      options,
+    );
+    const finished = execution.run().finally(() => this.#active.delete(execution.runId));
+    this.#active.set(execution.runId, { execution, finished });
+    return { runId: execution.runId };
+  }
+
+  /** Resolves when the run ends, with its status. */
+  async waitForRun(runId: string): Promise<RunStatus> {
+    const active = this.#active.get(runId);
+    if (active) return active.finished;
+    return (await this.getRun(runId)).status;
+  }
+
+  async listRuns(): Promise<RunInfo[]> {
+    return this.store.runs.listRuns();
+  }
+
+  async getRun(runId: string): Promise<RunDetail> {
+    const run = this.store.runs.getRun(runId);
+    if (!run) throw new ApiError(404, `no run "${runId}"`);
+    const { graphJson, ...info } = run;
+    return { ...info, graph: JSON.parse(graphJson) as GraphFile };
+  }
+
+  async cancelRun(runId: string): Promise<{ cancelled: boolean }> {
+    const active = this.#active.get(runId);
+    active?.execution.cancel();
+    return { cancelled: active !== undefined };
+  }
+
+  async nodeOutput(runId: string, nodeId: string, port: string, query: Partial<OutputQuery>): Promise<OutputPage> {
+    const key = this.store.runs.outputKey(runId, nodeId);
+    if (!key) throw new ApiError(404, `node "${nodeId}" has no output in run "${runId}"`);
+    const output = this.store.outputs.get(key);
+    if (!output) throw new ApiError(404, `the output of "${nodeId}" in run "${runId}" was pruned`);
+    if (!(port in output.ports)) throw new ApiError(404, `node "${nodeId}" has no output port "${port}"`);
+    const offset = query.offset ?? 0;
+    try {
+      const page = this.store.outputs.page(key, port, { search: query.search, where: query.where }, offset, query.limit ?? 100);
+      return { nodeId, port, offset, ...page };
+    } catch (error) {
+      if (error instanceof RangeError) throw new ApiError(400, error.message);
+      throw error;
+    }
+  }
+
+  async nodeErrors(runId: string, nodeId: string, query: { offset?: number; limit?: number }): Promise<ItemErrorPage> {
+    return this.store.items.errors(runId, nodeId, query.offset ?? 0, Math.min(query.limit ?? 100, 1000));
+  }
+
+  subscribe(listener: (event: RunEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** The file of a stored blob (videos, frames, exports), for the media route. */
+  mediaPath(hash: string): string | undefined {
+    return this.store.blobs.find(hash);
+  }
+
+  prune(options: PruneOptions): PruneReport {
+    return this.store.prune(options);
+  }
+
+  /** Cancels active runs, waits for them to stop, and closes the store. */
+  async close(): Promise<void> {
+    for (const { execution } of this.#active.values()) execution.cancel();
+    await Promise.allSettled([...this.#active.values()].map((a) => a.finished));
+    this.store.close();
+  }
+
+  readonly #host = (name: string | undefined): HostHandle => {
+    if (name === undefined || name === 'local') return localHost;
+    throw new Error(`unknown host "${name}"`);
+  };
+
+  #emit(event: RunEvent): void {
+    for (const listener of this.#listeners) listener(event);
+  }
+}

@@ -1,0 +1,289 @@
+import { randomUUID } from 'node:crypto';
+import type { NodeState, RunEvent, RunStatus } from '../api/contract.ts';
+import type { GraphFile, GraphNode } from '../graph/format.ts';
+import type { LlmClient } from '../llm/client.ts';
+import type { NodeRunRecord, RunStore } from '../store/index.ts';
+import type { StoredOutput } from '../store/outputs.ts';
+import type { HostHandle, NodeDefinition } from '../../nodes/sdk/index.ts';
+import { itemScopeKey, nodeKey, type Ingredients } from './cache-key.ts';
+import { buildIngredients } from './ingredients.ts';
+import type { NodeCatalog } from './catalog.ts';
+import { runMapNode } from './map-runner.ts';
+import { NodeCounters, sumTotals } from './node-counters.ts';
+import { createNodeContext } from './node-context.ts';
+import { concatCollection, inputHashes, inputSources, type NodeInputs } from './node-inputs.ts';
+import type { RunPlan } from './plan.ts';
+
+export interface ExecutorDeps {
+  store: RunStore;
+  catalog: NodeCatalog;
+  llm: LlmClient;
+  host(name: string | undefined): HostHandle;
+  emit(event: RunEvent): void;
+}
+
+export interface RunOptions {
+  until?: string;
+  from?: string;
+  noCache?: boolean;
+}
+
+type Outcome = { state: 'cached' | 'done'; output: StoredOutput } | { state: 'failed' | 'skipped' | 'cancelled' };
+
+const PROGRESS_INTERVAL_MS = 100;
+
+class NodeFailure extends Error {}
+
+/** One run of a graph: nodes start as soon as their inputs are ready, so independent branches run in parallel. */
+export class RunExecution {
+  readonly runId = randomUUID();
+  readonly #abort = new AbortController();
+  readonly #outcomes = new Map<string, Promise<Outcome>>();
+  readonly #counters = new Map<string, NodeCounters>();
+  readonly #nodes: Map<string, GraphNode>;
+  #stopLedger: () => void = () => {};
+
+  constructor(
+    private readonly deps: ExecutorDeps,
+    private readonly graph: GraphFile,
+    private readonly plan: RunPlan,
+    private readonly options: RunOptions,
+  ) {
+    this.#nodes = new Map(graph.nodes.map((n) => [n.id, n]));
+  }
+
+  cancel(): void {
+    this.#abort.abort(new Error('the run was cancelled'));
+  }
+
+  async run(): Promise<RunStatus> {
+    const { store, emit } = this.deps;
+    store.runs.createRun({
+      runId: this.runId,
+      graphName: this.graph.name,
+      graphJson: JSON.stringify(this.graph),
+      options: this.options,
+    });
+    this.#stopLedger = store.llm.onCall((call) => {
+      if (call.runId !== this.runId) return;
+      const counters = this.#counters.get(call.nodeId);
+      if (!counters) return;
+      counters.llmCalls += 1;
+      if (call.cached) counters.llmCached += 1;
+      counters.tokensIn += call.promptTokens;
+      counters.tokensOut += call.completionTokens;
+      counters.changed();
+    });
+    emit({ type: 'run-started', runId: this.runId, graphName: this.graph.name, nodeIds: this.plan.order });
+    for (const nodeId of this.plan.order) this.#record(nodeId, 'queued');
+
+    let status: RunStatus;
+    let error: string | null = null;
+    try {
+      const outcomes = await Promise.all(this.plan.order.map((id) => this.#outcome(id)));
+      status = this.#abort.signal.aborted ? 'cancelled' : outcomes.every((o) => o.state === 'done' || o.state === 'cached') ? 'done' : 'failed';
+      if (status === 'failed') error = 'some nodes failed';
+    } catch (caught) {
+      status = 'failed';
+      error = caught instanceof Error ? caught.message : String(caught);
+    } finally {
+      this.#stopLedger();
+      store.items.flush();
+    }
+    store.runs.finishRun(this.runId, status, error);
+    const totals = sumTotals([...this.#counters.values()].map((c) => c.totals()));
+    emit({ type: 'run-finished', runId: this.runId, status, ...(error ? { error } : {}), totals });
+    return status;
+  }
+
+  #outcome(nodeId: string): Promise<Outcome> {
+    let outcome = this.#outcomes.get(nodeId);
+    if (!outcome) {
+      outcome = this.#runNode(nodeId);
+      this.#outcomes.set(nodeId, outcome);
+    }
+    return outcome;
+  }
+
+  async #runNode(nodeId: string): Promise<Outcome> {
+    const node = this.#nodes.get(nodeId)!;
+    const definition = this.deps.catalog.get(node.type)!;
+    const upstream = [...new Set(this.graph.edges.filter((e) => e.to.node === nodeId).map((e) => e.from.node))];
+    const before = await Promise.all(upstream.map(async (id) => [id, await this.#outcome(id)] as const));
+    const ready = new Map<string, StoredOutput>();
+    for (const [id, outcome] of before) {
+      if (outcome.state === 'cached' || outcome.state === 'done') ready.set(id, outcome.output);
+    }
+    if (this.#abort.signal.aborted) return this.#finish(nodeId, { state: 'cancelled' });
+    if (ready.size < upstream.length) return this.#finish(nodeId, { state: 'skipped' });
+
+    const counters = this.#countersFor(nodeId);
+    try {
+      const config = definition.config.parse(node.config) as Record<string, unknown>;
+      const inputs = inputSources(this.graph, nodeId, definition, (id) => ready.get(id)!);
+      const ingredients = await this.#ingredients(node, definition, config, inputs);
+      const key = nodeKey(ingredients);
+      this.#record(nodeId, 'queued', { nodeKey: key, ingredients, salt: ingredients.salt ?? null });
+
+      const cached = this.options.noCache ? undefined : this.deps.store.outputs.get(key);
+      if (cached) return this.#finish(nodeId, { state: 'cached', output: cached }, key);
+      if (this.plan.cacheOnly.has(nodeId)) {
+        throw new NodeFailure(`"${nodeId}" has no cached output for its current config and inputs; run it first (it is upstream of --from)`);
+      }
+
+      counters.startedAt = Date.now();
+      this.#record(nodeId, 'running', { startedAt: counters.startedAt });
+      const output = await this.#execute(nodeId, node, definition, config, inputs, ingredients, key, counters);
+      const ratio = counters.itemsTotal ? counters.itemsFailed / counters.itemsTotal : 0;
+      const limit = definition.mode === 'map' ? (config.maxErrorRatio as number) : 0;
+      if (counters.itemsFailed > 0 && ratio > limit) {
+        throw new NodeFailure(
+          `${counters.itemsFailed} of ${counters.itemsTotal} items failed (${(ratio * 100).toFixed(1)}% > maxErrorRatio ${(limit * 100).toFixed(1)}%)`,
+          { cause: output },
+        );
+      }
+      return this.#finish(nodeId, { state: 'done', output }, key);
+    } catch (error) {
+      if (this.#abort.signal.aborted) return this.#finish(nodeId, { state: 'cancelled' });
+      const message = error instanceof Error ? error.message : String(error);
+      const partial = error instanceof NodeFailure ? (error.cause as StoredOutput | undefined) : undefined;
+      return this.#finish(nodeId, { state: 'failed' }, undefined, message, partial);
+    }
+  }
+
+  #ingredients(node: GraphNode, definition: NodeDefinition, config: Record<string, unknown>, inputs: NodeInputs) {
+    return buildIngredients({
+      store: this.deps.store,
+      graphName: this.graph.name,
+      node,
+      definition,
+      config,
+      inputs: inputHashes(inputs),
+      fingerprintContext: this.#context(node, false),
+      runId: this.runId,
+    });
+  }
+
+  async #execute(
+    nodeId: string,
+    node: GraphNode,
+    definition: NodeDefinition,
+    config: Record<string, unknown>,
+    inputs: NodeInputs,
+    ingredients: Ingredients,
+    key: string,
+    counters: NodeCounters,
+  ): Promise<StoredOutput> {
+    const { store } = this.deps;
+    const ctx = this.#context(node, !this.options.noCache);
+    if (definition.mode === 'map') {
+      return runMapNode(store, {
+        runId: this.runId,
+        nodeId,
+        definition,
+        config: config as Record<string, unknown> & { concurrency: number; maxErrorRatio: number },
+        inputs,
+        scopeKey: itemScopeKey(ingredients, definition.over),
+        outputKey: (failed) => (failed ? `${key}@${this.runId}` : key),
+        useCache: !this.options.noCache,
+        ctx,
+        counters,
+        onItemError: (seq, message) => this.deps.emit({ type: 'item-error', runId: this.runId, nodeId, seq, message }),
+      });
+    }
+    const collections = Object.fromEntries(
+      Object.entries(inputs).map(([port, sources]) => [port, concatCollection(store.outputs, sources)]),
+    );
+    const outputs = await definition.execute(ctx, collections, config);
+    const writer = store.outputs.beginWrite(key, definition.type, Object.keys(definition.outputs));
+    for (const [port, values] of Object.entries(outputs)) {
+      if (!(port in definition.outputs)) throw new Error(`"${definition.type}" returned unknown output port "${port}"`);
+      for await (const value of values as Iterable<unknown> | AsyncIterable<unknown>) {
+        if (this.#abort.signal.aborted) throw this.#abort.signal.reason;
+        writer.append(port, value);
+      }
+    }
+    return writer.finish();
+  }
+
+  #context(node: GraphNode, useCache: boolean) {
+    const counters = this.#countersFor(node.id);
+    return createNodeContext(
+      { store: this.deps.store, llm: this.deps.llm, host: this.deps.host(node.host), emit: this.deps.emit },
+      { runId: this.runId, nodeId: node.id, signal: this.#abort.signal, useCache },
+      (done, total) => {
+        counters.itemsDone = done;
+        if (total !== undefined) counters.itemsTotal = total;
+        counters.changed();
+      },
+    );
+  }
+
+  #countersFor(nodeId: string): NodeCounters {
+    let counters = this.#counters.get(nodeId);
+    if (!counters) {
+      let last = 0;
+      counters = new NodeCounters(() => {
+        const now = Date.now();
+        if (now - last < PROGRESS_INTERVAL_MS) return;
+        last = now;
+        this.#publishProgress(nodeId);
+      });
+      this.#counters.set(nodeId, counters);
+    }
+    return counters;
+  }
+
+  #publishProgress(nodeId: string): void {
+    const c = this.#counters.get(nodeId)!;
+    this.deps.emit({
+      type: 'node-progress',
+      runId: this.runId,
+      nodeId,
+      done: c.itemsDone,
+      total: c.itemsTotal || null,
+      cached: c.itemsCached,
+      failed: c.itemsFailed,
+    });
+  }
+
+  /** Records the node's state in the run log and tells the listeners. */
+  #record(nodeId: string, state: NodeState, extra: Partial<NodeRunRecord> = {}): void {
+    const node = this.#nodes.get(nodeId)!;
+    this.deps.store.runs.writeNode(this.runId, {
+      nodeId,
+      nodeType: node.type,
+      state,
+      totals: this.#counters.get(nodeId)?.totals(),
+      ...extra,
+    });
+    this.deps.emit({ type: 'node-state', runId: this.runId, nodeId, state, ...(extra.error ? { error: extra.error } : {}) });
+  }
+
+  #finish(
+    nodeId: string,
+    outcome: Outcome,
+    key?: string,
+    error?: string,
+    partialOutput?: StoredOutput,
+  ): Outcome {
+    const counters = this.#countersFor(nodeId);
+    if (counters.startedAt) counters.finishedAt = Date.now();
+    const output = 'output' in outcome ? outcome.output : partialOutput;
+    if (outcome.state === 'cached' && output) {
+      const total = Object.values(output.ports).reduce((sum, p) => sum + p.count, 0);
+      counters.itemsTotal = total;
+      counters.itemsDone = total;
+      counters.itemsCached = total;
+    }
+    this.#record(nodeId, outcome.state, {
+      nodeKey: key ?? null,
+      outputKey: output?.nodeKey ?? null,
+      finishedAt: Date.now(),
+      outputCounts: output ? Object.fromEntries(Object.entries(output.ports).map(([p, o]) => [p, o.count])) : {},
+      error: error ?? null,
+    });
+    this.#publishProgress(nodeId);
+    return outcome;
+  }
+}

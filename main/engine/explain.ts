@@ -1,0 +1,98 @@
+import type { ExplainChange, Explanation } from '../api/contract.ts';
+import type { GraphFile } from '../graph/format.ts';
+import type { RunStore } from '../store/index.ts';
+import type { StoredOutput } from '../store/outputs.ts';
+import type { HostHandle } from '../../nodes/sdk/index.ts';
+import { describeChanges, nodeKey, type Ingredients } from './cache-key.ts';
+import type { NodeCatalog } from './catalog.ts';
+import { buildIngredients } from './ingredients.ts';
+import { mediaTools } from '../media/ffmpeg.ts';
+import { nodeStorage } from './node-context.ts';
+import { topologicalOrder } from './plan.ts';
+import { join } from 'node:path';
+
+export interface ExplainDeps {
+  store: RunStore;
+  catalog: NodeCatalog;
+  host(name: string | undefined): HostHandle;
+}
+
+const silent = { info() {}, warn() {}, error() {} };
+
+/**
+ * For every node: would the next run take its output from the cache, and if not, what changed since the last run
+ * of this node in a graph of the same name. Keys are computed exactly as the executor computes them.
+ */
+export async function explainGraph(deps: ExplainDeps, graph: GraphFile): Promise<Explanation[]> {
+  const { store, catalog } = deps;
+  const outputs = new Map<string, StoredOutput | undefined>();
+  const explanations: Explanation[] = [];
+  for (const nodeId of topologicalOrder(graph, new Set(graph.nodes.map((n) => n.id)))) {
+    const node = graph.nodes.find((n) => n.id === nodeId)!;
+    const definition = catalog.get(node.type)!;
+    const config = definition.config.parse(node.config) as Record<string, unknown>;
+
+    const inputs: Record<string, string[]> = Object.fromEntries(Object.keys(definition.inputs).map((p) => [p, []]));
+    const pending = new Map<string, string>();
+    const sources: Record<string, string> = {};
+    for (const edge of graph.edges.filter((e) => e.to.node === nodeId)) {
+      const upstream = outputs.get(edge.from.node);
+      inputs[edge.to.port]?.push(upstream?.ports[edge.from.port]?.hash ?? `pending:${edge.from.node}`);
+      if (!upstream) pending.set(edge.to.port, edge.from.node);
+      sources[edge.to.port] = `"${edge.from.node}"`;
+    }
+    const host = deps.host(node.host);
+    const ingredients = await buildIngredients({
+      store,
+      graphName: graph.name,
+      node,
+      definition,
+      config,
+      inputs,
+      fingerprintContext: {
+        storage: nodeStorage(store, join(store.dataDir, 'work', 'explain')),
+        media: mediaTools(host),
+        host,
+        log: silent,
+        signal: new AbortController().signal,
+      },
+    });
+    const key = nodeKey(ingredients);
+    const stored = pending.size === 0 ? store.outputs.get(key) : undefined;
+    outputs.set(nodeId, stored);
+    explanations.push({
+      nodeId,
+      cached: stored !== undefined,
+      nodeKey: key,
+      changes: stored ? [] : changesSinceLastRun(store, graph.name, nodeId, ingredients, sources, pending),
+    });
+  }
+  return explanations;
+}
+
+function changesSinceLastRun(
+  store: RunStore,
+  graphName: string,
+  nodeId: string,
+  ingredients: Ingredients,
+  sources: Record<string, string>,
+  pending: Map<string, string>,
+): ExplainChange[] {
+  const previous = store.runs.previousNodeRun(graphName, nodeId);
+  if (!previous) {
+    return [{ kind: 'new', message: `"${nodeId}" has not run before in a graph named "${graphName}"` }];
+  }
+  const changes = describeChanges(previous.ingredients as Ingredients, ingredients, sources).map((change) => {
+    const upstream = change.kind === 'input' && change.field ? pending.get(change.field) : undefined;
+    return upstream
+      ? { ...change, message: `input "${change.field}" will change: "${upstream}" runs first` }
+      : change;
+  });
+  if (changes.length) return changes;
+  return [
+    {
+      kind: 'output-missing',
+      message: `same config and inputs as run ${previous.runId}, which ended "${previous.state}" without a stored output (or the cache was pruned)`,
+    },
+  ];
+}

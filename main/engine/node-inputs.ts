@@ -1,0 +1,73 @@
+import type { GraphFile } from '../graph/format.ts';
+import type { OutputStore, StoredOutput } from '../store/outputs.ts';
+import type { ItemCollection, NodeDefinition } from '../../nodes/sdk/index.ts';
+
+/** One upstream port feeding an input. */
+export interface InputSource {
+  nodeId: string;
+  port: string;
+  output: StoredOutput;
+}
+
+/** Input port → its sources in edge order. */
+export type NodeInputs = Record<string, InputSource[]>;
+
+export function inputSources(
+  graph: GraphFile,
+  nodeId: string,
+  definition: NodeDefinition,
+  outputOf: (nodeId: string) => StoredOutput,
+): NodeInputs {
+  const inputs: NodeInputs = Object.fromEntries(Object.keys(definition.inputs).map((port) => [port, []]));
+  for (const edge of graph.edges) {
+    if (edge.to.node !== nodeId) continue;
+    inputs[edge.to.port]?.push({ nodeId: edge.from.node, port: edge.from.port, output: outputOf(edge.from.node) });
+  }
+  return inputs;
+}
+
+export function inputHashes(inputs: NodeInputs): Record<string, string[]> {
+  return Object.fromEntries(
+    Object.entries(inputs).map(([port, sources]) => [port, sources.map((s) => s.output.ports[s.port]?.hash ?? '')]),
+  );
+}
+
+export function sourceCount(sources: readonly InputSource[]): number {
+  return sources.reduce((sum, s) => sum + (s.output.ports[s.port]?.count ?? 0), 0);
+}
+
+/** The items of an input, several sources read one after the other. */
+export function concatCollection<T>(outputs: OutputStore, sources: readonly InputSource[]): ItemCollection<T> {
+  const parts = sources.map((s) => outputs.collection<T>(s.output, s.port));
+  const count = parts.reduce((sum, part) => sum + part.count, 0);
+  const page = (offset: number, limit: number): T[] => {
+    const items: T[] = [];
+    let start = offset;
+    for (const part of parts) {
+      if (items.length >= limit) break;
+      if (start >= part.count) {
+        start -= part.count;
+        continue;
+      }
+      items.push(...part.page(start, limit - items.length));
+      start = 0;
+    }
+    return items;
+  };
+  return {
+    count,
+    page,
+    toArray: () => page(0, count),
+    *[Symbol.iterator]() {
+      for (const part of parts) yield* part;
+    },
+  };
+}
+
+/** Raw JSON rows of an input with their position, paged, for keying items without parsing them. */
+export function* rawRows(outputs: OutputStore, sources: readonly InputSource[], pageSize = 1000): Generator<string[]> {
+  for (const source of sources) {
+    const count = source.output.ports[source.port]?.count ?? 0;
+    for (let offset = 0; offset < count; offset += pageSize) yield outputs.rawPage(source.output, source.port, offset, pageSize);
+  }
+}

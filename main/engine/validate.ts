@@ -1,0 +1,127 @@
+import type { ValidationError } from '../api/contract.ts';
+import type { GraphFile } from '../graph/format.ts';
+import { fieldKind, isAssignable, type NodeDefinition } from '../../nodes/sdk/index.ts';
+import type { NodeCatalog } from './catalog.ts';
+import { findCycle } from './plan.ts';
+
+export interface ValidationContext {
+  catalog: NodeCatalog;
+  /** Names of the provider profiles in the settings. */
+  providers: ReadonlySet<string>;
+  /** Names of the hosts in the settings (`local` is always there). */
+  hosts: ReadonlySet<string>;
+}
+
+/**
+ * Everything that would make a run fail before it does any work: unknown node types, config errors, unknown
+ * profiles and hosts, dangling or mistyped edges, unconnected required inputs, cycles.
+ * `only` limits the check to the nodes a partial run touches.
+ */
+export function validateGraph(graph: GraphFile, context: ValidationContext, only?: ReadonlySet<string>): ValidationError[] {
+  const errors: ValidationError[] = [];
+  const included = (id: string) => !only || only.has(id);
+  const definitions = new Map<string, NodeDefinition>();
+
+  const seenNodes = new Set<string>();
+  for (const node of graph.nodes) {
+    if (seenNodes.has(node.id)) errors.push({ nodeId: node.id, message: `node id "${node.id}" is used twice` });
+    seenNodes.add(node.id);
+    if (!included(node.id)) continue;
+    const definition = context.catalog.get(node.type);
+    if (!definition) {
+      errors.push({ nodeId: node.id, message: `node type "${node.type}" is not installed` });
+      continue;
+    }
+    if (node.typeVersion !== definition.version) {
+      errors.push({
+        nodeId: node.id,
+        field: 'typeVersion',
+        message: `"${node.type}" version ${node.typeVersion} cannot run here (installed: version ${definition.version})`,
+      });
+      continue;
+    }
+    definitions.set(node.id, definition);
+    errors.push(...configErrors(node.id, node.config, definition, context));
+    if (node.host && !context.hosts.has(node.host)) {
+      errors.push({ nodeId: node.id, field: 'host', message: `unknown host "${node.host}"` });
+    }
+  }
+
+  const seenEdges = new Set<string>();
+  const edgesInto = new Map<string, number>();
+  for (const edge of graph.edges) {
+    if (seenEdges.has(edge.id)) errors.push({ nodeId: edge.to.node, message: `edge id "${edge.id}" is used twice` });
+    seenEdges.add(edge.id);
+    if (!included(edge.to.node)) continue;
+    const source = definitions.get(edge.from.node);
+    const target = definitions.get(edge.to.node);
+    if (!seenNodes.has(edge.from.node)) {
+      errors.push({ nodeId: edge.to.node, field: edge.to.port, message: `edge "${edge.id}" comes from missing node "${edge.from.node}"` });
+      continue;
+    }
+    if (!seenNodes.has(edge.to.node)) continue;
+    const fromPort = source?.outputs[edge.from.port];
+    const toPort = target?.inputs[edge.to.port];
+    if (source && !fromPort) {
+      errors.push({ nodeId: edge.from.node, field: edge.from.port, message: `"${source.type}" has no output "${edge.from.port}"` });
+    }
+    if (target && !toPort) {
+      errors.push({ nodeId: edge.to.node, field: edge.to.port, message: `"${target.type}" has no input "${edge.to.port}"` });
+    }
+    if (fromPort && toPort && !isAssignable(fromPort.type.id, toPort.type.id)) {
+      errors.push({
+        nodeId: edge.to.node,
+        field: edge.to.port,
+        message: `input "${edge.to.port}" takes ${toPort.type.id}, but "${edge.from.node}.${edge.from.port}" gives ${fromPort.type.id}`,
+      });
+    }
+    const slot = `${edge.to.node}\u0000${edge.to.port}`;
+    edgesInto.set(slot, (edgesInto.get(slot) ?? 0) + 1);
+    if (toPort && !toPort.multiple && edgesInto.get(slot) === 2) {
+      errors.push({ nodeId: edge.to.node, field: edge.to.port, message: `input "${edge.to.port}" takes one edge, but has several` });
+    }
+  }
+
+  for (const [nodeId, definition] of definitions) {
+    for (const [port, spec] of Object.entries(definition.inputs)) {
+      if (!spec.optional && !edgesInto.has(`${nodeId}\u0000${port}`)) {
+        errors.push({ nodeId, field: port, message: `required input "${port}" is not connected` });
+      }
+    }
+  }
+
+  const cycle = findCycle(graph);
+  if (cycle) {
+    for (const nodeId of new Set(cycle)) {
+      if (included(nodeId)) errors.push({ nodeId, message: `the graph has a cycle: ${cycle.join(' → ')}` });
+    }
+  }
+  return errors;
+}
+
+function configErrors(
+  nodeId: string,
+  config: Record<string, unknown>,
+  definition: NodeDefinition,
+  context: ValidationContext,
+): ValidationError[] {
+  const parsed = definition.config.safeParse(config);
+  if (!parsed.success) {
+    return parsed.error.issues.map((issue) => ({
+      nodeId,
+      field: issue.path.map(String).join('.') || undefined,
+      message: issue.message,
+    }));
+  }
+  const errors: ValidationError[] = [];
+  for (const [field, schema] of Object.entries(definition.config.shape)) {
+    const value = (parsed.data as Record<string, unknown>)[field];
+    if (fieldKind(schema) === 'provider' && typeof value === 'string' && !context.providers.has(value)) {
+      const known = [...context.providers].join(', ') || 'none configured';
+      errors.push({ nodeId, field, message: `unknown provider profile "${value}" (known: ${known})` });
+    }
+  }
+  const unknownFields = Object.keys(config).filter((field) => !(field in definition.config.shape));
+  for (const field of unknownFields) errors.push({ nodeId, field, message: `"${definition.type}" has no config field "${field}"` });
+  return errors;
+}

@@ -1,0 +1,258 @@
+import OpenAI from 'openai';
+import type { ChatMessage, LlmGateway, LlmRequest, LlmResponse } from '../../nodes/sdk/context.ts';
+import type { JsonValue } from '../../nodes/sdk/data-types.ts';
+import { RequestLimiter } from './limiter.ts';
+import { extractJson, stripThinking } from './output.ts';
+import type { CachedLlmReply, LlmCallRecord, LlmCallRecorder, LlmRequestCache } from './ports.ts';
+import { resolveApiKey, resolveProfile, type ProviderProfile } from './profiles.ts';
+import { llmRequestHash } from './request-hash.ts';
+import { DEFAULT_BACKOFF, withRetries, type BackoffOptions } from './retry.ts';
+import { compileJsonSchema, type JsonSchemaValidator } from './schema-validate.ts';
+import { sendChatCompletion, type ChatCompletionBody, type ChatReply } from './transport.ts';
+
+export interface LlmClientOptions {
+  profiles: ProviderProfile[];
+  cache: LlmRequestCache;
+  recorder: LlmCallRecorder;
+  backoff?: Partial<BackoffOptions>;
+  /** Where API keys are read from; `process.env` by default. */
+  env?: NodeJS.ProcessEnv;
+  /** Receives configuration warnings (a missing API key variable); `console.warn` by default. */
+  warn?: (message: string) => void;
+}
+
+/** Who is asking: every call is recorded against the run and node, and cancelled with the run. */
+export interface LlmScope {
+  runId: string;
+  nodeId: string;
+  signal: AbortSignal;
+  /** Serve identical earlier requests from the cache. Fresh replies are stored either way. */
+  useCache: boolean;
+}
+
+/** The reply still failed JSON parsing or schema validation after the one repair request. */
+export class LlmOutputError extends Error {
+  constructor(
+    message: string,
+    /** The raw text of the last reply. */
+    readonly raw: string,
+  ) {
+    super(message);
+    this.name = 'LlmOutputError';
+  }
+}
+
+interface Endpoint {
+  profile: ProviderProfile;
+  openai: OpenAI;
+  limiter: RequestLimiter;
+}
+
+type Output = { ok: true; json?: JsonValue } | { ok: false; problem: string };
+
+/** A reply that needs no schema is usable as is; one that does must parse and validate. */
+function checkOutput(raw: string, validate: JsonSchemaValidator | undefined): Output {
+  if (!validate) return { ok: true };
+  const extracted = extractJson(raw);
+  if (!extracted.ok) return { ok: false, problem: extracted.reason };
+  const problems = validate(extracted.value);
+  return problems.length === 0 ? { ok: true, json: extracted.value } : { ok: false, problem: problems.join('; ') };
+}
+
+function repairPrompt(problem: string, schema: Record<string, unknown> | undefined): string {
+  const lines = [
+    `Your previous reply could not be used: ${problem}.`,
+    'Reply again with only the corrected JSON: no explanation, no code fences.',
+  ];
+  if (schema) lines.push(`It must match this JSON Schema: ${JSON.stringify(schema)}`);
+  return lines.join('\n');
+}
+
+function chatBody(profile: ProviderProfile, request: LlmRequest, messages: readonly ChatMessage[]): ChatCompletionBody {
+  const core: Record<string, unknown> = {
+    temperature: request.temperature,
+    top_p: request.topP,
+    max_tokens: request.maxTokens,
+    seed: request.seed,
+    stop: request.stop,
+  };
+  for (const key of Object.keys(core)) if (core[key] === undefined) delete core[key];
+  return { ...request.extraBody, ...core, model: profile.model, messages: [...messages] };
+}
+
+function elapsedSince(startedAt: number): number {
+  return Math.round(performance.now() - startedAt);
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * The LLM client behind every node's `ctx.llm`: OpenAI-compatible chat completions per provider profile, with
+ * concurrency and rate limits, retries, a request cache, JSON extraction/validation with one repair, and a
+ * record of every call.
+ */
+export class LlmClient {
+  private readonly profiles: readonly ProviderProfile[];
+  private readonly cache: LlmRequestCache;
+  private readonly recorder: LlmCallRecorder;
+  private readonly backoff: BackoffOptions;
+  private readonly env: NodeJS.ProcessEnv;
+  private readonly warn: (message: string) => void;
+  private readonly endpoints = new Map<string, Endpoint>();
+
+  constructor(options: LlmClientOptions) {
+    this.profiles = options.profiles;
+    this.cache = options.cache;
+    this.recorder = options.recorder;
+    this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
+    this.env = options.env ?? process.env;
+    this.warn = options.warn ?? ((message) => console.warn(message));
+  }
+
+  gateway(scope: LlmScope): LlmGateway {
+    return { complete: (request) => this.complete(scope, request) };
+  }
+
+  /** Client and limiter of a profile, made on first use (so a missing key is warned about once). */
+  private endpoint(name: string): Endpoint {
+    let endpoint = this.endpoints.get(name);
+    if (!endpoint) {
+      const profile = resolveProfile(this.profiles, name);
+      endpoint = {
+        profile,
+        openai: new OpenAI({
+          baseURL: profile.baseURL,
+          apiKey: resolveApiKey(profile, this.env, this.warn),
+          maxRetries: 0,
+          timeout: profile.timeoutMs,
+        }),
+        limiter: new RequestLimiter(profile),
+      };
+      this.endpoints.set(name, endpoint);
+    }
+    return endpoint;
+  }
+
+  private async complete(scope: LlmScope, request: LlmRequest): Promise<LlmResponse> {
+    const startedAt = performance.now();
+    scope.signal.throwIfAborted();
+    const endpoint = this.endpoint(request.profile);
+    const validate = request.jsonSchema ? compileJsonSchema(request.jsonSchema) : undefined;
+    const requestHash = llmRequestHash(endpoint.profile, request, request.messages);
+    const respond = (reply: CachedLlmReply, output: Output & { ok: true }, cached: boolean): LlmResponse => ({
+      text: stripThinking(reply.raw),
+      raw: reply.raw,
+      ...(output.json !== undefined && { json: output.json }),
+      usage: { promptTokens: reply.promptTokens, completionTokens: reply.completionTokens },
+      model: reply.model,
+      cached,
+      latencyMs: cached ? 0 : elapsedSince(startedAt),
+    });
+
+    if (scope.useCache) {
+      const hit = this.cache.get(requestHash);
+      const output = hit && checkOutput(hit.raw, validate);
+      if (hit && output?.ok) {
+        this.record(scope, endpoint, requestHash, hit, { latencyMs: 0, cached: true, attempts: 0 });
+        return respond(hit, output, true);
+      }
+    }
+
+    const first = await this.exchange(scope, endpoint, request, request.messages, requestHash, validate, (reply) =>
+      this.cache.put(requestHash, reply),
+    );
+    if (first.output.ok) return respond(first.reply, first.output, false);
+
+    const repairMessages: ChatMessage[] = [
+      ...request.messages,
+      { role: 'assistant', content: stripThinking(first.reply.raw) || first.reply.raw },
+      { role: 'user', content: repairPrompt(first.output.problem, request.jsonSchema) },
+    ];
+    const repairHash = llmRequestHash(endpoint.profile, request, repairMessages);
+    // The repaired answer is what the original request should have given: store it there, at the cost of both.
+    const repaired = (reply: ChatReply): CachedLlmReply => ({
+      ...reply,
+      promptTokens: first.reply.promptTokens + reply.promptTokens,
+      completionTokens: first.reply.completionTokens + reply.completionTokens,
+    });
+    const repair = await this.exchange(scope, endpoint, request, repairMessages, repairHash, validate, (reply) =>
+      this.cache.put(requestHash, repaired(reply)),
+    );
+    if (!repair.output.ok) {
+      throw new LlmOutputError(
+        `LLM profile "${endpoint.profile.name}": the reply does not match the JSON schema, even after a repair request: ${repair.output.problem}`,
+        repair.reply.raw,
+      );
+    }
+    return respond(repaired(repair.reply), repair.output, false);
+  }
+
+  /**
+   * One request to the server, retried as needed, then recorded. A usable reply goes to `store` (the cache)
+   * before it is recorded or returned; an unusable one is recorded with the problem and returned for repair.
+   */
+  private async exchange(
+    scope: LlmScope,
+    endpoint: Endpoint,
+    request: LlmRequest,
+    messages: readonly ChatMessage[],
+    requestHash: string,
+    validate: JsonSchemaValidator | undefined,
+    store: (reply: ChatReply) => void,
+  ): Promise<{ reply: ChatReply; output: Output }> {
+    const { profile, openai, limiter } = endpoint;
+    const body = chatBody(profile, request, messages);
+    const startedAt = performance.now();
+    let attempts = 0;
+    let reply: ChatReply;
+    try {
+      reply = await withRetries(
+        () =>
+          limiter.run(() => {
+            attempts++;
+            return sendChatCompletion(openai, body, { timeoutMs: profile.timeoutMs, signal: scope.signal });
+          }, scope.signal),
+        { profile: profile.name, maxRetries: profile.maxRetries, backoff: this.backoff, signal: scope.signal },
+      );
+    } catch (error) {
+      const failed = { raw: '', model: profile.model, promptTokens: 0, completionTokens: 0 };
+      this.record(scope, endpoint, requestHash, failed, {
+        latencyMs: elapsedSince(startedAt),
+        cached: false,
+        attempts,
+        error: errorMessage(error),
+      });
+      throw error;
+    }
+    const output = checkOutput(reply.raw, validate);
+    if (output.ok) store(reply);
+    this.record(scope, endpoint, requestHash, reply, {
+      latencyMs: elapsedSince(startedAt),
+      cached: false,
+      attempts,
+      ...(!output.ok && { error: `invalid output: ${output.problem}` }),
+    });
+    return { reply, output };
+  }
+
+  private record(
+    scope: LlmScope,
+    endpoint: Endpoint,
+    requestHash: string,
+    reply: CachedLlmReply,
+    call: Pick<LlmCallRecord, 'latencyMs' | 'cached' | 'attempts' | 'error'>,
+  ): void {
+    this.recorder.record({
+      runId: scope.runId,
+      nodeId: scope.nodeId,
+      profile: endpoint.profile.name,
+      model: reply.model,
+      requestHash,
+      promptTokens: reply.promptTokens,
+      completionTokens: reply.completionTokens,
+      ...call,
+    });
+  }
+}

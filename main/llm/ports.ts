@@ -1,0 +1,42 @@
+/**
+ * What the LLM client needs from its surroundings. The run store implements these; tests use Maps.
+ */
+
+/** A validated reply, stored under the hash of the request that produced it. */
+export interface CachedLlmReply {
+  raw: string;
+  model: string;
+  promptTokens: number;
+  completionTokens: number;
+}
+
+export interface LlmRequestCache {
+  get(requestHash: string): CachedLlmReply | undefined;
+  /** Called before `complete()` returns, so a process killed right after never pays for the same request again. */
+  put(requestHash: string, reply: CachedLlmReply): void;
+}
+
+/**
+ * One request as the client handled it: a cache hit, a server exchange (with its retries) that gave a usable
+ * reply, or one that failed. A JSON repair is a second request and gets its own record.
+ */
+export interface LlmCallRecord {
+  runId: string;
+  nodeId: string;
+  profile: string;
+  model: string;
+  requestHash: string;
+  /** For a cache hit these are the tokens of the stored reply, paid for by an earlier call. */
+  promptTokens: number;
+  completionTokens: number;
+  latencyMs: number;
+  cached: boolean;
+  /** HTTP requests sent for this call, retries included; 0 for a cache hit. */
+  attempts: number;
+  /** Why the call gave no usable reply: transport failure, abort, or output that failed JSON parsing/validation. */
+  error?: string;
+}
+
+export interface LlmCallRecorder {
+  record(call: LlmCallRecord): void;
+}

@@ -1,0 +1,88 @@
+import { readFile } from 'node:fs/promises';
+import YAML from 'yaml';
+import { z } from 'zod';
+
+/** One OpenAI-compatible endpoint. Graphs name profiles; endpoints and keys live only here. */
+export const providerProfileSchema = z.object({
+  name: z.string().min(1),
+  baseURL: z.url({ protocol: /^https?$/ }),
+  model: z.string().min(1),
+  /** Name of the environment variable that holds the API key — never the key itself. */
+  apiKeyEnv: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be the name of an environment variable, not a key')
+    .optional(),
+  maxConcurrency: z.int().positive().default(8),
+  requestsPerMinute: z.number().positive().optional(),
+  timeoutMs: z.int().positive().default(120_000),
+  maxRetries: z.int().nonnegative().default(4),
+});
+
+export type ProviderProfile = z.infer<typeof providerProfileSchema>;
+
+export const providerSettingsSchema = z.object({
+  providers: z.array(providerProfileSchema).superRefine((profiles, ctx) => {
+    const seen = new Set<string>();
+    profiles.forEach((profile, index) => {
+      if (seen.has(profile.name)) {
+        ctx.addIssue({ code: 'custom', path: [index, 'name'], message: `duplicate profile name "${profile.name}"` });
+      }
+      seen.add(profile.name);
+    });
+  }),
+});
+
+export type ProviderSettings = z.infer<typeof providerSettingsSchema>;
+
+function fieldPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out ? `.${String(key)}` : String(key);
+  }
+  return out || '(root)';
+}
+
+/** Reads a provider settings file (`.json`, otherwise YAML); errors name the file and the field. */
+export async function loadProviderFile(path: string): Promise<ProviderSettings> {
+  const text = await readFile(path, 'utf8');
+  let data: unknown;
+  try {
+    data = path.toLowerCase().endsWith('.json') ? JSON.parse(text) : YAML.parse(text);
+  } catch (error) {
+    throw new Error(`${path}: cannot parse: ${(error as Error).message}`);
+  }
+  const parsed = providerSettingsSchema.safeParse(data);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${fieldPath(issue.path)}: ${issue.message}`);
+    throw new Error(`${path}: ${problems.join('; ')}`);
+  }
+  return parsed.data;
+}
+
+export function resolveProfile(profiles: readonly ProviderProfile[], name: string): ProviderProfile {
+  const profile = profiles.find((p) => p.name === name);
+  if (!profile) {
+    const known = profiles.map((p) => p.name).join(', ') || 'none';
+    throw new Error(`unknown provider profile "${name}" (known: ${known})`);
+  }
+  return profile;
+}
+
+/** Local servers (vLLM, Ollama) take any key, so a profile without one sends "EMPTY". */
+export const NO_API_KEY = 'EMPTY';
+
+/** The key for a profile; warns when the profile names an env var that is not set. */
+export function resolveApiKey(
+  profile: ProviderProfile,
+  env: NodeJS.ProcessEnv,
+  warn: (message: string) => void,
+): string {
+  if (!profile.apiKeyEnv) return NO_API_KEY;
+  const key = env[profile.apiKeyEnv];
+  if (key) return key;
+  warn(
+    `provider profile "${profile.name}": environment variable ${profile.apiKeyEnv} is not set; sending the placeholder key "${NO_API_KEY}"`,
+  );
+  return NO_API_KEY;
+}

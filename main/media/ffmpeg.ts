@@ -1,0 +1,36 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { ExecOptions, HostHandle, MediaTools, ProcessResult } from '../../nodes/sdk/index.ts';
+
+/**
+ * Where ffmpeg comes from, in order: the `FFMPEG_BIN` env override, ffmpeg-static's binary when its download
+ * succeeded, then `ffmpeg` on PATH. ffprobe follows: `FFPROBE_BIN`, beside the chosen ffmpeg, then PATH.
+ */
+export function resolveFfmpeg(env: NodeJS.ProcessEnv = process.env): { ffmpeg: string; ffprobe: string } {
+  const ffmpeg = env.FFMPEG_BIN || ffmpegStaticBinary() || 'ffmpeg';
+  const sibling = ffmpeg.includes('/') ? join(dirname(ffmpeg), 'ffprobe') : undefined;
+  const ffprobe = env.FFPROBE_BIN || (sibling && existsSync(sibling) ? sibling : 'ffprobe');
+  return { ffmpeg, ffprobe };
+}
+
+function ffmpegStaticBinary(): string | undefined {
+  try {
+    const path = createRequire(import.meta.url)('ffmpeg-static') as string | null;
+    return path && existsSync(path) ? path : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** ffmpeg and ffprobe run on the node's host. */
+export function mediaTools(host: HostHandle, paths = resolveFfmpeg()): MediaTools {
+  const run = (tool: string) => (args: readonly string[], options?: ExecOptions): Promise<ProcessResult> =>
+    host.exec([tool, ...args], options);
+  return {
+    ffmpegPath: paths.ffmpeg,
+    ffprobePath: paths.ffprobe,
+    ffmpeg: run(paths.ffmpeg),
+    ffprobe: run(paths.ffprobe),
+  };
+}

@@ -1,0 +1,62 @@
+import type { Context, Handler, Hono } from 'hono';
+import type { z } from 'zod';
+import {
+  ApiError,
+  type EngineApi,
+  explainRequestSchema,
+  outputQuerySchema,
+  routes,
+  runRequestSchema,
+  validateRequestSchema,
+} from '../api/contract.ts';
+
+/** The routes that map one-to-one onto an `EngineApi` method. */
+export type EngineRoute = Extract<keyof typeof routes, keyof EngineApi>;
+
+const errorQuerySchema = outputQuerySchema.pick({ offset: true, limit: true });
+
+/** Registers every engine route of the contract's `routes` table; the record type makes a missing one a type error. */
+export function registerEngineRoutes(app: Hono, engine: EngineApi): void {
+  const handlers: Record<EngineRoute, Handler> = {
+    catalog: async (c) => c.json(await engine.catalog()),
+    validate: async (c) => {
+      const { graph } = await readBody(c, validateRequestSchema);
+      return c.json(await engine.validate(graph));
+    },
+    explain: async (c) => {
+      const { graph, nodeId } = await readBody(c, explainRequestSchema);
+      return c.json(await engine.explain(graph, nodeId));
+    },
+    startRun: async (c) => c.json(await engine.startRun(await readBody(c, runRequestSchema)), 201),
+    listRuns: async (c) => c.json(await engine.listRuns()),
+    getRun: async (c) => c.json(await engine.getRun(param(c, 'runId'))),
+    cancelRun: async (c) => c.json(await engine.cancelRun(param(c, 'runId'))),
+    nodeOutput: async (c) => {
+      const query = outputQuerySchema.parse(c.req.query());
+      return c.json(await engine.nodeOutput(param(c, 'runId'), param(c, 'nodeId'), param(c, 'port'), query));
+    },
+    nodeErrors: async (c) => {
+      const query = errorQuerySchema.parse(c.req.query());
+      return c.json(await engine.nodeErrors(param(c, 'runId'), param(c, 'nodeId'), query));
+    },
+  };
+  for (const name of Object.keys(handlers) as EngineRoute[]) {
+    app.on(routes[name].method, routes[name].path, handlers[name]);
+  }
+}
+
+async function readBody<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> {
+  let body: unknown;
+  try {
+    body = await c.req.json();
+  } catch {
+    throw new ApiError(400, 'request body must be JSON');
+  }
+  return schema.parse(body);
+}
+
+function param(c: Context, name: string): string {
+  const value = c.req.param(name);
+  if (value === undefined) throw new Error(`route has no :${name} parameter`);
+  return value;
+}

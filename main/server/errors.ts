@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { ApiError, type ApiErrorBody } from '../api/contract.ts';
+
+export interface ErrorReply {
+  status: 400 | 404 | 409 | 500;
+  body: ApiErrorBody;
+}
+
+/** Maps anything a handler throws to a JSON error: engine `ApiError`s keep their status, bad requests are 400. */
+export function errorReply(error: unknown): ErrorReply {
+  if (error instanceof ApiError) {
+    return { status: error.status, body: error.errors ? { error: error.message, errors: error.errors } : { error: error.message } };
+  }
+  if (error instanceof z.ZodError) return { status: 400, body: { error: describeIssues(error) } };
+  return { status: 500, body: { error: error instanceof Error ? error.message : String(error) } };
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+    .join('; ');
+}

@@ -1,0 +1,158 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+export type Db = Database.Database;
+
+/** Schema migrations: entry n brings a database from `user_version` n to n + 1. */
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE runs (
+    id TEXT PRIMARY KEY,
+    graph_name TEXT NOT NULL,
+    graph_json TEXT NOT NULL,
+    options_json TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('running', 'done', 'failed', 'cancelled', 'interrupted')),
+    pid INTEGER,
+    started_at INTEGER NOT NULL,
+    finished_at INTEGER,
+    error TEXT
+  );
+  CREATE INDEX runs_by_graph ON runs (graph_name, started_at);
+
+  CREATE TABLE node_runs (
+    run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    node_id TEXT NOT NULL,
+    node_type TEXT NOT NULL,
+    state TEXT NOT NULL,
+    node_key TEXT,
+    -- Where this run's output is stored: the node key, or a run-scoped key when failed items make it partial.
+    output_key TEXT,
+    ingredients_json TEXT,
+    salt TEXT,
+    started_at INTEGER,
+    finished_at INTEGER,
+    items_total INTEGER NOT NULL DEFAULT 0,
+    items_done INTEGER NOT NULL DEFAULT 0,
+    items_cached INTEGER NOT NULL DEFAULT 0,
+    items_failed INTEGER NOT NULL DEFAULT 0,
+    llm_calls INTEGER NOT NULL DEFAULT 0,
+    llm_cached INTEGER NOT NULL DEFAULT 0,
+    tokens_in INTEGER NOT NULL DEFAULT 0,
+    tokens_out INTEGER NOT NULL DEFAULT 0,
+    output_counts_json TEXT NOT NULL DEFAULT '{}',
+    error TEXT,
+    PRIMARY KEY (run_id, node_id)
+  );
+  CREATE INDEX node_runs_by_key ON node_runs (node_key);
+
+  -- A node's complete output, addressed by its cache key.
+  CREATE TABLE outputs (
+    node_key TEXT PRIMARY KEY,
+    node_type TEXT NOT NULL,
+    -- Output port → {count, hash}.
+    ports_json TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE output_rows (
+    node_key TEXT NOT NULL,
+    port TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (node_key, port, seq)
+  ) WITHOUT ROWID;
+
+  -- Per-item results of map nodes, written the moment each item finishes.
+  CREATE TABLE item_results (
+    item_key TEXT PRIMARY KEY,
+    node_type TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE item_rows (
+    item_key TEXT NOT NULL,
+    port TEXT NOT NULL,
+    idx INTEGER NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (item_key, port, idx)
+  ) WITHOUT ROWID;
+  -- Which item result each input position of a node run maps to, for assembling the output in input order.
+  CREATE TABLE node_items (
+    run_id TEXT NOT NULL,
+    node_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    item_key TEXT NOT NULL,
+    PRIMARY KEY (run_id, node_id, seq)
+  ) WITHOUT ROWID;
+  CREATE TABLE item_errors (
+    run_id TEXT NOT NULL,
+    node_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    message TEXT NOT NULL,
+    raw TEXT,
+    PRIMARY KEY (run_id, node_id, seq)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE llm_cache (
+    request_hash TEXT PRIMARY KEY,
+    raw TEXT NOT NULL,
+    model TEXT NOT NULL,
+    prompt_tokens INTEGER NOT NULL,
+    completion_tokens INTEGER NOT NULL,
+    created_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE llm_calls (
+    id INTEGER PRIMARY KEY,
+    run_id TEXT NOT NULL,
+    node_id TEXT NOT NULL,
+    profile TEXT NOT NULL,
+    model TEXT NOT NULL,
+    request_hash TEXT NOT NULL,
+    prompt_tokens INTEGER NOT NULL,
+    completion_tokens INTEGER NOT NULL,
+    latency_ms REAL NOT NULL,
+    cached INTEGER NOT NULL,
+    attempts INTEGER NOT NULL,
+    error TEXT,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX llm_calls_by_run ON llm_calls (run_id, node_id);
+
+  CREATE TABLE artifacts (
+    hash TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    mime TEXT,
+    created_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE file_hashes (
+    path TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    mtime_ms REAL NOT NULL,
+    hash TEXT NOT NULL
+  ) WITHOUT ROWID;
+  `,
+];
+
+export function openDatabase(dataDir: string): Db {
+  mkdirSync(dataDir, { recursive: true });
+  const db = new Database(join(dataDir, 'rewatch.db'));
+  db.pragma('journal_mode = WAL');
+  // With WAL, NORMAL never corrupts the database on a crash; a power loss may lose the last commits only.
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  return db;
+}
+
+function migrate(db: Db): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    throw new Error(`the run store was written by a newer ReWatch Studio (schema ${current}, this one knows ${MIGRATIONS.length})`);
+  }
+  for (let version = current; version < MIGRATIONS.length; version += 1) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[version]!);
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+}

@@ -1,0 +1,40 @@
+import { BlobStore } from './blobs.ts';
+import { openDatabase, type Db } from './database.ts';
+import { ItemStore } from './items.ts';
+import { LlmLedger } from './llm-ledger.ts';
+import { OutputStore } from './outputs.ts';
+import { prune, type PruneOptions, type PruneReport } from './prune.ts';
+import { RunLog } from './runs.ts';
+
+export type { StoredOutput, RowFilter } from './outputs.ts';
+export type { NodeRunRecord, PreviousNodeRun } from './runs.ts';
+export type { PruneOptions, PruneReport } from './prune.ts';
+
+/** The SQLite run store under a data directory: runs, node outputs, item results, LLM calls, blobs. */
+export class RunStore {
+  readonly runs: RunLog;
+  readonly outputs: OutputStore;
+  readonly items: ItemStore;
+  readonly llm: LlmLedger;
+  readonly blobs: BlobStore;
+  readonly #db: Db;
+
+  constructor(readonly dataDir: string) {
+    this.#db = openDatabase(dataDir);
+    this.runs = new RunLog(this.#db);
+    this.outputs = new OutputStore(this.#db);
+    this.items = new ItemStore(this.#db);
+    this.llm = new LlmLedger(this.#db);
+    this.blobs = new BlobStore(this.#db, dataDir);
+  }
+
+  prune(options: PruneOptions): PruneReport {
+    this.items.flush();
+    return prune(this.#db, this.blobs, options);
+  }
+
+  close(): void {
+    this.items.flush();
+    this.#db.close();
+  }
+}

@@ -1,0 +1,111 @@
+import type { Db } from './database.ts';
+
+type PortRows = Record<string, unknown[]>;
+
+type JournalEntry =
+  | { kind: 'hit'; runId: string; nodeId: string; seq: number; itemKey: string }
+  | { kind: 'result'; runId: string; nodeId: string; seq: number; itemKey: string; nodeType: string; outputs: PortRows }
+  | { kind: 'error'; runId: string; nodeId: string; seq: number; message: string; raw: string | null };
+
+/**
+ * Per-item results of map nodes. Each finished item is committed at once (entries finishing in the same turn of
+ * the event loop share one transaction), so a run killed with SIGKILL resumes with every finished item cached.
+ */
+export class ItemStore {
+  readonly #db: Db;
+  readonly #has;
+  readonly #commit;
+  readonly #assembled;
+  #pending: JournalEntry[] = [];
+  #scheduled = false;
+
+  constructor(db: Db) {
+    this.#db = db;
+    this.#has = db.prepare<[string], { found: number }>('SELECT 1 AS found FROM item_results WHERE item_key = ?').pluck();
+    const insertOrder = db.prepare('INSERT OR REPLACE INTO node_items (run_id, node_id, seq, item_key) VALUES (?, ?, ?, ?)');
+    const insertResult = db.prepare('INSERT OR REPLACE INTO item_results (item_key, node_type, created_at) VALUES (?, ?, ?)');
+    const insertRow = db.prepare('INSERT OR REPLACE INTO item_rows (item_key, port, idx, data) VALUES (?, ?, ?, ?)');
+    const insertError = db.prepare(
+      'INSERT OR REPLACE INTO item_errors (run_id, node_id, seq, message, raw) VALUES (?, ?, ?, ?, ?)',
+    );
+    this.#commit = db.transaction((entries: JournalEntry[]) => {
+      const now = Date.now();
+      for (const entry of entries) {
+        if (entry.kind === 'error') {
+          insertError.run(entry.runId, entry.nodeId, entry.seq, entry.message, entry.raw);
+          continue;
+        }
+        if (entry.kind === 'result') {
+          for (const [port, values] of Object.entries(entry.outputs)) {
+            values.forEach((value, idx) => insertRow.run(entry.itemKey, port, idx, JSON.stringify(value)));
+          }
+          insertResult.run(entry.itemKey, entry.nodeType, now);
+        }
+        insertOrder.run(entry.runId, entry.nodeId, entry.seq, entry.itemKey);
+      }
+    });
+    this.#assembled = db.prepare<[string, string, number, number], { port: string; data: string }>(
+      `SELECT r.port, r.data FROM node_items n JOIN item_rows r ON r.item_key = n.item_key
+       WHERE n.run_id = ? AND n.node_id = ? AND n.seq >= ? AND n.seq < ? ORDER BY n.seq, r.port, r.idx`,
+    );
+  }
+
+  has(itemKey: string): boolean {
+    return this.#has.get(itemKey) !== undefined;
+  }
+
+  recordHit(runId: string, nodeId: string, seq: number, itemKey: string): void {
+    this.#append({ kind: 'hit', runId, nodeId, seq, itemKey });
+  }
+
+  recordResult(runId: string, nodeId: string, seq: number, itemKey: string, nodeType: string, outputs: PortRows): void {
+    this.#append({ kind: 'result', runId, nodeId, seq, itemKey, nodeType, outputs });
+  }
+
+  recordError(runId: string, nodeId: string, seq: number, message: string, raw: string | null): void {
+    this.#append({ kind: 'error', runId, nodeId, seq, message, raw });
+  }
+
+  /** Commits whatever is pending now. */
+  flush(): void {
+    this.#scheduled = false;
+    if (this.#pending.length === 0) return;
+    const entries = this.#pending;
+    this.#pending = [];
+    this.#commit(entries);
+  }
+
+  /** Rows of a node run's results in input order, `chunk` input positions at a time. */
+  *assembledRows(runId: string, nodeId: string, inputCount: number, chunk = 2000): Generator<{ port: string; data: string }> {
+    this.flush();
+    for (let from = 0; from < inputCount; from += chunk) {
+      yield* this.#assembled.all(runId, nodeId, from, from + chunk);
+    }
+  }
+
+  /** Drops the input-order bookkeeping of a finished node run (the item results stay as cache). */
+  release(runId: string, nodeId: string): void {
+    this.flush();
+    this.#db.prepare('DELETE FROM node_items WHERE run_id = ? AND node_id = ?').run(runId, nodeId);
+  }
+
+  errors(runId: string, nodeId: string, offset: number, limit: number) {
+    const total = (
+      this.#db.prepare('SELECT count(*) AS n FROM item_errors WHERE run_id = ? AND node_id = ?').get(runId, nodeId) as {
+        n: number;
+      }
+    ).n;
+    const errors = this.#db
+      .prepare('SELECT seq, message, raw FROM item_errors WHERE run_id = ? AND node_id = ? ORDER BY seq LIMIT ? OFFSET ?')
+      .all(runId, nodeId, limit, offset) as Array<{ seq: number; message: string; raw: string | null }>;
+    return { total, offset, errors };
+  }
+
+  #append(entry: JournalEntry): void {
+    this.#pending.push(entry);
+    if (!this.#scheduled) {
+      this.#scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+}

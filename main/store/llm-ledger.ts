@@ -1,0 +1,56 @@
+import type { CachedLlmReply, LlmCallRecord, LlmCallRecorder, LlmRequestCache } from '../llm/ports.ts';
+import type { Db } from './database.ts';
+
+/** The LLM request cache and the log of every call (tokens, latency, cached or paid), both in the run store. */
+export class LlmLedger implements LlmRequestCache, LlmCallRecorder {
+  readonly #get;
+  readonly #put;
+  readonly #insertCall;
+  readonly #listeners = new Set<(call: LlmCallRecord) => void>();
+
+  constructor(db: Db) {
+    this.#get = db.prepare<[string], { raw: string; model: string; prompt_tokens: number; completion_tokens: number }>(
+      'SELECT raw, model, prompt_tokens, completion_tokens FROM llm_cache WHERE request_hash = ?',
+    );
+    this.#put = db.prepare(
+      'INSERT OR REPLACE INTO llm_cache (request_hash, raw, model, prompt_tokens, completion_tokens, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    this.#insertCall = db.prepare(`INSERT INTO llm_calls (run_id, node_id, profile, model, request_hash, prompt_tokens,
+      completion_tokens, latency_ms, cached, attempts, error, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  }
+
+  get(requestHash: string): CachedLlmReply | undefined {
+    const row = this.#get.get(requestHash);
+    return (
+      row && { raw: row.raw, model: row.model, promptTokens: row.prompt_tokens, completionTokens: row.completion_tokens }
+    );
+  }
+
+  /** Committed before the caller sees the reply: a process killed right after never pays for it again. */
+  put(requestHash: string, reply: CachedLlmReply): void {
+    this.#put.run(requestHash, reply.raw, reply.model, reply.promptTokens, reply.completionTokens, Date.now());
+  }
+
+  record(call: LlmCallRecord): void {
+    this.#insertCall.run(
+      call.runId,
+      call.nodeId,
+      call.profile,
+      call.model,
+      call.requestHash,
+      call.promptTokens,
+      call.completionTokens,
+      call.latencyMs,
+      call.cached ? 1 : 0,
+      call.attempts,
+      call.error ?? null,
+      Date.now(),
+    );
+    for (const listener of this.#listeners) listener(call);
+  }
+
+  onCall(listener: (call: LlmCallRecord) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+}

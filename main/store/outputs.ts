@@ -1,0 +1,167 @@
+import { createHash } from 'node:crypto';
+import type { ItemCollection } from '../../nodes/sdk/index.ts';
+import type { Db } from './database.ts';
+
+export interface PortOutput {
+  count: number;
+  /** sha256 over the port's items in order: what downstream cache keys are made of. */
+  hash: string;
+}
+
+export interface StoredOutput {
+  nodeKey: string;
+  ports: Record<string, PortOutput>;
+}
+
+export interface RowFilter {
+  /** Case-insensitive substring of the item's JSON text. */
+  search?: string;
+  /** `field=value`, the field a dotted path into the item. */
+  where?: string;
+}
+
+const WRITE_BATCH = 2000;
+const READ_PAGE = 1000;
+
+/** Node outputs, addressed by node key; rows are written in order and read back page by page. */
+export class OutputStore {
+  readonly #db: Db;
+  readonly #get;
+  readonly #rows;
+  readonly #insertRow;
+
+  constructor(db: Db) {
+    this.#db = db;
+    this.#get = db.prepare<[string], { ports_json: string }>('SELECT ports_json FROM outputs WHERE node_key = ?');
+    this.#rows = db.prepare<[string, string, number, number], { data: string }>(
+      'SELECT data FROM output_rows WHERE node_key = ? AND port = ? AND seq >= ? ORDER BY seq LIMIT ?',
+    );
+    this.#insertRow = db.prepare('INSERT INTO output_rows (node_key, port, seq, data) VALUES (?, ?, ?, ?)');
+  }
+
+  get(nodeKey: string): StoredOutput | undefined {
+    const row = this.#get.get(nodeKey);
+    return row && { nodeKey, ports: JSON.parse(row.ports_json) };
+  }
+
+  /** Starts writing the output of `nodeKey`, discarding rows a crashed attempt left behind. */
+  beginWrite(nodeKey: string, nodeType: string, ports: readonly string[]): OutputWriter {
+    this.#db.prepare('DELETE FROM output_rows WHERE node_key = ?').run(nodeKey);
+    return new OutputWriter(this.#db, this.#insertRow, nodeKey, nodeType, ports);
+  }
+
+  /** Rows as stored (JSON text), for hashing items without parsing them. */
+  rawPage(output: StoredOutput, port: string, offset: number, limit: number): string[] {
+    const count = output.ports[port]?.count ?? 0;
+    return this.#rows.all(output.nodeKey, port, offset, Math.max(0, Math.min(limit, count - offset))).map((r) => r.data);
+  }
+
+  collection<T>(output: StoredOutput, port: string): ItemCollection<T> {
+    const count = output.ports[port]?.count ?? 0;
+    const page = (offset: number, limit: number): T[] =>
+      this.rawPage(output, port, offset, limit).map((data) => JSON.parse(data) as T);
+    return {
+      count,
+      page,
+      toArray: () => page(0, count),
+      *[Symbol.iterator]() {
+        for (let offset = 0; offset < count; offset += READ_PAGE) yield* page(offset, READ_PAGE);
+      },
+    };
+  }
+
+  /** One page of a port's rows, optionally filtered; `total` counts the matching rows. */
+  page(nodeKey: string, port: string, filter: RowFilter, offset: number, limit: number) {
+    const { clause, params } = filterClause(filter);
+    const base = `FROM output_rows WHERE node_key = ? AND port = ?${clause}`;
+    const total = (this.#db.prepare(`SELECT count(*) AS n ${base}`).get(nodeKey, port, ...params) as { n: number }).n;
+    const rows = this.#db
+      .prepare(`SELECT seq, data ${base} ORDER BY seq LIMIT ? OFFSET ?`)
+      .all(nodeKey, port, ...params, limit, offset) as Array<{ seq: number; data: string }>;
+    return { total, items: rows.map((r) => ({ seq: r.seq, data: JSON.parse(r.data) as unknown })) };
+  }
+}
+
+function filterClause(filter: RowFilter): { clause: string; params: unknown[] } {
+  let clause = '';
+  const params: unknown[] = [];
+  if (filter.search) {
+    clause += " AND data LIKE ? ESCAPE '\\'";
+    params.push(`%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  }
+  if (filter.where) {
+    const match = /^\s*([A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*)\s*=\s*(.*)$/.exec(filter.where);
+    if (!match) throw new RangeError(`"where" must look like field=value or a.b=value, got ${JSON.stringify(filter.where)}`);
+    const [, field, text] = match as unknown as [string, string, string];
+    const value = sqlValue(text.trim());
+    clause += value === null ? ' AND json_extract(data, ?) IS NULL' : ' AND json_extract(data, ?) = ?';
+    params.push(`$.${field}`);
+    if (value !== null) params.push(value);
+  }
+  return { clause, params };
+}
+
+/** How a `where` value compares with what `json_extract` returns (booleans come back as 1/0). */
+function sqlValue(text: string): string | number | null {
+  if (text === 'null') return null;
+  if (text === 'true') return 1;
+  if (text === 'false') return 0;
+  if (text !== '' && Number.isFinite(Number(text))) return Number(text);
+  return text.replace(/^"(.*)"$/, '$1');
+}
+
+/** Appends a node's output rows in batches and hashes them as they pass, so no output is held in memory whole. */
+export class OutputWriter {
+  readonly #counts = new Map<string, number>();
+  readonly #hashes = new Map<string, ReturnType<typeof createHash>>();
+  #pending: Array<[string, string, number, string]> = [];
+  readonly #flushBatch;
+
+  constructor(
+    private readonly db: Db,
+    insertRow: ReturnType<Db['prepare']>,
+    readonly nodeKey: string,
+    private readonly nodeType: string,
+    ports: readonly string[],
+  ) {
+    for (const port of ports) {
+      this.#counts.set(port, 0);
+      this.#hashes.set(port, createHash('sha256'));
+    }
+    this.#flushBatch = db.transaction((rows: Array<[string, string, number, string]>) => {
+      for (const row of rows) insertRow.run(row);
+    });
+  }
+
+  append(port: string, value: unknown): void {
+    this.appendJson(port, JSON.stringify(value));
+  }
+
+  /** Appends an item already serialised as JSON text. */
+  appendJson(port: string, data: string): void {
+    const seq = this.#counts.get(port);
+    if (seq === undefined) throw new Error(`node has no output port "${port}"`);
+    this.#counts.set(port, seq + 1);
+    this.#hashes.get(port)!.update(data).update('\n');
+    this.#pending.push([this.nodeKey, port, seq, data]);
+    if (this.#pending.length >= WRITE_BATCH) this.#flush();
+  }
+
+  /** Makes the output visible under its key. */
+  finish(): StoredOutput {
+    this.#flush();
+    const ports: Record<string, PortOutput> = {};
+    for (const [port, count] of this.#counts) ports[port] = { count, hash: this.#hashes.get(port)!.digest('hex') };
+    this.db
+      .prepare('INSERT OR REPLACE INTO outputs (node_key, node_type, ports_json, created_at) VALUES (?, ?, ?, ?)')
+      .run(this.nodeKey, this.nodeType, JSON.stringify(ports), Date.now());
+    return { nodeKey: this.nodeKey, ports };
+  }
+
+  #flush(): void {
+    if (this.#pending.length === 0) return;
+    const rows = this.#pending;
+    this.#pending = [];
+    this.#flushBatch(rows);
+  }
+}

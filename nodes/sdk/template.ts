@@ -1,0 +1,26 @@
+/**
+ * Prompt templates: `{{field}}` or `{{a.b}}` inserts a value of the item (objects and arrays as JSON),
+ * `{{item}}` the whole item. The inspector highlights the same `{{…}}` variables.
+ */
+const VARIABLE = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*)\s*\}\}/g;
+
+export function templateVariables(template: string): string[] {
+  return [...new Set([...template.matchAll(VARIABLE)].map((m) => m[1]!))];
+}
+
+export function lookupPath(value: unknown, path: string): unknown {
+  let cursor = value;
+  for (const part of path.split('.')) {
+    if (cursor === null || typeof cursor !== 'object') return undefined;
+    cursor = (cursor as Record<string, unknown>)[part];
+  }
+  return cursor;
+}
+
+export function renderTemplate(template: string, variables: Record<string, unknown>): string {
+  return template.replace(VARIABLE, (_match, path: string) => {
+    const value = lookupPath(variables, path);
+    if (value === undefined) throw new Error(`template variable {{${path}}} has no value in this item`);
+    return typeof value === 'string' ? value : JSON.stringify(value);
+  });
+}

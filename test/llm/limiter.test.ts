@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RequestLimiter } from '../../main/llm/limiter.ts';
+import { startScriptedLlmServer, type ScriptedLlmServer } from '../support/scripted-llm-server.ts';
+import { testClient, user } from './helpers.ts';
+
+describe('per-profile limits', () => {
+  let server: ScriptedLlmServer;
+  beforeAll(async () => {
+    server = await startScriptedLlmServer({ respond: () => 'ok', latencyMs: 50 });
+  });
+  afterAll(() => server.close());
+
+  it('maxConcurrency 2: the server never sees more than 2 requests in flight', async () => {
+    const { gateway } = testClient(server.baseURL, { maxConcurrency: 2 });
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) => gateway().complete({ profile: 'local', messages: user(`q${i}`) })),
+    );
+    expect(server.maxInFlight).toBe(2);
+  });
+
+  it('requestsPerMinute spaces request starts 60000/rpm ms apart', async () => {
+    const { gateway } = testClient(server.baseURL, { requestsPerMinute: 600 });
+    const before = server.requests.length;
+    await Promise.all(
+      Array.from({ length: 4 }, (_, i) => gateway().complete({ profile: 'local', messages: user(`paced ${i}`) })),
+    );
+    const starts = server.requests.slice(before).map((r) => r.receivedAt);
+    for (let i = 1; i < starts.length; i++) expect(starts[i]! - starts[i - 1]!).toBeGreaterThanOrEqual(90);
+  });
+});
+
+describe('RequestLimiter', () => {
+  it('adds no wait when rpm is unset', async () => {
+    const limiter = new RequestLimiter({ maxConcurrency: 64 });
+    const signal = new AbortController().signal;
+    const started = performance.now();
+    await Promise.all(Array.from({ length: 1_000 }, () => limiter.run(async () => 1, signal)));
+    expect(performance.now() - started).toBeLessThan(200);
+  });
+
+  it('a queued task gives up its place as soon as its signal aborts', async () => {
+    const limiter = new RequestLimiter({ maxConcurrency: 1 });
+    const never = new AbortController();
+    let release!: () => void;
+    const blocker = limiter.run(() => new Promise<void>((resolve) => (release = resolve)), never.signal);
+    const controller = new AbortController();
+    let ran = false;
+    const queued = limiter.run(async () => {
+      ran = true;
+    }, controller.signal);
+    controller.abort();
+    await expect(queued).rejects.toMatchObject({ name: 'AbortError' });
+    release();
+    await blocker;
+    await limiter.run(async () => {}, never.signal);
+    expect(ran).toBe(false);
+  });
+
+  it('an rpm wait is abortable', async () => {
+    const limiter = new RequestLimiter({ maxConcurrency: 4, requestsPerMinute: 1 });
+    const controller = new AbortController();
+    await limiter.run(async () => {}, controller.signal);
+    const paced = limiter.run(async () => {}, controller.signal);
+    setTimeout(() => controller.abort(), 20);
+    await expect(paced).rejects.toMatchObject({ name: 'AbortError' });
+  });
+});

@@ -1,0 +1,117 @@
+import {
+  ApiError,
+  type Catalog,
+  type EngineApi,
+  type ItemErrorPage,
+  type NodeTotals,
+  type OutputPage,
+  type OutputQuery,
+  type RunDetail,
+  type RunEvent,
+  type RunInfo,
+  type RunRequest,
+} from '../../main/api/contract.ts';
+
+const ZERO_TOTALS: NodeTotals = {
+  itemsTotal: 0,
+  itemsDone: 0,
+  itemsCached: 0,
+  itemsFailed: 0,
+  llmCalls: 0,
+  llmCached: 0,
+  tokensIn: 0,
+  tokensOut: 0,
+  durationMs: 0,
+};
+
+/**
+ * A stand-in for the real engine, backed by arrays: enough to exercise the server and client. A graph is "valid"
+ * when it is an object with a `nodes` array; the run's output items are `{ n }` for n = 0..items-1.
+ */
+export class FakeEngine implements EngineApi {
+  readonly runs: RunDetail[] = [];
+  readonly items: Array<{ seq: number; data: unknown }> = Array.from({ length: 250 }, (_, n) => ({ seq: n, data: { n } }));
+  /** Every call, as `[method, ...args]`. */
+  readonly calls: unknown[][] = [];
+  private readonly listeners = new Set<(event: RunEvent) => void>();
+
+  get listenerCount(): number {
+    return this.listeners.size;
+  }
+
+  emit(event: RunEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+
+  async catalog(): Promise<Catalog> {
+    this.calls.push(['catalog']);
+    return { nodes: [], dataTypes: [{ id: 'video', title: 'Video', description: '', color: '#f00', accepts: [] }] };
+  }
+
+  async validate(graph: unknown) {
+    this.calls.push(['validate', graph]);
+    const errors = this.graphErrors(graph);
+    return { ok: errors.length === 0, errors, notices: [] };
+  }
+
+  async explain(graph: unknown, nodeId?: string) {
+    this.calls.push(['explain', graph, nodeId]);
+    return [{ nodeId: nodeId ?? 'all', cached: false, nodeKey: 'k', changes: [{ kind: 'new' as const, message: 'never ran' }] }];
+  }
+
+  async startRun(request: RunRequest): Promise<{ runId: string }> {
+    this.calls.push(['startRun', request]);
+    const errors = this.graphErrors(request.graph);
+    if (errors.length > 0) throw new ApiError(400, 'graph is invalid', errors);
+    const runId = `run-${this.runs.length + 1}`;
+    const info: RunInfo = { runId, graphName: 'g', status: 'running', startedAt: 1, finishedAt: null, error: null, totals: ZERO_TOTALS };
+    this.runs.push({ ...info, graph: request.graph as RunDetail['graph'], nodes: [] });
+    return { runId };
+  }
+
+  async listRuns(): Promise<RunInfo[]> {
+    this.calls.push(['listRuns']);
+    return this.runs.map(({ graph: _graph, nodes: _nodes, ...info }) => info);
+  }
+
+  async getRun(runId: string): Promise<RunDetail> {
+    this.calls.push(['getRun', runId]);
+    return this.findRun(runId);
+  }
+
+  async cancelRun(runId: string) {
+    this.calls.push(['cancelRun', runId]);
+    const run = this.findRun(runId);
+    run.status = 'cancelled';
+    return { cancelled: true };
+  }
+
+  async nodeOutput(runId: string, nodeId: string, port: string, query: Partial<OutputQuery>): Promise<OutputPage> {
+    this.calls.push(['nodeOutput', runId, nodeId, port, query]);
+    this.findRun(runId);
+    const offset = query.offset ?? 0;
+    const matching = this.items.filter((item) => !query.search || JSON.stringify(item.data).includes(query.search));
+    return { nodeId, port, total: matching.length, offset, items: matching.slice(offset, offset + (query.limit ?? 100)) };
+  }
+
+  async nodeErrors(runId: string, nodeId: string, query: { offset?: number; limit?: number }): Promise<ItemErrorPage> {
+    this.calls.push(['nodeErrors', runId, nodeId, query]);
+    return { total: 1, offset: query.offset ?? 0, errors: [{ seq: 3, message: 'bad item', raw: null }] };
+  }
+
+  subscribe(listener: (event: RunEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private findRun(runId: string): RunDetail {
+    const run = this.runs.find((candidate) => candidate.runId === runId);
+    if (!run) throw new ApiError(404, `no run ${runId}`);
+    return run;
+  }
+
+  private graphErrors(graph: unknown) {
+    const valid = typeof graph === 'object' && graph !== null && Array.isArray((graph as { nodes?: unknown }).nodes);
+    return valid ? [] : [{ nodeId: '', field: 'nodes', message: 'a graph needs a nodes array' }];
+  }
+}

@@ -1,0 +1,64 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONTENT_SECURITY_POLICY } from '../../main/server/headers.ts';
+import { editorUrl } from '../../main/server/index.ts';
+import { tokenFromHash } from '../../renderer/api/index.ts';
+import { type Harness, rawRequest, startHarness } from './harness.ts';
+
+describe('static editor files', () => {
+  let h: Harness;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'rewatch-static-'));
+    await mkdir(path.join(dir, 'assets'));
+    await writeFile(path.join(dir, 'index.html'), '<!doctype html><title>ReWatch</title>');
+    await writeFile(path.join(dir, 'assets', 'app.js'), 'console.log(1)');
+    await writeFile(path.join(path.dirname(dir), 'secret.txt'), 'nope');
+    h = await startHarness({ staticDir: dir });
+  });
+  afterAll(async () => {
+    await h.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('serves index.html at / without a token, with the strict CSP', async () => {
+    const response = await fetch(`${h.url}/`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(response.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(await response.text()).toContain('<title>ReWatch</title>');
+  });
+
+  it('serves assets with their type, and index.html for client-side routes', async () => {
+    const script = await fetch(`${h.url}/assets/app.js`);
+    expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(script.headers.get('content-security-policy')).toBeNull();
+    expect(await script.text()).toBe('console.log(1)');
+    expect(await (await fetch(`${h.url}/runs/run-1`)).text()).toContain('<title>ReWatch</title>');
+    expect((await fetch(`${h.url}/assets/missing.js`)).status).toBe(404);
+  });
+
+  it('never serves files outside the directory', async () => {
+    for (const attempt of ['/../secret.txt', '/..%2fsecret.txt', '/%2e%2e/secret.txt', '/assets/..%2F..%2Fsecret.txt']) {
+      const response = await rawRequest(h.port, attempt);
+      expect(response.body.toString()).not.toContain('nope');
+    }
+  });
+
+  it('still requires the token for the API and checks Host for static files', async () => {
+    expect((await fetch(`${h.url}/api/catalog`)).status).toBe(401);
+    expect((await fetch(`${h.url}/api/unknown`, { headers: { Authorization: `Bearer ${h.token}` } })).status).toBe(404);
+    expect((await rawRequest(h.port, '/', { Host: 'evil.example' })).status).toBe(403);
+  });
+
+  it('hands the token to the page in the URL fragment', () => {
+    const url = editorUrl(h.url, h.token);
+    expect(url).toBe(`${h.url}/#token=${h.token}`);
+    expect(tokenFromHash(new URL(url).hash)).toBe(h.token);
+    expect(tokenFromHash('')).toBeUndefined();
+  });
+});
