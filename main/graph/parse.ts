@@ -48,11 +48,38 @@ function describeIssues(raw: unknown, error: z.ZodError): string[] {
   return error.issues.map((issue) => `${pathText(raw, issue.path)}: ${issue.message}`);
 }
 
+/**
+ * Where JSON.parse stopped. V8 names the position in some messages only ("Unexpected token '}', ... is not valid
+ * JSON" has none), so otherwise this finds the longest prefix that is still the start of a JSON text: the error is
+ * at the character after it.
+ */
+function syntaxErrorOffset(text: string, message: string): number {
+  const at = /position (\d+)/.exec(message);
+  if (at) return Number(at[1]);
+  const startsJson = (length: number): boolean => {
+    try {
+      JSON.parse(text.slice(0, length));
+      return true;
+    } catch (error) {
+      const reason = (error as Error).message;
+      if (/end of JSON input/.test(reason)) return true;
+      const position = /position (\d+)/.exec(reason);
+      return position !== null && Number(position[1]) >= length;
+    }
+  };
+  let low = 0; // a prefix that starts a JSON text (the empty one does)
+  let high = text.length; // one that does not, or the whole text
+  while (high - low > 1) {
+    const middle = Math.floor((low + high) / 2);
+    if (startsJson(middle)) low = middle;
+    else high = middle;
+  }
+  return startsJson(high) ? high : low;
+}
+
 function jsonSyntaxProblem(text: string, error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  const at = /position (\d+)/.exec(message);
-  if (!at) return `not valid JSON (${message})`;
-  const offset = Number(at[1]);
+  const offset = syntaxErrorOffset(text, message);
   const before = text.slice(0, offset).split('\n');
   return `not valid JSON at line ${before.length}, column ${(before.at(-1)?.length ?? 0) + 1} (${message})`;
 }

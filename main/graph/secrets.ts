@@ -27,7 +27,17 @@ function looksSecret(key: string, value: unknown): boolean {
 }
 
 function scrub(value: unknown, path: string, found: string[]): unknown {
-  if (Array.isArray(value)) return value.map((v, i) => scrub(v, `${path}[${i}]`, found));
+  if (Array.isArray(value)) {
+    // A removed array element is left out (not left as `undefined`, which JSON cannot hold); paths keep the
+    // element's index in the original array.
+    const out: unknown[] = [];
+    value.forEach((v, i) => {
+      const before = found.length;
+      const clean = scrub(v, `${path}[${i}]`, found);
+      if (!(clean === undefined && found.length > before)) out.push(clean);
+    });
+    return out;
+  }
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [key, v] of Object.entries(value)) {

@@ -9,7 +9,9 @@ export interface ErrorReply {
 /** Maps anything a handler throws to a JSON error: engine `ApiError`s keep their status, bad requests are 400. */
 export function errorReply(error: unknown): ErrorReply {
   if (error instanceof ApiError) {
-    return { status: error.status, body: error.errors ? { error: error.message, errors: error.errors } : { error: error.message } };
+    const body: ApiErrorBody = { error: error.message };
+    if (error.errors) body.errors = error.errors;
+    return { status: error.status, body };
   }
   if (error instanceof z.ZodError) return { status: 400, body: { error: describeIssues(error) } };
   return { status: 500, body: { error: error instanceof Error ? error.message : String(error) } };

@@ -27,7 +27,10 @@ export const DEFAULT_LIMITS: BackpressureLimits = { congestedBytes: 1 << 20, max
  * `node-progress` per node is kept (sent once the socket drains or before the next event that must go out), and
  * `node-log`/`item-error` are dropped (item errors stay readable through `nodeErrors`). Everything else is always sent.
  */
-export function createEventSender(socket: EventSocket, limits: BackpressureLimits = DEFAULT_LIMITS): (event: RunEvent) => void {
+export function createEventSender(
+  socket: EventSocket,
+  limits: BackpressureLimits = DEFAULT_LIMITS,
+): (event: RunEvent) => void {
   const pendingProgress = new Map<string, RunEvent>();
 
   const send = (event: RunEvent): void => socket.send(JSON.stringify(event), afterSend);
@@ -61,7 +64,6 @@ export function createEventSender(socket: EventSocket, limits: BackpressureLimit
     send(event);
   };
 }
-
 
 /** Serves `routes.events` on `server`: every authorized WebSocket receives every `RunEvent` as JSON text. */
 export function attachEventStream(

@@ -1,9 +1,4 @@
-import {
-  ApiError,
-  type ApiErrorBody,
-  type EngineApi,
-  routes,
-} from '../../main/api/contract.ts';
+import { ApiError, type ApiErrorBody, type EngineApi, routes } from '../../main/api/contract.ts';
 import { type ReconnectBackoff, type WebSocketConstructor, createEventSubscriber } from './event-socket.ts';
 import { type PathParams, type QueryValue, routeUrl } from './url.ts';
 
@@ -62,6 +57,7 @@ export function createHttpEngineClient(options: HttpEngineClientOptions): Engine
 async function toApiError(response: Response): Promise<ApiError> {
   const body = (await response.json().catch(() => undefined)) as Partial<ApiErrorBody> | undefined;
   const message = typeof body?.error === 'string' ? body.error : `${response.status} ${response.statusText}`;
+  const errors = Array.isArray(body?.errors) ? body.errors : undefined;
   // The server also answers 401, 403, 416 and 426, outside the engine's status union.
-  return new ApiError(response.status as ApiError['status'], message, Array.isArray(body?.errors) ? body.errors : undefined);
+  return new ApiError(response.status as ApiError['status'], message, errors);
 }

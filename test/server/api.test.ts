@@ -44,7 +44,10 @@ describe('engine routes through the HTTP client', () => {
       body: JSON.stringify({ graph: 1 }),
     });
     expect(response.status).toBe(400);
-    expect(await response.json()).toEqual({ error: 'graph is invalid', errors: [expect.objectContaining({ field: 'nodes' })] });
+    expect(await response.json()).toEqual({
+      error: 'graph is invalid',
+      errors: [expect.objectContaining({ field: 'nodes' })],
+    });
   });
 
   it('answers a malformed request body with 400 naming the field', async () => {
@@ -64,14 +67,9 @@ describe('engine routes through the HTTP client', () => {
 
   it('passes output paging and filters through, with defaults', async () => {
     const { runId } = await h.client.startRun({ graph: { nodes: [] } });
-    const page = await h.client.nodeOutput(runId, 'node/1 é', 'out', { offset: 10, limit: 5, search: '"n":1', where: 'kept=true' });
-    expect(h.engine.calls.at(-1)).toEqual([
-      'nodeOutput',
-      runId,
-      'node/1 é',
-      'out',
-      { offset: 10, limit: 5, search: '"n":1', where: 'kept=true' },
-    ]);
+    const query = { offset: 10, limit: 5, search: '"n":1', where: 'kept=true' };
+    const page = await h.client.nodeOutput(runId, 'node/1 é', 'out', query);
+    expect(h.engine.calls.at(-1)).toEqual(['nodeOutput', runId, 'node/1 é', 'out', query]);
     expect(page).toMatchObject({ nodeId: 'node/1 é', port: 'out', offset: 10 });
     expect(page.items.map((item) => item.seq)).toEqual([19, 100, 101, 102, 103]); // "n":1 matches 1, 10–19, 100–199
 

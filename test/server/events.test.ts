@@ -43,7 +43,8 @@ describe('run events over the WebSocket', () => {
     const stopSecond = h.client.subscribe((event) => second.push(event));
     await waitFor(() => h!.engine.listenerCount === 1);
 
-    const sent: RunEvent[] = [{ type: 'run-started', runId: 'r', graphName: 'g', nodeIds: ['a'] }, progress('a', 1), log, state, finished];
+    const started: RunEvent = { type: 'run-started', runId: 'r', graphName: 'g', nodeIds: ['a'] };
+    const sent = [started, progress('a', 1), log, state, finished];
     for (const event of sent) h.engine.emit(event);
     await waitFor(() => first.length === sent.length && second.length === sent.length);
     expect(first).toEqual(sent);
@@ -63,7 +64,8 @@ describe('run events over the WebSocket', () => {
     const token = 'fixed-token';
     const server = createApiServer({ engine, token, resolveMedia: () => undefined });
     const first = await server.listen();
-    const client = createHttpEngineClient({ baseUrl: first.url, token, WebSocket, reconnect: { initialMs: 20, maxMs: 100 } });
+    const reconnect = { initialMs: 20, maxMs: 100 };
+    const client = createHttpEngineClient({ baseUrl: first.url, token, WebSocket, reconnect });
     const received: RunEvent[] = [];
     const stop = client.subscribe((event) => received.push(event));
     await waitFor(() => engine.listenerCount === 1);

@@ -30,7 +30,7 @@ const ZERO_TOTALS: NodeTotals = {
  */
 export class FakeEngine implements EngineApi {
   readonly runs: RunDetail[] = [];
-  readonly items: Array<{ seq: number; data: unknown }> = Array.from({ length: 250 }, (_, n) => ({ seq: n, data: { n } }));
+  readonly items = Array.from({ length: 250 }, (_, n) => ({ seq: n, data: { n } as unknown }));
   /** Every call, as `[method, ...args]`. */
   readonly calls: unknown[][] = [];
   private readonly listeners = new Set<(event: RunEvent) => void>();
@@ -56,7 +56,8 @@ export class FakeEngine implements EngineApi {
 
   async explain(graph: unknown, nodeId?: string) {
     this.calls.push(['explain', graph, nodeId]);
-    return [{ nodeId: nodeId ?? 'all', cached: false, nodeKey: 'k', changes: [{ kind: 'new' as const, message: 'never ran' }] }];
+    const changes = [{ kind: 'new' as const, message: 'never ran' }];
+    return [{ nodeId: nodeId ?? 'all', cached: false, nodeKey: 'k', changes }];
   }
 
   async startRun(request: RunRequest): Promise<{ runId: string }> {
@@ -64,8 +65,17 @@ export class FakeEngine implements EngineApi {
     const errors = this.graphErrors(request.graph);
     if (errors.length > 0) throw new ApiError(400, 'graph is invalid', errors);
     const runId = `run-${this.runs.length + 1}`;
-    const info: RunInfo = { runId, graphName: 'g', status: 'running', startedAt: 1, finishedAt: null, error: null, totals: ZERO_TOTALS };
-    this.runs.push({ ...info, graph: request.graph as RunDetail['graph'], nodes: [] });
+    this.runs.push({
+      runId,
+      graphName: 'g',
+      status: 'running',
+      startedAt: 1,
+      finishedAt: null,
+      error: null,
+      totals: ZERO_TOTALS,
+      graph: request.graph as RunDetail['graph'],
+      nodes: [],
+    });
     return { runId };
   }
 
@@ -90,8 +100,10 @@ export class FakeEngine implements EngineApi {
     this.calls.push(['nodeOutput', runId, nodeId, port, query]);
     this.findRun(runId);
     const offset = query.offset ?? 0;
-    const matching = this.items.filter((item) => !query.search || JSON.stringify(item.data).includes(query.search));
-    return { nodeId, port, total: matching.length, offset, items: matching.slice(offset, offset + (query.limit ?? 100)) };
+    const { search } = query;
+    const matching = search ? this.items.filter((item) => JSON.stringify(item.data).includes(search)) : this.items;
+    const items = matching.slice(offset, offset + (query.limit ?? 100));
+    return { nodeId, port, total: matching.length, offset, items };
   }
 
   async nodeErrors(runId: string, nodeId: string, query: { offset?: number; limit?: number }): Promise<ItemErrorPage> {

@@ -9,19 +9,20 @@ import { type Harness, rawRequest, startHarness } from './harness.ts';
 
 describe('static editor files', () => {
   let h: Harness;
-  let dir: string;
+  let root: string;
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'rewatch-static-'));
-    await mkdir(path.join(dir, 'assets'));
+    root = await mkdtemp(path.join(tmpdir(), 'rewatch-static-'));
+    const dir = path.join(root, 'site');
+    await mkdir(path.join(dir, 'assets'), { recursive: true });
     await writeFile(path.join(dir, 'index.html'), '<!doctype html><title>ReWatch</title>');
     await writeFile(path.join(dir, 'assets', 'app.js'), 'console.log(1)');
-    await writeFile(path.join(path.dirname(dir), 'secret.txt'), 'nope');
+    await writeFile(path.join(root, 'secret.txt'), 'nope');
     h = await startHarness({ staticDir: dir });
   });
   afterAll(async () => {
     await h.close();
-    await rm(dir, { recursive: true, force: true });
+    await rm(root, { recursive: true, force: true });
   });
 
   it('serves index.html at / without a token, with the strict CSP', async () => {
@@ -43,7 +44,8 @@ describe('static editor files', () => {
   });
 
   it('never serves files outside the directory', async () => {
-    for (const attempt of ['/../secret.txt', '/..%2fsecret.txt', '/%2e%2e/secret.txt', '/assets/..%2F..%2Fsecret.txt']) {
+    const attempts = ['/../secret.txt', '/..%2fsecret.txt', '/%2e%2e/secret.txt', '/assets/..%2F..%2Fsecret.txt'];
+    for (const attempt of attempts) {
       const response = await rawRequest(h.port, attempt);
       expect(response.body.toString()).not.toContain('nope');
     }

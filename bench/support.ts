@@ -1,0 +1,173 @@
+/** Helpers shared by the benchmarks: scale, temp dirs, timing, JSON Lines files, graphs, engine runs, tables. */
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NodeRunInfo, RunDetail } from '../main/api/contract.ts';
+import { Engine } from '../main/engine/engine.ts';
+import type { GraphFile } from '../main/graph/format.ts';
+import type { ProviderProfile } from '../main/llm/profiles.ts';
+import { catalog } from '../test/support/engine-fixture.ts';
+
+// ---- scale -----------------------------------------------------------------------------------------------------
+
+/** `BENCH_SCALE` (e.g. 0.1) shrinks every item count for a quick run; 1 (full size) by default. */
+export const SCALE = (() => {
+  const raw = process.env.BENCH_SCALE;
+  const value = raw === undefined || raw === '' ? 1 : Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`BENCH_SCALE must be a positive number, got ${JSON.stringify(raw)}`);
+  return value;
+})();
+
+export function scaled(fullSize: number): number {
+  return Math.max(1, Math.round(fullSize * SCALE));
+}
+
+// ---- results ---------------------------------------------------------------------------------------------------
+
+export interface Target {
+  /** e.g. "≥ 0.95" */
+  label: string;
+  met(value: number): boolean;
+}
+
+export const atLeast = (threshold: number, unit = ''): Target => ({ label: `≥ ${threshold}${unit}`, met: (v) => v >= threshold });
+export const atMost = (threshold: number, unit = ''): Target => ({ label: `≤ ${threshold}${unit}`, met: (v) => v <= threshold });
+
+export interface BenchResult {
+  name: string;
+  /** The headline figure and what it is. */
+  metric: string;
+  value: number;
+  display: string;
+  /** Absent for benchmarks that only report. */
+  target?: Target;
+}
+
+export function passed(result: BenchResult): boolean | undefined {
+  return result.target?.met(result.value);
+}
+
+// ---- formatting and tables -------------------------------------------------------------------------------------
+
+export const fmt = {
+  int: (n: number) => Math.round(n).toLocaleString('en-US'),
+  ms: (n: number) => (n >= 10_000 ? `${(n / 1000).toFixed(2)} s` : `${n.toFixed(n < 10 ? 3 : 1)} ms`),
+  us: (ms: number) => `${(ms * 1000).toFixed(2)} µs`,
+  ratio: (n: number, digits = 3) => n.toFixed(digits),
+  rate: (perSecond: number) => `${Math.round(perSecond).toLocaleString('en-US')} items/s`,
+  mib: (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`,
+};
+
+/** Prints `rows` (label, value, optional note) as an aligned two- or three-column table under a title. */
+export function printTable(title: string, rows: ReadonlyArray<readonly [string, string, string?]>): void {
+  const labelWidth = Math.max(...rows.map(([label]) => label.length));
+  const valueWidth = Math.max(...rows.map(([, value]) => value.length));
+  const line = '─'.repeat(Math.max(title.length, labelWidth + valueWidth + 5));
+  console.log(`\n${title}\n${line}`);
+  for (const [label, value, note] of rows) {
+    console.log(`  ${label.padEnd(labelWidth)}   ${value.padStart(valueWidth)}${note ? `   ${note}` : ''}`);
+  }
+}
+
+// ---- time and files --------------------------------------------------------------------------------------------
+
+/** Milliseconds taken by `fn`, with its value. */
+export async function timed<T>(fn: () => T | Promise<T>): Promise<{ ms: number; value: T }> {
+  const start = performance.now();
+  const value = await fn();
+  return { ms: performance.now() - start, value };
+}
+
+/** The fastest of `times` runs of `fn`: the least disturbed by other load on a noisy machine. */
+export async function fastestOf(times: number, fn: () => unknown): Promise<number> {
+  let best = Infinity;
+  for (let i = 0; i < times; i++) best = Math.min(best, (await timed(fn)).ms);
+  return best;
+}
+
+/** Runs `fn` with a fresh directory under the OS temp dir, removed afterwards. */
+export async function withTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), 'rewatch-bench-'));
+  try {
+    return await fn(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Writes (or with `append`, adds) `count` JSON Lines made by `row(from + i)`, a batch at a time, never all in memory;
+ * returns `path`.
+ */
+export function writeJsonl(path: string, count: number, row: (i: number) => unknown, options: { append?: boolean; from?: number } = {}): string {
+  const fd = openSync(path, options.append ? 'a' : 'w');
+  try {
+    const from = options.from ?? 0;
+    for (let start = 0; start < count; start += 1000) {
+      const lines: string[] = [];
+      for (let i = start; i < Math.min(count, start + 1000); i++) lines.push(JSON.stringify(row(from + i)));
+      writeSync(fd, `${lines.join('\n')}\n`);
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return path;
+}
+
+// ---- graphs and engine runs ------------------------------------------------------------------------------------
+
+export interface Step {
+  id: string;
+  type: string;
+  config: Record<string, unknown>;
+  /** The port that receives the previous step's output (`items` by default). */
+  input?: string;
+  /** The port that feeds the next step (`items` by default). */
+  output?: string;
+}
+
+/** A linear graph: each step's output port feeds the next step's input port. */
+export function chainGraph(name: string, steps: readonly Step[]): GraphFile {
+  return {
+    format: 'rewatch-studio/graph',
+    version: 1,
+    name,
+    nodes: steps.map((s, i) => ({ id: s.id, type: s.type, typeVersion: 1, position: { x: i * 200, y: 0 }, config: s.config })),
+    edges: steps.slice(1).map((s, i) => ({
+      id: `e${i + 1}`,
+      from: { node: steps[i]!.id, port: steps[i]!.output ?? 'items' },
+      to: { node: s.id, port: s.input ?? 'items' },
+    })),
+  };
+}
+
+export function openEngine(dataDir: string, providers: ProviderProfile[] = []): Engine {
+  return new Engine({ dataDir, catalog, providers, llmBackoff: { baseMs: 5, capMs: 50 } });
+}
+
+export interface TimedRun {
+  detail: RunDetail;
+  /** Wall clock from `startRun` to the end of `waitForRun`. */
+  wallMs: number;
+  node(id: string): NodeRunInfo;
+}
+
+/** Runs a graph to the end; a run that does not finish `done` is an error (the figures would mean nothing). */
+export async function runGraph(engine: Engine, graph: GraphFile): Promise<TimedRun> {
+  const { ms: wallMs, value: runId } = await timed(async () => {
+    const { runId } = await engine.startRun({ graph });
+    await engine.waitForRun(runId);
+    return runId;
+  });
+  const detail = await engine.getRun(runId);
+  if (detail.status !== 'done') {
+    const failures = detail.nodes.filter((n) => n.error).map((n) => `${n.nodeId}: ${n.error}`);
+    throw new Error(`run of "${graph.name}" ended ${detail.status}: ${[detail.error, ...failures].filter(Boolean).join('; ')}`);
+  }
+  const node = (id: string) => {
+    const found = detail.nodes.find((n) => n.nodeId === id);
+    if (!found) throw new Error(`run has no node "${id}"`);
+    return found;
+  };
+  return { detail, wallMs, node };
+}

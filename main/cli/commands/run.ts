@@ -1,0 +1,61 @@
+import { resolve } from 'node:path';
+import { ApiError } from '../../api/contract.ts';
+import { loadGraphFile } from '../../graph/files.ts';
+import { sumTotals } from '../../engine/node-counters.ts';
+import { catalog, openEngine } from '../engine-options.ts';
+import { runSummary } from '../format.ts';
+import { ProgressView } from '../progress.ts';
+
+export interface RunFlags {
+  'data-dir'?: string;
+  providers?: string;
+  until?: string;
+  from?: string;
+  'no-cache'?: boolean;
+}
+
+/** Exit codes: 0 done, 1 failed or invalid, 130 cancelled with Ctrl-C. */
+export async function runCommand(file: string, flags: RunFlags): Promise<number> {
+  const { graph, notices } = await loadGraphFile(resolve(file), catalog.lookup);
+  for (const notice of notices) process.stderr.write(`${file}: note: ${notice.nodeId}: ${notice.message}\n`);
+  const engine = await openEngine(flags);
+  let view: ProgressView | undefined;
+  const unsubscribe = engine.subscribe((event) => view?.handle(event));
+  try {
+    let runId: string;
+    try {
+      ({ runId } = await engine.startRun({
+        graph,
+        until: flags.until,
+        from: flags.from,
+        noCache: flags['no-cache'] ?? false,
+      }));
+    } catch (error) {
+      if (!(error instanceof ApiError) || !error.errors) throw error;
+      for (const e of error.errors) process.stderr.write(`${file}: ${e.nodeId}${e.field ? `.${e.field}` : ''}: ${e.message}\n`);
+      return 1;
+    }
+    const detail = await engine.getRun(runId);
+    view = new ProgressView(detail.nodes.map((n) => n.nodeId), process.stderr);
+    let interrupts = 0;
+    const onSigint = () => {
+      interrupts += 1;
+      if (interrupts > 1) process.exit(130);
+      process.stderr.write('\ncancelling (finished items are kept; Ctrl-C again to quit at once)\n');
+      void engine.cancelRun(runId);
+    };
+    process.on('SIGINT', onSigint);
+    const status = await engine.waitForRun(runId);
+    process.off('SIGINT', onSigint);
+    view.stop();
+
+    const run = await engine.getRun(runId);
+    process.stdout.write(`\nrun ${runId}: ${status}\n`);
+    process.stdout.write(`${runSummary(run.nodes, sumTotals(run.nodes), status)}\n`);
+    for (const node of run.nodes.filter((n) => n.error)) process.stderr.write(`${node.nodeId}: ${node.error}\n`);
+    return status === 'done' ? 0 : status === 'cancelled' ? 130 : 1;
+  } finally {
+    unsubscribe();
+    await engine.close();
+  }
+}

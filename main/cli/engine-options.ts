@@ -1,0 +1,19 @@
+import { resolve } from 'node:path';
+import { NodeCatalog } from '../engine/catalog.ts';
+import { Engine } from '../engine/engine.ts';
+import { defaultDataDir, loadProviders } from '../engine/settings.ts';
+import { nodeDefinitions } from '../../nodes/index.ts';
+
+export const catalog = new NodeCatalog(nodeDefinitions);
+
+/** The options every engine-backed command takes. */
+export const engineFlags = {
+  'data-dir': { type: 'string' },
+  providers: { type: 'string' },
+} as const;
+
+export async function openEngine(flags: { 'data-dir'?: string; providers?: string }): Promise<Engine> {
+  const dataDir = resolve(flags['data-dir'] ?? defaultDataDir());
+  const providers = await loadProviders(dataDir, flags.providers && resolve(flags.providers));
+  return new Engine({ dataDir, catalog, providers });
+}

@@ -1,0 +1,86 @@
+import { parseArgs } from 'node:util';
+import { GraphFileError } from '../graph/parse.ts';
+import { explainCommand } from './commands/explain.ts';
+import { nodesCommand } from './commands/nodes.ts';
+import { pruneCommand } from './commands/prune.ts';
+import { runCommand } from './commands/run.ts';
+import { runsCommand } from './commands/runs.ts';
+import { serveCommand } from './commands/serve.ts';
+import { validateCommand } from './commands/validate.ts';
+import { engineFlags } from './engine-options.ts';
+
+const USAGE = `usage: rewatch <command> [options]
+
+  nodes [--json]                          the node catalog: ports and config schema of every node type
+  validate FILE [--json]                  check a graph; exit 1 with the error list when it is not valid
+  run FILE [--until NODE] [--from NODE] [--no-cache]
+                                          run a graph (cached results are reused; Ctrl-C cancels, keeping finished items)
+  runs [--json]                           run history
+  explain FILE [NODE] [--json]            whether each node would re-run, and why
+  serve [--port N] [--host 127.0.0.1] [--static-dir DIR]
+                                          the local API server for the editor; prints its URL and token
+  prune [--keep-runs 20] [--llm-cache]    delete old runs and the cached results only they used
+
+engine options: --data-dir DIR (default: the OS app-data folder, or $REWATCH_DATA_DIR)
+                --providers FILE (provider profiles, YAML or JSON, added to the data dir's providers.yaml)
+`;
+
+const options = {
+  ...engineFlags,
+  json: { type: 'boolean' },
+  until: { type: 'string' },
+  from: { type: 'string' },
+  'no-cache': { type: 'boolean' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  'static-dir': { type: 'string' },
+  'keep-runs': { type: 'string' },
+  'llm-cache': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<number> {
+  const { values: flags, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  const [command, ...args] = positionals;
+  const file = () => {
+    if (!args[0]) throw new UsageError(`${command} needs a graph FILE`);
+    return args[0];
+  };
+  if (flags.help || !command) {
+    process.stdout.write(USAGE);
+    return command || flags.help ? 0 : 2;
+  }
+  switch (command) {
+    case 'nodes':
+      return nodesCommand(flags);
+    case 'validate':
+      return validateCommand(file(), flags);
+    case 'run':
+      return runCommand(file(), flags);
+    case 'runs':
+      return runsCommand(flags);
+    case 'explain':
+      return explainCommand(file(), args[1], flags);
+    case 'serve':
+      return serveCommand(flags);
+    case 'prune':
+      return pruneCommand(flags);
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+  if (error instanceof GraphFileError) {
+    for (const problem of error.problems) process.stderr.write(`${error.source}: ${problem}\n`);
+  } else {
+    process.stderr.write(`rewatch: ${(error as Error).message}\n`);
+  }
+  if (usage) process.stderr.write(`\n${USAGE}`);
+  process.exitCode = usage ? 2 : 1;
+}
