@@ -1,4 +1,4 @@
-const LOOPBACK_HOSTNAMES = new Set(['localhost', '127.0.0.1', '[::1]']);
+const LOOPBACK_HOSTNAMES = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
 /**
  * Whether a `Host` header names this machine. Checked on every request as a DNS-rebinding defence: a hostile page
@@ -6,8 +6,9 @@ const LOOPBACK_HOSTNAMES = new Set(['localhost', '127.0.0.1', '[::1]']);
  */
 export function isLoopbackHost(host: string | undefined): boolean {
   if (!host) return false;
-  const hostname = host.toLowerCase().replace(/:\d+$/, '');
-  return LOOPBACK_HOSTNAMES.has(hostname);
+  const lower = host.toLowerCase();
+  // A bare `::1` (as given to `listen`) would lose its last group to the port-stripping.
+  return LOOPBACK_HOSTNAMES.has(lower) || LOOPBACK_HOSTNAMES.has(lower.replace(/:\d+$/, ''));
 }
 
 /** `host` as it appears in a URL (IPv6 addresses in brackets). */

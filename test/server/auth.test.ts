@@ -76,10 +76,10 @@ describe('token and Host checks', () => {
   });
 
   it('recognizes loopback hosts only', () => {
-    for (const host of ['localhost', 'LOCALHOST:80', '127.0.0.1:5173', '[::1]:1']) {
+    for (const host of ['localhost', 'LOCALHOST:80', '127.0.0.1:5173', '[::1]:1', '::1']) {
       expect(isLoopbackHost(host)).toBe(true);
     }
-    for (const host of [undefined, '', 'evil.example', '127.0.0.1.evil.example', 'localhost.evil', '0.0.0.0', '::1']) {
+    for (const host of [undefined, '', 'evil.example', '127.0.0.1.evil.example', 'localhost.evil', '0.0.0.0', '::2']) {
       expect(isLoopbackHost(host)).toBe(false);
     }
   });
