@@ -215,7 +215,7 @@ export const TOKEN_QUERY = 'token';
 /** Raised by the engine for a request that cannot be served; the server maps `status` to the HTTP status. */
 export class ApiError extends Error {
   constructor(
-    readonly status: 400 | 404 | 409 | 500,
+    readonly status: number,
     message: string,
     readonly errors?: ValidationError[],
   ) {

@@ -13,7 +13,9 @@ export async function serveCommand(flags: {
   const port = flags.port === undefined ? 0 : Number(flags.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`--port must be 0-65535, got ${flags.port}`);
   if (!isLoopbackHost(host)) {
-    process.stderr.write(`warning: listening on ${host}, reachable from other machines; the token still guards every request\n`);
+    throw new RangeError(
+      `--host ${host}: the server only listens on loopback; from another machine, tunnel to it (ssh -L PORT:127.0.0.1:PORT)`,
+    );
   }
   const engine = await openEngine(flags);
   const token = process.env.REWATCH_TOKEN || createToken();
