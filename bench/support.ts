@@ -1,7 +1,11 @@
 /** Helpers shared by the benchmarks: scale, temp dirs, timing, JSON Lines files, graphs, engine runs, tables. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import type { NodeRunInfo, RunDetail } from '../main/api/contract.ts';
 import { Engine } from '../main/engine/engine.ts';
 import type { GraphFile } from '../main/graph/format.ts';
@@ -170,4 +174,40 @@ export async function runGraph(engine: Engine, graph: GraphFile): Promise<TimedR
     return found;
   };
   return { detail, wallMs, node };
+}
+
+// ---- child processes -------------------------------------------------------------------------------------------
+
+const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+export interface TsxChild {
+  process: ChildProcess;
+  /** The next line the child prints on stdout, parsed as JSON (lines printed before it exited included). */
+  nextJson<T>(): Promise<T>;
+  /** Closes the child's stdin (its cue to stop) and waits for it to exit successfully. */
+  stop(): Promise<void>;
+}
+
+/** Runs a TypeScript file of the repository in a child process (through tsx); stderr passes through. */
+export function startTsxChild(script: string, args: readonly string[]): TsxChild {
+  const child = spawn(process.execPath, ['scripts/rewatch-tsx.mjs', script, ...args], {
+    cwd: REPO_ROOT,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  child.stdin!.on('error', () => {}); // a child that already exited cannot be told to stop
+  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  return {
+    process: child,
+    async nextJson<T>() {
+      const next = await lines.next(); // ends when stdout closes, i.e. when the child is gone
+      if (next.done) throw new Error(`${script} printed nothing more (exit ${child.exitCode ?? child.signalCode ?? 'unknown'})`);
+      return JSON.parse(next.value as string) as T;
+    },
+    async stop() {
+      child.stdin!.end();
+      const [code, signal] = await exited;
+      if (code !== 0) throw new Error(`${script} exited with ${code ?? signal}`);
+    },
+  };
 }

@@ -12,7 +12,7 @@ export const localHost: HostHandle = {
         cwd: options.cwd,
         env: options.env ? { ...process.env, ...options.env } : process.env,
         signal: options.signal,
-        stdio: ['pipe', 'pipe', 'pipe'],
+        stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       });
       const stdout: Buffer[] = [];
       const stderr: Buffer[] = [];
@@ -28,7 +28,10 @@ export const localHost: HostHandle = {
           stderr: Buffer.concat(stderr).toString('utf8'),
         }),
       );
-      child.stdin.end(options.stdin ?? '');
+      if (child.stdin) {
+        child.stdin.on('error', () => {}); // a program that exits without reading its input is not an error
+        child.stdin.end(options.stdin);
+      }
     });
   },
 };

@@ -144,3 +144,31 @@ describe('executor', () => {
     expect(explanations.find((e) => e.nodeId === 'keep')!.cached).toBe(true);
   });
 });
+
+describe('non-deterministic nodes', () => {
+  it('re-run on every fresh run, while deterministic neighbours stay cached', async () => {
+    const dir = tempDir();
+    const engine = openEngine(join(dir.path, 'data'));
+    try {
+      const input = writeJsonl(join(dir.path, 'in.jsonl'), [{ n: 1 }]);
+      const graph: GraphFile = {
+        format: 'rewatch-studio/graph',
+        version: 1,
+        name: 'sink',
+        nodes: [
+          { id: 'src', type: 'core.jsonl-source', typeVersion: 1, position: { x: 0, y: 0 }, config: { path: input } },
+          { id: 'out', type: 'core.export', typeVersion: 1, position: { x: 1, y: 0 }, config: { path: join(dir.path, 'o.jsonl') } },
+        ],
+        edges: [{ id: 'e', from: { node: 'src', port: 'items' }, to: { node: 'out', port: 'items' } }],
+      };
+      await runToEnd(engine, graph);
+      const [, out] = await engine.explain(graph);
+      expect(out!.changes).toEqual([expect.objectContaining({ kind: 'nondeterministic' })]);
+      const second = await runToEnd(engine, graph);
+      expect(second.nodes.map((n) => n.state)).toEqual(['cached', 'done']);
+    } finally {
+      await engine.close();
+      dir.remove();
+    }
+  });
+});

@@ -392,9 +392,17 @@ describe('files this version cannot or should not read', () => {
   });
 
   it('names the line and column of a JSON syntax error', () => {
-    // a trailing comma: V8's message has no position for this one
-    const trailingComma = CANONICAL.replace('"name": "ReWatch-R1 QA synthesis",', '"name": "ReWatch-R1 QA synthesis",,');
-    expect(problemsOf(trailingComma).problems[0]).toMatch(/^not valid JSON at line 4, column 38 \(/);
+    const lineOf = (text: string, needle: string) => text.slice(0, text.indexOf(needle)).split('\n').length;
+    // a trailing comma in an array and a missing value: V8's messages have no position for these
+    const trailingComma = CANONICAL.replace('"answer"\n', '"answer",\n');
+    expect(problemsOf(trailingComma).problems[0]).toMatch(
+      new RegExp(`^not valid JSON at line ${lineOf(CANONICAL, '"answer"\n') + 1}, column 11 \\(Unexpected token ']'`),
+    );
+    const noValue = CANONICAL.replace('"seed": 7,', '"seed": ,');
+    expect(problemsOf(noValue).problems[0]).toMatch(new RegExp(`^not valid JSON at line ${lineOf(CANONICAL, '"seed"')}, column 17 \\(`));
+    // a doubled comma: V8 gives a position
+    const doubled = CANONICAL.replace('"name": "ReWatch-R1 QA synthesis",', '"name": "ReWatch-R1 QA synthesis",,');
+    expect(problemsOf(doubled).problems[0]).toMatch(/^not valid JSON at line 4, column 37 \(/);
     // a missing comma in the middle of the file: V8 gives a position
     const lines = CANONICAL.split('\n');
     const at = lines.findIndex((l) => l.includes('"maxTokens": 512,'));

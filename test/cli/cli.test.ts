@@ -1,0 +1,108 @@
+import { execFile } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { graphFileText } from '../../main/graph/canonical.ts';
+import { startScriptedLlmServer, type ScriptedLlmServer } from '../support/scripted-llm-server.ts';
+import { pipelineGraph, tempDir, writeJsonl } from '../support/engine-fixture.ts';
+
+const run = promisify(execFile);
+
+async function rewatch(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['scripts/rewatch.mjs', ...args], { env: { ...process.env, CI: '1' } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('rewatch CLI', () => {
+  let dir: ReturnType<typeof tempDir>;
+  let server: ScriptedLlmServer;
+  let graphPath: string;
+  let engineArgs: string[];
+
+  beforeAll(async () => {
+    dir = tempDir();
+    server = await startScriptedLlmServer({ respond: () => 'fine' });
+    const input = writeJsonl(join(dir.path, 'in.jsonl'), Array.from({ length: 6 }, (_, n) => ({ n })));
+    graphPath = join(dir.path, 'g.rewatch.json');
+    writeFileSync(graphPath, graphFileText(pipelineGraph(input, join(dir.path, 'out.jsonl'))));
+    const providers = join(dir.path, 'providers.yaml');
+    writeFileSync(providers, `providers:\n  - name: test-llm\n    baseURL: ${server.baseURL}\n    model: m\n`);
+    engineArgs = ['--data-dir', join(dir.path, 'data'), '--providers', providers];
+  });
+
+  afterAll(async () => {
+    await server.close();
+    dir.remove();
+  });
+
+  it('nodes --json lists each node with its ports and config JSON Schema', async () => {
+    const { code, stdout } = await rewatch('nodes', '--json');
+    expect(code).toBe(0);
+    const catalog = JSON.parse(stdout);
+    const llm = catalog.nodes.find((n: { type: string }) => n.type === 'core.llm-map');
+    expect(llm.inputs).toEqual([{ name: 'items', dataType: 'Record', description: expect.any(String), optional: false, multiple: false }]);
+    expect(llm.configSchema.properties.prompt).toMatchObject({ type: 'string', 'x-kind': 'prompt' });
+    expect(llm.configSchema.properties.concurrency).toMatchObject({ default: 16, 'x-semantic': false });
+  });
+
+  it('validate exits 1 and lists the errors of an invalid graph', async () => {
+    const broken = JSON.parse(readFileSync(graphPath, 'utf8'));
+    broken.nodes[1].config.provider = 'nobody';
+    broken.edges.pop();
+    const brokenPath = join(dir.path, 'broken.rewatch.json');
+    writeFileSync(brokenPath, JSON.stringify(broken));
+    const { code, stderr } = await rewatch('validate', brokenPath, ...engineArgs);
+    expect(code).toBe(1);
+    expect(stderr).toContain('ask.provider: unknown provider profile "nobody" (known: test-llm)');
+    expect(stderr).toContain('out.items: required input "items" is not connected');
+    expect((await rewatch('validate', graphPath, ...engineArgs)).code).toBe(0);
+  });
+
+  it('validate names the file and place of a broken graph file', async () => {
+    const garbage = join(dir.path, 'garbage.rewatch.json');
+    writeFileSync(garbage, '{"format": "rewatch-studio/graph", "version": 1,\n  "name": "x", "nodes": [}');
+    const { code, stderr } = await rewatch('validate', garbage, ...engineArgs);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/garbage\.rewatch\.json: not valid JSON at line 2/);
+  });
+
+  it('run prints a per-node summary; a second run is all cached; runs lists both; explain says why', async () => {
+    const first = await rewatch('run', graphPath, ...engineArgs);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/^ask\s+done\s+6\s+0\s+0\s+6\s+0\s+\d+\s+\d+/m);
+    expect(server.requests).toHaveLength(6);
+
+    const second = await rewatch('run', graphPath, ...engineArgs);
+    expect(second.stdout).toMatch(/^ask\s+cached\s+6\s+6\s+0\s+0/m);
+    expect(server.requests).toHaveLength(6);
+
+    const runs = JSON.parse((await rewatch('runs', '--json', ...engineArgs)).stdout);
+    expect(runs.map((r: { status: string }) => r.status)).toEqual(['done', 'done']);
+
+    const graph = JSON.parse(readFileSync(graphPath, 'utf8'));
+    graph.nodes[1].config.temperature = 0.7;
+    writeFileSync(graphPath, graphFileText(graph));
+    const explained = await rewatch('explain', graphPath, 'ask', ...engineArgs);
+    expect(explained.stdout).toContain('ask: would run');
+    expect(explained.stdout).toContain('config "temperature" changed: 0 → 0.7');
+  });
+
+  it('rejects unknown commands and flags with usage', async () => {
+    const { code, stderr } = await rewatch('frobnicate');
+    expect(code).toBe(2);
+    expect(stderr).toContain('usage: rewatch');
+    expect((await rewatch('runs', '--bogus')).code).toBe(2);
+  });
+
+  it('serve refuses to listen beyond loopback', async () => {
+    const { code, stderr } = await rewatch('serve', '--host', '0.0.0.0', ...engineArgs);
+    expect(code).toBe(1);
+    expect(stderr).toContain('only listens on loopback');
+  });
+});
