@@ -212,10 +212,13 @@ export interface ApiErrorBody {
  * (media elements, WebSocket in a browser). */
 export const TOKEN_QUERY = 'token';
 
+/** The HTTP statuses an API error can carry (the engine raises 400/404/409; the server adds the others). */
+export type ApiErrorStatus = 400 | 401 | 403 | 404 | 409 | 416 | 426 | 500 | 502 | 503;
+
 /** Raised by the engine for a request that cannot be served; the server maps `status` to the HTTP status. */
 export class ApiError extends Error {
   constructor(
-    readonly status: number,
+    readonly status: ApiErrorStatus,
     message: string,
     readonly errors?: ValidationError[],
   ) {

@@ -1,6 +1,7 @@
 import type { GraphFile } from '../graph/format.ts';
 import type { OutputStore, StoredOutput } from '../store/outputs.ts';
 import type { ItemCollection, NodeDefinition } from '../../nodes/sdk/index.ts';
+import { pagedCollection } from '../store/collection.ts';
 
 /** One upstream port feeding an input. */
 export interface InputSource {
@@ -54,14 +55,7 @@ export function concatCollection<T>(outputs: OutputStore, sources: readonly Inpu
     }
     return items;
   };
-  return {
-    count,
-    page,
-    toArray: () => page(0, count),
-    *[Symbol.iterator]() {
-      for (const part of parts) yield* part;
-    },
-  };
+  return pagedCollection(count, page);
 }
 
 /** Raw JSON rows of an input with their position, paged, for keying items without parsing them. */

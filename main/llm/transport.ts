@@ -46,7 +46,7 @@ function parseReply(text: string, fallbackModel: string): ChatReply {
   };
 }
 
-function describeFailure(error: unknown, timedOut: boolean, timeoutMs: number): AttemptError {
+function toAttemptError(error: unknown, timedOut: boolean, timeoutMs: number): AttemptError {
   if (timedOut || error instanceof APIUserAbortError) {
     return new AttemptError(`no reply within ${timeoutMs} ms`, true);
   }
@@ -98,7 +98,7 @@ export async function sendChatCompletion(
   } catch (error) {
     options.signal.throwIfAborted();
     if (error instanceof AttemptError) throw error;
-    throw describeFailure(error, timedOut, options.timeoutMs);
+    throw toAttemptError(error, timedOut, options.timeoutMs);
   } finally {
     clearTimeout(timer);
     leave();

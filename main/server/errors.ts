@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { ApiError, type ApiErrorBody } from '../api/contract.ts';
+import { ApiError, type ApiErrorBody, type ApiErrorStatus } from '../api/contract.ts';
 
 export interface ErrorReply {
-  status: 400 | 404 | 409 | 500;
+  status: ApiErrorStatus;
   body: ApiErrorBody;
 }
 

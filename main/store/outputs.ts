@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ItemCollection } from '../../nodes/sdk/index.ts';
+import { pagedCollection } from './collection.ts';
 import type { Db } from './database.ts';
 
 export interface PortOutput {
@@ -21,7 +22,6 @@ export interface RowFilter {
 }
 
 const WRITE_BATCH = 2000;
-const READ_PAGE = 1000;
 
 /** Node outputs, addressed by node key; rows are written in order and read back page by page. */
 export class OutputStore {
@@ -57,17 +57,9 @@ export class OutputStore {
   }
 
   collection<T>(output: StoredOutput, port: string): ItemCollection<T> {
-    const count = output.ports[port]?.count ?? 0;
-    const page = (offset: number, limit: number): T[] =>
-      this.rawPage(output, port, offset, limit).map((data) => JSON.parse(data) as T);
-    return {
-      count,
-      page,
-      toArray: () => page(0, count),
-      *[Symbol.iterator]() {
-        for (let offset = 0; offset < count; offset += READ_PAGE) yield* page(offset, READ_PAGE);
-      },
-    };
+    return pagedCollection(output.ports[port]?.count ?? 0, (offset, limit) =>
+      this.rawPage(output, port, offset, limit).map((data) => JSON.parse(data) as T),
+    );
   }
 
   /** One page of a port's rows, optionally filtered; `total` counts the matching rows. */

@@ -21,6 +21,11 @@ export interface ItemCollection<T> extends Iterable<T> {
   readonly count: number;
   page(offset: number, limit: number): T[];
   toArray(): T[];
+  /**
+   * The items grouped by the string value of a field (dotted path), built once per node run and shared by all
+   * its items: how a map node joins a side input (e.g. captions by `id`) without scanning it per item.
+   */
+  groupBy(field: string): ReadonlyMap<string, readonly T[]>;
 }
 
 export type CollectionInputs<I extends PortsSpec> = { [K in keyof I]: ItemCollection<ItemOf<I[K]>> };

@@ -1,4 +1,4 @@
-import { ApiError, type ApiErrorBody, type EngineApi, routes } from '../../main/api/contract.ts';
+import { ApiError, type ApiErrorBody, type ApiErrorStatus, type EngineApi, routes } from '../../main/api/contract.ts';
 import { type ReconnectBackoff, type WebSocketConstructor, createEventSubscriber } from './event-socket.ts';
 import { type PathParams, type QueryValue, routeUrl } from './url.ts';
 
@@ -59,5 +59,5 @@ async function toApiError(response: Response): Promise<ApiError> {
   const message = typeof body?.error === 'string' ? body.error : `${response.status} ${response.statusText}`;
   const errors = Array.isArray(body?.errors) ? body.errors : undefined;
   // The server also answers 401, 403, 416 and 426, outside the engine's status union.
-  return new ApiError(response.status, message, errors);
+  return new ApiError(response.status as ApiErrorStatus, message, errors);
 }

@@ -56,6 +56,16 @@ describe('RequestLimiter', () => {
     expect(ran).toBe(false);
   });
 
+  it('aborting a shared signal rejects thousands of queued tasks at once', async () => {
+    const limiter = new RequestLimiter({ maxConcurrency: 1 });
+    const controller = new AbortController();
+    const tasks = Array.from({ length: 5_000 }, () => limiter.run(() => new Promise<void>(() => {}), controller.signal));
+    const settled = Promise.allSettled(tasks);
+    controller.abort();
+    const results = await settled;
+    expect(results.every((r) => r.status === 'rejected' && (r.reason as Error).name === 'AbortError')).toBe(true);
+  });
+
   it('an rpm wait is abortable', async () => {
     const limiter = new RequestLimiter({ maxConcurrency: 4, requestsPerMinute: 1 });
     const controller = new AbortController();

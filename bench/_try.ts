@@ -1,0 +1,2 @@
+const { cacheHitOverhead } = await import('./cache-hit-overhead.ts');
+console.log(await cacheHitOverhead());

@@ -1,0 +1,256 @@
+import { z } from 'zod';
+import { defineDataType } from '../sdk/index.ts';
+
+/**
+ * The data types of the ReWatch pipeline. Each item names the video it comes from (`videoId`, the content hash) and,
+ * where it depends on one, the dense caption (`captionId`), so downstream nodes join side inputs by id.
+ * Times are seconds from the start of the whole video.
+ */
+
+export const QUESTION_TYPES = [
+  'event localization',
+  'temporal localization',
+  'counting',
+  'causal',
+  'state change',
+  'OCR',
+  'spatial',
+  'numerical',
+  'object recognition',
+  'counterfactual',
+] as const;
+export type QuestionType = (typeof QUESTION_TYPES)[number];
+
+const seconds = z.number().min(0);
+const span = z.object({ start: seconds, end: seconds });
+
+export const videoSchema = z.object({
+  id: z.string().describe('Content hash (sha256) of the file.'),
+  path: z.string(),
+  hash: z.string(),
+  duration: seconds,
+  fps: z.number().positive(),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  sizeBytes: z.number().int().min(0),
+});
+export type Video = z.infer<typeof videoSchema>;
+
+export const segmentSchema = z.object({
+  id: z.string(),
+  videoId: z.string(),
+  videoPath: z.string(),
+  videoDuration: seconds,
+  index: z.number().int().min(0),
+  start: seconds,
+  end: seconds,
+  reason: z.enum(['whole', 'semantic', 'scene-change', 'fixed']),
+});
+export type Segment = z.infer<typeof segmentSchema>;
+
+export const captionEventSchema = z.object({
+  start: seconds,
+  end: seconds,
+  text: z.string(),
+  /** Problems found while re-aligning; flagged events are kept, never silently dropped or fixed. */
+  flags: z.array(z.enum(['out-of-range', 'non-monotonic', 'reversed'])).default([]),
+});
+export type CaptionEvent = z.infer<typeof captionEventSchema>;
+
+export const denseCaptionSchema = z.object({
+  id: z.string(),
+  videoId: z.string(),
+  videoPath: z.string(),
+  duration: seconds,
+  events: z.array(captionEventSchema),
+  /** The events as `[MM:SS-MM:SS] text` lines: C_detail. */
+  text: z.string(),
+  /** Caption lines the parser could not read, with their segment. */
+  unparsed: z.array(z.object({ segment: z.number().int(), line: z.string() })).default([]),
+});
+export type DenseCaption = z.infer<typeof denseCaptionSchema>;
+
+export const summarySchema = z.object({ id: z.string(), videoId: z.string(), captionId: z.string(), text: z.string() });
+export type Summary = z.infer<typeof summarySchema>;
+
+export const qaSchema = z.object({
+  id: z.string(),
+  videoId: z.string(),
+  videoPath: z.string(),
+  captionId: z.string(),
+  question: z.string(),
+  answer: z.string(),
+  type: z.enum(QUESTION_TYPES),
+  evidence: span,
+});
+export type QA = z.infer<typeof qaSchema>;
+
+export const probeAnswerSchema = z.object({ probe: z.string(), answer: z.string(), correct: z.boolean() });
+export const filterVerdictSchema = z.object({
+  qaId: z.string(),
+  stage: z.enum(['F1', 'F2', 'F3']),
+  kept: z.boolean(),
+  probes: z.array(probeAnswerSchema),
+  /** Mean probe accuracy (F2, F3) or 1/0 for the judge's verdict (F1). */
+  accuracy: z.number().min(0).max(1),
+  reason: z.string(),
+});
+export type FilterVerdict = z.infer<typeof filterVerdictSchema>;
+
+export const mcqSchema = z.object({
+  id: z.string(),
+  qaId: z.string(),
+  videoId: z.string(),
+  videoPath: z.string(),
+  captionId: z.string(),
+  type: z.enum(QUESTION_TYPES),
+  question: z.string(),
+  options: z.array(z.string()).min(2),
+  /** Letter of the correct option (A, B, …). */
+  answer: z.string().regex(/^[A-Z]$/),
+  open: qaSchema,
+});
+export type MCQ = z.infer<typeof mcqSchema>;
+
+export const trajectoryStepSchema = z.object({
+  thought: z.string(),
+  action: z.object({ name: z.enum(['segment_retrieval', 'segment_query', 'answer']), argument: z.string() }),
+  observation: z.string(),
+});
+export type TrajectoryStep = z.infer<typeof trajectoryStepSchema>;
+
+export const trajectorySchema = z.object({
+  id: z.string(),
+  questionId: z.string(),
+  videoId: z.string(),
+  videoPath: z.string(),
+  captionId: z.string(),
+  question: z.string(),
+  options: z.array(z.string()).optional(),
+  groundTruth: z.string(),
+  steps: z.array(trajectoryStepSchema),
+  finalAnswer: z.string(),
+  correct: z.boolean(),
+  attempt: z.number().int().min(1),
+});
+export type Trajectory = z.infer<typeof trajectorySchema>;
+
+export const cotSchema = z.object({
+  id: z.string(),
+  trajectoryId: z.string(),
+  questionId: z.string(),
+  videoId: z.string(),
+  videoPath: z.string(),
+  captionId: z.string(),
+  question: z.string(),
+  options: z.array(z.string()).optional(),
+  groundTruth: z.string(),
+  /** Natural reasoning keeping `<action>`, `<observation>` and `<answer>` tags. */
+  text: z.string(),
+});
+export type CoT = z.infer<typeof cotSchema>;
+
+export const rewardBreakdownSchema = z.object({
+  id: z.string(),
+  responseId: z.string(),
+  rAcc: z.number(),
+  rObs: z.number(),
+  rRea: z.number(),
+  rFmt: z.number(),
+  total: z.number(),
+  notes: z.object({
+    accuracy: z.string(),
+    observations: z.array(z.object({ action: z.string(), observation: z.string(), score: z.number(), note: z.string() })),
+    reasoning: z.string(),
+    format: z.string(),
+  }),
+});
+export type RewardBreakdown = z.infer<typeof rewardBreakdownSchema>;
+
+export const datasetSchema = z.object({
+  format: z.enum(['llamafactory', 'ms-swift', 'easyr1', 'verl']),
+  /** Rows written, by task (`caption`, `direct`, `cot`, `train`, `val`). */
+  rows: z.record(z.string(), z.number().int()),
+  files: z.array(z.object({ path: z.string(), rows: z.number().int(), bytes: z.number().int(), sha256: z.string() })),
+  /** The first rows as written, for the preview. */
+  sample: z.array(z.unknown()),
+});
+export type Dataset = z.infer<typeof datasetSchema>;
+
+export const VideoType = defineDataType({
+  id: 'Video',
+  title: 'Video',
+  description: 'A video file with its ffprobe metadata and content hash.',
+  color: '#f97316',
+  schema: videoSchema,
+});
+export const SegmentType = defineDataType({
+  id: 'Segment',
+  title: 'Segment',
+  description: 'A time range of a video, the unit the captioner describes.',
+  color: '#fb923c',
+  schema: segmentSchema,
+});
+export const DenseCaptionType = defineDataType({
+  id: 'DenseCaption',
+  title: 'Dense caption',
+  description: 'C_detail: timestamped events over a whole video.',
+  color: '#22c55e',
+  schema: denseCaptionSchema,
+});
+export const SummaryType = defineDataType({
+  id: 'Summary',
+  title: 'Summary',
+  description: 'C_sum: a short summary of a dense caption.',
+  color: '#84cc16',
+  schema: summarySchema,
+});
+export const QAType = defineDataType({
+  id: 'QA',
+  title: 'Question and answer',
+  description: 'An open question with its answer, type and evidence span.',
+  color: '#3b82f6',
+  schema: qaSchema,
+});
+export const FilterVerdictType = defineDataType({
+  id: 'FilterVerdict',
+  title: 'Filter verdict',
+  description: 'Why a filter kept or dropped a question: probe answers, accuracy, reason.',
+  color: '#a855f7',
+  schema: filterVerdictSchema,
+});
+export const MCQType = defineDataType({
+  id: 'MCQ',
+  title: 'Multiple-choice question',
+  description: 'A question with shuffled options and the correct letter; keeps its open form.',
+  color: '#06b6d4',
+  schema: mcqSchema,
+});
+export const TrajectoryType = defineDataType({
+  id: 'Trajectory',
+  title: 'ReAct trajectory',
+  description: 'Reasoner thoughts and actions with the observer’s observations, and the final answer.',
+  color: '#eab308',
+  schema: trajectorySchema,
+});
+export const CoTType = defineDataType({
+  id: 'CoT',
+  title: 'Chain of thought',
+  description: 'Natural reasoning with <action>, <observation> and <answer> tags.',
+  color: '#f59e0b',
+  schema: cotSchema,
+});
+export const RewardBreakdownType = defineDataType({
+  id: 'RewardBreakdown',
+  title: 'O&R reward',
+  description: 'r_acc, r_obs, r_rea, r_fmt and the total r_acc·(1 + r_obs + r_rea) + r_fmt.',
+  color: '#ef4444',
+  schema: rewardBreakdownSchema,
+});
+export const DatasetType = defineDataType({
+  id: 'Dataset',
+  title: 'Dataset',
+  description: 'Training files written in a trainer’s format.',
+  color: '#64748b',
+  schema: datasetSchema,
+});
