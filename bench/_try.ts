@@ -1,2 +1,3 @@
-const { cacheHitOverhead } = await import('./cache-hit-overhead.ts');
-console.log(await cacheHitOverhead());
+const { itemPersistence } = await import('./item-persistence.ts');
+console.log(await itemPersistence());
+console.log(await itemPersistence());

@@ -429,8 +429,7 @@ describe('files this version cannot or should not read', () => {
     expect(problemsOf(JSON.stringify(noFormat)).problems[0]).toMatch(/^"format" must be "rewatch-studio\/graph", got undefined/);
     expect(problemsOf(JSON.stringify({ ...valid(), version: '1' })).problems).toEqual(['"version" must be a positive integer, got "1"']);
 
-    const noNodes = valid();
-    delete noNodes.nodes;
+    const { nodes: _nodes, ...noNodes } = valid();
     const missing = problemsOf(JSON.stringify(noNodes)).problems;
     expect(missing).toHaveLength(1);
     expect(missing[0]).toMatch(/^nodes: .*expected array/);

@@ -1,0 +1,50 @@
+import type { LlmGateway } from '../sdk/index.ts';
+import { renderTemplate } from '../sdk/index.ts';
+
+/**
+ * The judge every stage shares (F1, F2/F3 open answers, rejection sampling, the O&R reward): an LLM that says
+ * whether a candidate answer matches a reference, as validated JSON.
+ */
+export const DEFAULT_JUDGE_PROMPT = `You are a strict grader. Decide whether the candidate answer means the same as the reference answer for the question.
+Minor wording differences are fine; a different fact, count, time or entity is not.
+
+Question: {{question}}
+Reference answer: {{reference}}
+Candidate answer: {{candidate}}
+
+Reply with JSON only: {"correct": true or false, "reason": "one short sentence"}`;
+
+const verdictSchema = {
+  type: 'object',
+  properties: { correct: { type: 'boolean' }, reason: { type: 'string' } },
+  required: ['correct', 'reason'],
+};
+
+export interface JudgeVerdict {
+  correct: boolean;
+  reason: string;
+}
+
+export async function judgeAnswer(
+  llm: LlmGateway,
+  args: { profile: string; prompt?: string; question: string; reference: string; candidate: string },
+): Promise<JudgeVerdict> {
+  const reply = await llm.complete({
+    profile: args.profile,
+    temperature: 0,
+    messages: [{ role: 'user', content: renderTemplate(args.prompt ?? DEFAULT_JUDGE_PROMPT, args) }],
+    jsonSchema: verdictSchema,
+  });
+  return reply.json as unknown as JudgeVerdict;
+}
+
+/** The option letter a reply chooses: `B`, `(B)`, `B.`, `Answer: B`, `<answer>B</answer>`, or undefined. */
+export function chosenLetter(reply: string): string | undefined {
+  const tagged = /<answer>\s*\(?([A-Z])\b/i.exec(reply);
+  if (tagged) return tagged[1]!.toUpperCase();
+  const trimmed = reply.trim();
+  const bare = /^\(?([A-Z])\)?(?:[.:)\s]|$)/.exec(trimmed);
+  if (bare) return bare[1];
+  const stated = /\banswer(?: is)?\s*[:：]?\s*\(?([A-Z])\b/i.exec(trimmed);
+  return stated?.[1]?.toUpperCase();
+}
