@@ -16,6 +16,8 @@ export interface PortInfo {
   description: string;
   optional: boolean;
   multiple: boolean;
+  /** The output carries the data type arriving at this input (pass-through nodes such as filters). */
+  sameTypeAs?: string;
 }
 
 export interface NodeTypeInfo {

@@ -40,6 +40,7 @@ function ports(spec: PortsSpec): PortInfo[] {
     description: port.description,
     optional: port.optional ?? false,
     multiple: port.multiple ?? false,
+    ...(port.sameTypeAs ? { sameTypeAs: port.sameTypeAs } : {}),
   }));
 }
 

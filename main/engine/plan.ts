@@ -67,8 +67,9 @@ export interface RunPlan {
   cacheOnly: Set<string>;
 }
 
-/** Orders the graph upstream-first (Kahn), keeping file order among independent nodes. Assumes no cycle. */
+/** Orders the graph upstream-first, keeping file order among nodes that are ready at the same time. Assumes no cycle. */
 export function topologicalOrder(graph: GraphFile, nodes: ReadonlySet<string>): string[] {
+  const position = new Map(graph.nodes.map((n, i) => [n.id, i]));
   const indegree = new Map<string, number>([...nodes].map((id) => [id, 0]));
   const inside = (edge: GraphEdge) => nodes.has(edge.from.node) && nodes.has(edge.to.node);
   for (const edge of graph.edges) if (inside(edge)) indegree.set(edge.to.node, indegree.get(edge.to.node)! + 1);
@@ -82,7 +83,10 @@ export function topologicalOrder(graph: GraphFile, nodes: ReadonlySet<string>): 
       if (!nodes.has(to)) continue;
       const left = indegree.get(to)! - 1;
       indegree.set(to, left);
-      if (left === 0) ready.push(to);
+      if (left === 0) {
+        const at = ready.findIndex((other) => position.get(other)! > position.get(to)!);
+        ready.splice(at < 0 ? ready.length : at, 0, to);
+      }
     }
   }
   return order;
@@ -102,6 +106,7 @@ export function planRun(graph: GraphFile, options: PlanOptions): RunPlan {
     const before = predecessors(graph);
     const needed = new Set<string>();
     for (const id of executed) for (const up of reach(id, before)) needed.add(up);
+    if (executed.size === 0) throw new RangeError(`--from ${options.from} is not upstream of --until ${options.until}`);
     cacheOnly = new Set([...needed].filter((id) => !executed.has(id)));
     selected = needed;
   }

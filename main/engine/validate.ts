@@ -59,7 +59,10 @@ export function validateGraph(graph: GraphFile, context: ValidationContext, only
       errors.push({ nodeId: edge.to.node, field: edge.to.port, message: `edge "${edge.id}" comes from missing node "${edge.from.node}"` });
       continue;
     }
-    if (!seenNodes.has(edge.to.node)) continue;
+    if (!seenNodes.has(edge.to.node)) {
+      errors.push({ nodeId: edge.from.node, field: edge.from.port, message: `edge "${edge.id}" goes to missing node "${edge.to.node}"` });
+      continue;
+    }
     const fromPort = source?.outputs[edge.from.port];
     const toPort = target?.inputs[edge.to.port];
     if (source && !fromPort) {
@@ -68,11 +71,12 @@ export function validateGraph(graph: GraphFile, context: ValidationContext, only
     if (target && !toPort) {
       errors.push({ nodeId: edge.to.node, field: edge.to.port, message: `"${target.type}" has no input "${edge.to.port}"` });
     }
-    if (fromPort && toPort && !isAssignable(fromPort.type.id, toPort.type.id)) {
+    const fromType = fromPort && outputType(graph, definitions, edge.from.node, edge.from.port);
+    if (fromType && toPort && !isAssignable(fromType, toPort.type.id)) {
       errors.push({
         nodeId: edge.to.node,
         field: edge.to.port,
-        message: `input "${edge.to.port}" takes ${toPort.type.id}, but "${edge.from.node}.${edge.from.port}" gives ${fromPort.type.id}`,
+        message: `input "${edge.to.port}" takes ${toPort.type.id}, but "${edge.from.node}.${edge.from.port}" gives ${fromType}`,
       });
     }
     const slot = `${edge.to.node}\u0000${edge.to.port}`;
@@ -99,21 +103,41 @@ export function validateGraph(graph: GraphFile, context: ValidationContext, only
   return errors;
 }
 
+/** The data type an output carries; pass-through outputs (`sameTypeAs`) carry what arrives at their input. */
+export function outputType(
+  graph: GraphFile,
+  definitions: ReadonlyMap<string, NodeDefinition>,
+  nodeId: string,
+  port: string,
+  visited = new Set<string>(),
+): string | undefined {
+  const spec = definitions.get(nodeId)?.outputs[port];
+  if (!spec?.sameTypeAs || visited.has(`${nodeId}\u0000${port}`)) return spec?.type.id;
+  visited.add(`${nodeId}\u0000${port}`);
+  const feeding = graph.edges.find((e) => e.to.node === nodeId && e.to.port === spec.sameTypeAs);
+  return (feeding && outputType(graph, definitions, feeding.from.node, feeding.from.port, visited)) ?? spec.type.id;
+}
+
 function configErrors(
   nodeId: string,
   config: Record<string, unknown>,
   definition: NodeDefinition,
   context: ValidationContext,
 ): ValidationError[] {
+  const errors: ValidationError[] = Object.keys(config)
+    .filter((field) => !(field in definition.config.shape))
+    .map((field) => ({ nodeId, field, message: `"${definition.type}" has no config field "${field}"` }));
   const parsed = definition.config.safeParse(config);
   if (!parsed.success) {
-    return parsed.error.issues.map((issue) => ({
-      nodeId,
-      field: issue.path.map(String).join('.') || undefined,
-      message: issue.message,
-    }));
+    return [
+      ...errors,
+      ...parsed.error.issues.map((issue) => ({
+        nodeId,
+        field: issue.path.map(String).join('.') || undefined,
+        message: issue.message,
+      })),
+    ];
   }
-  const errors: ValidationError[] = [];
   for (const [field, schema] of Object.entries(definition.config.shape)) {
     const value = (parsed.data as Record<string, unknown>)[field];
     if (fieldKind(schema) === 'provider' && typeof value === 'string' && !context.providers.has(value)) {
@@ -121,7 +145,5 @@ function configErrors(
       errors.push({ nodeId, field, message: `unknown provider profile "${value}" (known: ${known})` });
     }
   }
-  const unknownFields = Object.keys(config).filter((field) => !(field in definition.config.shape));
-  for (const field of unknownFields) errors.push({ nodeId, field, message: `"${definition.type}" has no config field "${field}"` });
   return errors;
 }

@@ -5,7 +5,9 @@ import type { GraphFile } from './format.ts';
  * This is the last guard before anything is written or served: secret-looking config fields are removed.
  */
 
-const SECRET_FIELD = /(api[-_]?key|secret|passw(or)?d|passphrase|token|authorization|bearer|credential|private[-_]?key)/i;
+const SECRET_FIELD = /(api[-_]?key|secret|passw(or)?d|passphrase|authorization|bearer|credential|private[-_]?key)/i;
+/** `token`, `accessToken`, `hf_token`: but not `tokenizer` or `maxTokens`. */
+const TOKEN_FIELD = /token$/i;
 const SECRET_VALUE = [
   /\bsk-[A-Za-z0-9_-]{16,}/, // OpenAI-style keys
   /\bhf_[A-Za-z0-9]{20,}/, // Hugging Face tokens
@@ -23,7 +25,7 @@ function looksSecret(key: string, value: unknown): boolean {
   if (typeof value !== 'string' || value === '') return false;
   // A field that names an env var holding the key (`apiKeyEnv`) is a reference, not a secret.
   if (/env$/i.test(key) && /^[A-Z_][A-Z0-9_]*$/.test(value)) return false;
-  return SECRET_FIELD.test(key) || SECRET_VALUE.some((pattern) => pattern.test(value));
+  return SECRET_FIELD.test(key) || TOKEN_FIELD.test(key) || SECRET_VALUE.some((pattern) => pattern.test(value));
 }
 
 function scrub(value: unknown, path: string, found: string[]): unknown {

@@ -62,8 +62,8 @@ export const filter = defineMapNode({
   description: 'Keeps the items whose field passes a condition; the others go to `dropped`.',
   inputs: { items: { type: AnyType, description: 'Items to test.' } },
   outputs: {
-    kept: { type: AnyType, description: 'Items that pass.' },
-    dropped: { type: AnyType, description: 'Items that do not.' },
+    kept: { type: AnyType, description: 'Items that pass.', sameTypeAs: 'items' },
+    dropped: { type: AnyType, description: 'Items that do not.', sameTypeAs: 'items' },
   },
   config,
   over: 'items',

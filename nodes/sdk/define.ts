@@ -9,6 +9,11 @@ export interface PortSpec<T = unknown> {
   readonly optional?: boolean;
   /** An input that takes several edges; their items arrive concatenated in edge order. */
   readonly multiple?: boolean;
+  /**
+   * For outputs that pass items through (filters): the output carries whatever data type arrives at this input,
+   * so a filter between two typed nodes keeps the connection typed.
+   */
+  readonly sameTypeAs?: string;
 }
 
 // `any` here lets one record hold ports of different item types; each port keeps its own type through `ItemOf`.

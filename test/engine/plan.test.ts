@@ -55,12 +55,7 @@ describe('topologicalOrder', () => {
     expect(order.filter((id) => ['y', 'x'].includes(id))).toEqual(['y', 'x']);
   });
 
-  // BUG (main/engine/plan.ts, topologicalOrder): the ready list is a FIFO queue, so a node that becomes ready later
-  // goes behind every node that was ready at the start, even one later in the file. For the file order
-  // [a, b, c, d] with a → b and c → d (already a valid order), it returns [a, c, b, d]: the independent nodes b and c
-  // swap. Fix: take the ready node that comes first in the file (e.g. insert into `ready` by file index).
-  // Remove `.fails` once fixed.
-  it.fails('runs a file that is already in dependency order in file order', () => {
+  it('runs a file that is already in dependency order in file order', () => {
     const g = graph(['a', 'b', 'c', 'd'], [['a', 'b'], ['c', 'd']]);
     expect(topologicalOrder(g, all(g))).toEqual(['a', 'b', 'c', 'd']);
   });

@@ -328,4 +328,41 @@ describe('validateGraph', () => {
     ]);
     expect(validateGraph(g, context, new Set(['out'])).map((e) => [e.nodeId, e.field])).toEqual([['out', 'path']]);
   });
+
+  it('types a filter\'s outputs by what flows into it', () => {
+    const g = graph(
+      [
+        node('videos', 'test.video-source', { dir: 'videos/' }),
+        node('keep', 'core.filter', { field: 'path', operator: 'exists' }),
+        node('asr', 'test.transcribe'),
+        node('notes', 'core.jsonl-source', { path: 'notes.jsonl' }),
+        node('keep-notes', 'core.filter', { field: 'n', operator: 'exists' }),
+        node('cut', 'test.clipper', { seconds: 3 }),
+      ],
+      [
+        edge('e1', 'videos.videos', 'keep.items'),
+        edge('e2', 'keep.kept', 'asr.videos'),
+        edge('e3', 'notes.items', 'keep-notes.items'),
+        edge('e4', 'keep-notes.dropped', 'cut.clips'),
+      ],
+    );
+    expect(validateGraph(g, context)).toEqual([
+      { nodeId: 'cut', field: 'clips', message: 'input "clips" takes TestClip, but "keep-notes.dropped" gives Record' },
+    ]);
+  });
+
+  it('reports an edge into a node that does not exist', () => {
+    const g = pipeline();
+    g.edges.push(edge('dangling', 'keep.kept', 'ghost.items'));
+    expect(validateGraph(g, context)).toEqual([
+      { nodeId: 'keep', field: 'kept', message: 'edge "dangling" goes to missing node "ghost"' },
+    ]);
+  });
+
+  it('reports unknown config fields even when other fields are wrong too', () => {
+    const g = pipeline();
+    g.nodes[1]!.config = { ...g.nodes[1]!.config, temprature: 0.2, temperature: 'hot' };
+    const fields = validateGraph(g, context).map((e) => e.field);
+    expect(fields.sort()).toEqual(['temperature', 'temprature']);
+  });
 });

@@ -149,4 +149,25 @@ describe('secrets never reach a graph file', () => {
     expect((await saveGraphFile(path, graph)).removedSecrets).toEqual([]);
     expect(JSON.parse(await readFile(path, 'utf8')).nodes[0].config).toEqual(graph.nodes[0]!.config);
   });
+
+  it('keeps fields that only look like token fields (tokenizer, maxTokens)', () => {
+    const graph = {
+      format: 'rewatch-studio/graph' as const,
+      version: 1 as const,
+      name: 'g',
+      nodes: [
+        {
+          id: 'n',
+          type: 'core.llm-map',
+          typeVersion: 1,
+          position: { x: 0, y: 0 },
+          config: { tokenizer: 'gpt2', maxTokens: 64, hf_token: 'abc', accessToken: 'xyz' },
+        },
+      ],
+      edges: [],
+    };
+    const { graph: clean, removed } = withoutSecrets(graph);
+    expect(clean.nodes[0]!.config).toEqual({ tokenizer: 'gpt2', maxTokens: 64 });
+    expect(removed.map((r) => r.field).sort()).toEqual(['accessToken', 'hf_token']);
+  });
 });
