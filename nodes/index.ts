@@ -2,7 +2,24 @@ import { exportNode } from './core/export.ts';
 import { filter } from './core/filter.ts';
 import { jsonlSource } from './core/jsonl-source.ts';
 import { llmMap } from './core/llm-map.ts';
+import { summarizer } from './rewatch/captions/summarizer.ts';
+import { answerFilter } from './rewatch/qa/answer-filter.ts';
+import { contrastiveQa } from './rewatch/qa/contrastive-qa.ts';
+import { mcqReformulation } from './rewatch/qa/mcq.ts';
+import { summaryBiasFilter } from './rewatch/qa/summary-bias-filter.ts';
+import { textBiasFilter } from './rewatch/qa/text-bias-filter.ts';
 import type { NodeDefinition } from './sdk/index.ts';
 
 /** Every installed node type. A new node type is a module in its stage's folder and one line here. */
-export const nodeDefinitions: readonly NodeDefinition[] = [jsonlSource, llmMap, filter, exportNode];
+export const nodeDefinitions: readonly NodeDefinition[] = [
+  jsonlSource,
+  llmMap,
+  filter,
+  exportNode,
+  summarizer,
+  contrastiveQa,
+  answerFilter,
+  textBiasFilter,
+  summaryBiasFilter,
+  mcqReformulation,
+];

@@ -46,7 +46,7 @@ function isAlive(pid: number): boolean {
 /** The engine in process: the `EngineApi` the server serves and the CLI drives. */
 export class Engine implements EngineApi {
   readonly store: RunStore;
-  readonly catalogue: NodeCatalog;
+  readonly nodeCatalog: NodeCatalog;
   readonly #llm: LlmClient;
   readonly #providers: ProviderProfile[];
   readonly #listeners = new Set<(event: RunEvent) => void>();
@@ -55,7 +55,7 @@ export class Engine implements EngineApi {
   constructor(options: EngineOptions) {
     this.store = new RunStore(options.dataDir);
     this.store.runs.markInterrupted(isAlive);
-    this.catalogue = options.catalog;
+    this.nodeCatalog = options.catalog;
     this.#providers = options.providers;
     this.#llm = new LlmClient({
       profiles: options.providers,
@@ -66,13 +66,13 @@ export class Engine implements EngineApi {
   }
 
   async catalog(): Promise<Catalog> {
-    return this.catalogue.describe();
+    return this.nodeCatalog.describe();
   }
 
   /** Parses a graph sent as a value; format errors become `ApiError(400)`. */
   parse(graph: unknown): ParsedGraph {
     try {
-      return parseGraphValue(graph, 'graph', this.catalogue.lookup);
+      return parseGraphValue(graph, 'graph', this.nodeCatalog.lookup);
     } catch (error) {
       if (error instanceof GraphFileError) throw new ApiError(400, error.message);
       throw error;
@@ -81,7 +81,7 @@ export class Engine implements EngineApi {
 
   #validationContext() {
     return {
-      catalog: this.catalogue,
+      catalog: this.nodeCatalog,
       providers: new Set(this.#providers.map((p) => p.name)),
       hosts: new Set(['local']),
     };
@@ -95,7 +95,7 @@ export class Engine implements EngineApi {
 
   async explain(graph: unknown, nodeId?: string): Promise<Explanation[]> {
     const parsed = this.#runnable(graph, nodeId ? { until: nodeId } : {});
-    const explanations = await explainGraph({ store: this.store, catalog: this.catalogue, host: this.#host }, parsed);
+    const explanations = await explainGraph({ store: this.store, catalog: this.nodeCatalog, host: this.#host }, parsed);
     return nodeId ? explanations.filter((e) => e.nodeId === nodeId) : explanations;
   }
 
@@ -120,7 +120,7 @@ export class Engine implements EngineApi {
     const options = { until: request.until, from: request.from, noCache: request.noCache };
     const graph = this.#runnable(request.graph, options);
     const execution = new RunExecution(
-      { store: this.store, catalog: this.catalogue, llm: this.#llm, host: this.#host, emit: (e) => this.#emit(e) },
+      { store: this.store, catalog: this.nodeCatalog, llm: this.#llm, host: this.#host, emit: (e) => this.#emit(e) },
       graph,
       planRun(graph, options),
       options,

@@ -118,21 +118,22 @@ export class RunExecution {
     if (ready.size < upstream.length) return this.#finish(nodeId, { state: 'skipped' });
 
     const counters = this.#countersFor(nodeId);
+    let identity: Partial<NodeRunRecord> = {};
     try {
       const config = definition.config.parse(node.config) as Record<string, unknown>;
       const inputs = inputSources(this.graph, nodeId, definition, (id) => ready.get(id)!);
       const ingredients = await this.#ingredients(node, definition, config, inputs);
       const key = nodeKey(ingredients);
-      this.#record(nodeId, 'queued', { nodeKey: key, ingredients, salt: ingredients.salt ?? null });
+      identity = { nodeKey: key, ingredients, salt: ingredients.salt ?? null };
 
       const cached = this.options.noCache ? undefined : this.deps.store.outputs.get(key);
-      if (cached) return this.#finish(nodeId, { state: 'cached', output: cached }, key);
+      if (cached) return this.#finish(nodeId, { state: 'cached', output: cached }, identity);
       if (this.plan.cacheOnly.has(nodeId)) {
         throw new NodeFailure(`"${nodeId}" has no cached output for its current config and inputs; run it first (it is upstream of --from)`);
       }
 
       counters.startedAt = Date.now();
-      this.#record(nodeId, 'running', { startedAt: counters.startedAt });
+      this.#record(nodeId, 'running', { ...identity, startedAt: counters.startedAt });
       const output = await this.#execute(nodeId, node, definition, config, inputs, ingredients, key, counters);
       const ratio = counters.itemsTotal ? counters.itemsFailed / counters.itemsTotal : 0;
       const limit = definition.mode === 'map' ? (config.maxErrorRatio as number) : 0;
@@ -142,12 +143,12 @@ export class RunExecution {
           { cause: output },
         );
       }
-      return this.#finish(nodeId, { state: 'done', output }, key);
+      return this.#finish(nodeId, { state: 'done', output }, identity);
     } catch (error) {
-      if (this.#abort.signal.aborted) return this.#finish(nodeId, { state: 'cancelled' });
+      if (this.#abort.signal.aborted) return this.#finish(nodeId, { state: 'cancelled' }, identity);
       const message = error instanceof Error ? error.message : String(error);
       const partial = error instanceof NodeFailure ? (error.cause as StoredOutput | undefined) : undefined;
-      return this.#finish(nodeId, { state: 'failed' }, undefined, message, partial);
+      return this.#finish(nodeId, { state: 'failed' }, { ...identity, error: message }, partial);
     }
   }
 
@@ -260,13 +261,7 @@ export class RunExecution {
     this.deps.emit({ type: 'node-state', runId: this.runId, nodeId, state, ...(extra.error ? { error: extra.error } : {}) });
   }
 
-  #finish(
-    nodeId: string,
-    outcome: Outcome,
-    key?: string,
-    error?: string,
-    partialOutput?: StoredOutput,
-  ): Outcome {
+  #finish(nodeId: string, outcome: Outcome, identity: Partial<NodeRunRecord> = {}, partialOutput?: StoredOutput): Outcome {
     const counters = this.#countersFor(nodeId);
     if (counters.startedAt) counters.finishedAt = Date.now();
     const output = 'output' in outcome ? outcome.output : partialOutput;
@@ -277,11 +272,10 @@ export class RunExecution {
       counters.itemsCached = total;
     }
     this.#record(nodeId, outcome.state, {
-      nodeKey: key ?? null,
+      ...identity,
       outputKey: output?.nodeKey ?? null,
       finishedAt: Date.now(),
       outputCounts: output ? Object.fromEntries(Object.entries(output.ports).map(([p, o]) => [p, o.count])) : {},
-      error: error ?? null,
     });
     this.#publishProgress(nodeId);
     return outcome;

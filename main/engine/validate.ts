@@ -1,6 +1,6 @@
 import type { ValidationError } from '../api/contract.ts';
 import type { GraphFile } from '../graph/format.ts';
-import { fieldKind, isAssignable, type NodeDefinition } from '../../nodes/sdk/index.ts';
+import { isAssignable, providerNames, type NodeDefinition } from '../../nodes/sdk/index.ts';
 import type { NodeCatalog } from './catalog.ts';
 import { findCycle } from './plan.ts';
 
@@ -138,11 +138,12 @@ function configErrors(
       })),
     ];
   }
+  const known = [...context.providers].join(', ') || 'none configured';
   for (const [field, schema] of Object.entries(definition.config.shape)) {
-    const value = (parsed.data as Record<string, unknown>)[field];
-    if (fieldKind(schema) === 'provider' && typeof value === 'string' && !context.providers.has(value)) {
-      const known = [...context.providers].join(', ') || 'none configured';
-      errors.push({ nodeId, field, message: `unknown provider profile "${value}" (known: ${known})` });
+    for (const name of providerNames(schema, (parsed.data as Record<string, unknown>)[field])) {
+      if (!context.providers.has(name)) {
+        errors.push({ nodeId, field, message: `unknown provider profile "${name}" (known: ${known})` });
+      }
     }
   }
   return errors;

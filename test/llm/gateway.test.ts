@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startScriptedLlmServer, type ScriptedLlmServer } from '../support/scripted-llm-server.ts';
-import { testClient, user } from './helpers.ts';
+import { testClient, user, waitFor } from './helpers.ts';
 
 describe('LlmClient gateway', () => {
   let server: ScriptedLlmServer;
@@ -87,8 +87,9 @@ describe('cancellation', () => {
       const { gateway, recorder } = testClient(server.baseURL, { timeoutMs: 10_000 });
       const controller = new AbortController();
       const pending = gateway({ signal: controller.signal }).complete({ profile: 'local', messages: user('wait') });
-      setTimeout(() => controller.abort(), 100);
+      await waitFor(() => server.requests.length === 1);
       const started = performance.now();
+      controller.abort();
       await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
       expect(performance.now() - started).toBeLessThan(1_000);
       expect(server.requests.length).toBe(1);
@@ -104,7 +105,9 @@ describe('cancellation', () => {
       const { gateway } = testClient(server.baseURL);
       const controller = new AbortController();
       const pending = gateway({ signal: controller.signal }).complete({ profile: 'local', messages: user('x') });
-      setTimeout(() => controller.abort(), 200);
+      await waitFor(() => server.requests.length === 1);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      controller.abort();
       await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
       expect(server.requests.length).toBe(1);
     } finally {

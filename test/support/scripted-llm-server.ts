@@ -101,6 +101,8 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
+    // The client went away before sending the whole body (no-op once 'end' has resolved).
+    req.on('close', () => reject(new Error('request closed before its body arrived')));
   });
 }
 

@@ -1,0 +1,152 @@
+import { z } from 'zod';
+import { defineMapNode, promptField, providerField, renderTemplate } from '../../sdk/index.ts';
+import { stableId } from '../ids.ts';
+import { formatTimestamp, parseTimestamp } from '../timecode.ts';
+import { DenseCaptionType, QAType, QUESTION_TYPES, SummaryType, type QA, type QuestionType } from '../types.ts';
+import { joinOne } from './join.ts';
+
+export const DEFAULT_QA_PROMPT = `You write hard questions about a video. You get two descriptions of the same video:
+a DETAILED description with timestamps, and a SUMMARY of it.
+
+Write {{count}} questions that can be answered from the DETAILED description but NOT from the SUMMARY:
+each must depend on a fine detail (an exact moment, a count, text on screen, a position, a change) that the summary leaves out.
+Spread the questions over these types, using as many different types as you can:
+{{types}}
+
+For each question give a short, unambiguous answer taken from the detailed description, its type (exactly one of the
+types above) and the evidence span of the detailed description it relies on, as "MM:SS-MM:SS".
+
+DETAILED description (the video is {{duration}} long):
+{{caption}}
+
+SUMMARY:
+{{summary}}
+
+Reply with JSON only: {"questions": [{"question": "...", "answer": "...", "type": "...", "evidence": "MM:SS-MM:SS"}]}`;
+
+const EVIDENCE_PATTERN = String.raw`^\s*\d{1,3}:\d{2}\s*-\s*\d{1,3}:\d{2}\s*$`;
+
+const QUESTIONS_SCHEMA = {
+  type: 'object',
+  properties: {
+    questions: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        properties: {
+          question: { type: 'string', minLength: 1 },
+          answer: { type: 'string', minLength: 1 },
+          type: { enum: [...QUESTION_TYPES] },
+          evidence: { type: 'string', pattern: EVIDENCE_PATTERN },
+        },
+        required: ['question', 'answer', 'type', 'evidence'],
+      },
+    },
+  },
+  required: ['questions'],
+};
+
+interface GeneratedQuestion {
+  question: string;
+  answer: string;
+  type: QuestionType;
+  evidence: string;
+}
+
+const config = z.object({
+  provider: providerField('qa-llm', 'Model that writes the questions (M_qa).'),
+  prompt: promptField(
+    DEFAULT_QA_PROMPT,
+    'Question prompt. `{{caption}}` is C_detail, `{{summary}}` C_sum, `{{count}}` the number of questions, ' +
+      '`{{types}}` the question types (one per line), `{{duration}}` the video length as MM:SS.',
+  ),
+  count: z.number().int().min(1).max(50).default(8).meta({ description: 'Questions asked for per caption.' }),
+  types: z
+    .array(z.enum(QUESTION_TYPES))
+    .min(1)
+    .default([...QUESTION_TYPES])
+    .meta({ description: 'Question types to spread the questions over; questions of other types are dropped.' }),
+  temperature: z.number().min(0).max(2).default(0).meta({ description: 'Sampling temperature.' }),
+});
+
+/** `MM:SS-MM:SS` as seconds, or undefined when a time is not a valid timestamp. */
+function parseEvidence(text: string): { start: number; end: number } | undefined {
+  const [start, end] = text.split('-').map((part) => parseTimestamp(part));
+  return start === undefined || end === undefined ? undefined : { start, end };
+}
+
+/** The question's evidence in seconds, or why the question cannot be kept. */
+function checkQuestion(
+  q: GeneratedQuestion,
+  duration: number,
+  types: readonly QuestionType[],
+): { span: { start: number; end: number } } | { problem: string } {
+  if (!types.includes(q.type)) return { problem: `its type "${q.type}" was not asked for` };
+  const span = parseEvidence(q.evidence);
+  if (!span) return { problem: `its evidence "${q.evidence}" is not a valid MM:SS-MM:SS span` };
+  if (span.end < span.start) return { problem: `its evidence "${q.evidence}" ends before it starts` };
+  // Timestamps have whole-second resolution, so the last second of the video may be written rounded up.
+  if (span.end > Math.ceil(duration)) {
+    return { problem: `its evidence "${q.evidence}" lies outside the video (${formatTimestamp(duration)} long)` };
+  }
+  return { span: { start: Math.min(span.start, duration), end: Math.min(span.end, duration) } };
+}
+
+export const contrastiveQa = defineMapNode({
+  type: 'rewatch.contrastive-qa',
+  version: 1,
+  title: 'Contrastive QA',
+  category: 'QA',
+  description:
+    'M_qa(C_detail, C_sum): questions answerable from the dense caption but not from its summary, spread over the ' +
+    'question types, each with its answer and evidence span.',
+  inputs: {
+    captions: { type: DenseCaptionType, description: 'Dense captions (C_detail).' },
+    summaries: { type: SummaryType, description: 'Their summaries (C_sum), joined by caption id.' },
+  },
+  outputs: { qa: { type: QAType, description: 'Open questions with answer, type and evidence in seconds.' } },
+  config,
+  over: 'captions',
+  concurrency: 16,
+  async execute(ctx, { captions: caption, summaries }, c) {
+    const summary = joinOne(summaries, 'captionId', caption.id, 'summary');
+    const prompt = renderTemplate(c.prompt, {
+      caption: caption.text,
+      summary: summary.text,
+      count: c.count,
+      types: c.types.map((type) => `- ${type}`).join('\n'),
+      duration: formatTimestamp(caption.duration),
+    });
+    const reply = await ctx.llm.complete({
+      profile: c.provider,
+      temperature: c.temperature,
+      messages: [{ role: 'user', content: prompt }],
+      jsonSchema: QUESTIONS_SCHEMA,
+    });
+    const { questions } = reply.json as unknown as { questions: GeneratedQuestion[] };
+
+    const qa: QA[] = [];
+    const seen = new Set<string>();
+    for (const q of questions) {
+      const id = stableId(caption.videoId, q.question);
+      const checked = seen.has(id) ? { problem: 'it repeats an earlier question' } : checkQuestion(q, caption.duration, c.types);
+      if ('problem' in checked) {
+        ctx.log.warn(`caption ${caption.id}: dropped question "${q.question}": ${checked.problem}`);
+        continue;
+      }
+      seen.add(id);
+      qa.push({
+        id,
+        videoId: caption.videoId,
+        videoPath: caption.videoPath,
+        captionId: caption.id,
+        question: q.question,
+        answer: q.answer,
+        type: q.type,
+        evidence: checked.span,
+      });
+    }
+    return { qa };
+  },
+});
