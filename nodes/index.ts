@@ -6,6 +6,9 @@ import { summarizer } from './rewatch/captions/summarizer.ts';
 import { answerFilter } from './rewatch/qa/answer-filter.ts';
 import { contrastiveQa } from './rewatch/qa/contrastive-qa.ts';
 import { mcqReformulation } from './rewatch/qa/mcq.ts';
+import { cotConvert } from './rewatch/reasoning/cot-convert.ts';
+import { react } from './rewatch/reasoning/react.ts';
+import { orReward } from './rewatch/reward/or-reward.ts';
 import { summaryBiasFilter } from './rewatch/qa/summary-bias-filter.ts';
 import { textBiasFilter } from './rewatch/qa/text-bias-filter.ts';
 import type { NodeDefinition } from './sdk/index.ts';
@@ -22,4 +25,7 @@ export const nodeDefinitions: readonly NodeDefinition[] = [
   textBiasFilter,
   summaryBiasFilter,
   mcqReformulation,
+  react,
+  cotConvert,
+  orReward,
 ];

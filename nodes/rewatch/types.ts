@@ -132,6 +132,8 @@ export const trajectorySchema = z.object({
   finalAnswer: z.string(),
   correct: z.boolean(),
   attempt: z.number().int().min(1),
+  /** Why a rejected attempt failed: a wrong answer, a second malformed reply (with the raw text), or no answer in time. */
+  failure: z.string().optional(),
 });
 export type Trajectory = z.infer<typeof trajectorySchema>;
 
