@@ -187,6 +187,16 @@ export interface Explanation {
 export const explainRequestSchema = z.object({ graph: z.unknown(), nodeId: z.string().optional() });
 export const validateRequestSchema = z.object({ graph: z.unknown() });
 
+// ---- templates -----------------------------------------------------------------------------------------------
+
+export interface TemplateInfo {
+  /** File name without `.rewatch.json`, e.g. `rewatch-r1`. */
+  name: string;
+  title: string;
+  description: string;
+  nodeCount: number;
+}
+
 // ---- HTTP routes ---------------------------------------------------------------------------------------------
 
 /** Every route of the local server, keyed by the `EngineApi` method it serves (plus media and the event stream). */
@@ -200,6 +210,8 @@ export const routes = {
   cancelRun: { method: 'POST', path: '/api/runs/:runId/cancel' },
   nodeOutput: { method: 'GET', path: '/api/runs/:runId/nodes/:nodeId/outputs/:port' },
   nodeErrors: { method: 'GET', path: '/api/runs/:runId/nodes/:nodeId/errors' },
+  listTemplates: { method: 'GET', path: '/api/templates' },
+  getTemplate: { method: 'GET', path: '/api/templates/:name' },
   media: { method: 'GET', path: '/api/media/:hash' },
   events: { method: 'GET', path: '/api/events' },
 } as const;
@@ -244,6 +256,9 @@ export interface EngineApi {
   cancelRun(runId: string): Promise<{ cancelled: boolean }>;
   nodeOutput(runId: string, nodeId: string, port: string, query: Partial<OutputQuery>): Promise<OutputPage>;
   nodeErrors(runId: string, nodeId: string, query: { offset?: number; limit?: number }): Promise<ItemErrorPage>;
+  listTemplates(): Promise<TemplateInfo[]>;
+  /** A template graph, to start a new graph from. */
+  getTemplate(name: string): Promise<GraphFile>;
   /** Returns a function that stops the subscription. */
   subscribe(listener: (event: RunEvent) => void): () => void;
 }

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { GraphFileError } from '../graph/parse.ts';
 import { explainCommand } from './commands/explain.ts';
+import { newCommand } from './commands/new.ts';
 import { nodesCommand } from './commands/nodes.ts';
 import { pruneCommand } from './commands/prune.ts';
 import { runCommand } from './commands/run.ts';
@@ -11,6 +12,8 @@ import { engineFlags } from './engine-options.ts';
 
 const USAGE = `usage: rewatch <command> [options]
 
+  new [--template NAME] [FILE] [--force]  a new graph file from a template (rewatch-r1: the paper pipeline);
+                                          without --template, the list of templates
   nodes [--json]                          the node catalog: ports and config schema of every node type
   validate FILE [--json]                  check a graph; exit 1 with the error list when it is not valid
   run FILE [--until NODE] [--from NODE] [--no-cache]
@@ -36,6 +39,8 @@ const options = {
   'static-dir': { type: 'string' },
   'keep-runs': { type: 'string' },
   'llm-cache': { type: 'boolean' },
+  template: { type: 'string' },
+  force: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -53,6 +58,8 @@ async function main(argv: string[]): Promise<number> {
     return command || flags.help ? 0 : 2;
   }
   switch (command) {
+    case 'new':
+      return newCommand(args[0], flags);
     case 'nodes':
       return nodesCommand(flags);
     case 'validate':

@@ -11,10 +11,12 @@ import {
   type RunInfo,
   type RunRequest,
   type RunStatus,
+  type TemplateInfo,
   type ValidationResult,
 } from '../api/contract.ts';
 import type { GraphFile } from '../graph/format.ts';
 import { GraphFileError, parseGraphValue, type ParsedGraph } from '../graph/parse.ts';
+import { listTemplates, loadTemplate } from '../graph/templates.ts';
 import { LlmClient, type LlmClientOptions } from '../llm/client.ts';
 import type { ProviderProfile } from '../llm/profiles.ts';
 import { localHost } from '../hosts/local.ts';
@@ -172,6 +174,19 @@ export class Engine implements EngineApi {
 
   async nodeErrors(runId: string, nodeId: string, query: { offset?: number; limit?: number }): Promise<ItemErrorPage> {
     return this.store.items.errors(runId, nodeId, query.offset ?? 0, Math.min(query.limit ?? 100, 1000));
+  }
+
+  async listTemplates(): Promise<TemplateInfo[]> {
+    return listTemplates(this.nodeCatalog.lookup);
+  }
+
+  async getTemplate(name: string): Promise<GraphFile> {
+    try {
+      return (await loadTemplate(name, this.nodeCatalog.lookup)).graph;
+    } catch (error) {
+      if (error instanceof RangeError) throw new ApiError(404, error.message);
+      throw error;
+    }
   }
 
   subscribe(listener: (event: RunEvent) => void): () => void {

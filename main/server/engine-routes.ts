@@ -39,6 +39,8 @@ export function registerEngineRoutes(app: Hono, engine: EngineApi): void {
       const query = errorQuerySchema.parse(c.req.query());
       return c.json(await engine.nodeErrors(param(c, 'runId'), param(c, 'nodeId'), query));
     },
+    listTemplates: async (c) => c.json(await engine.listTemplates()),
+    getTemplate: async (c) => c.json(await engine.getTemplate(param(c, 'name'))),
   };
   for (const name of Object.keys(handlers) as EngineRoute[]) {
     app.on(routes[name].method, routes[name].path, handlers[name]);

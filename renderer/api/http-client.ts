@@ -50,6 +50,8 @@ export function createHttpEngineClient(options: HttpEngineClientOptions): Engine
     cancelRun: (runId) => call('cancelRun', { runId }),
     nodeOutput: (runId, nodeId, port, query) => call('nodeOutput', { runId, nodeId, port }, { query }),
     nodeErrors: (runId, nodeId, query) => call('nodeErrors', { runId, nodeId }, { query }),
+    listTemplates: () => call('listTemplates', {}),
+    getTemplate: (name) => call('getTemplate', { name }),
     subscribe: createEventSubscriber(eventsUrl, options.WebSocket, options.reconnect),
   };
 }

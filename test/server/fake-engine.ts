@@ -10,7 +10,9 @@ import {
   type RunEvent,
   type RunInfo,
   type RunRequest,
+  type TemplateInfo,
 } from '../../main/api/contract.ts';
+import { emptyGraph, type GraphFile } from '../../main/graph/format.ts';
 
 const ZERO_TOTALS: NodeTotals = {
   itemsTotal: 0,
@@ -109,6 +111,15 @@ export class FakeEngine implements EngineApi {
   async nodeErrors(runId: string, nodeId: string, query: { offset?: number; limit?: number }): Promise<ItemErrorPage> {
     this.calls.push(['nodeErrors', runId, nodeId, query]);
     return { total: 1, offset: query.offset ?? 0, errors: [{ seq: 3, message: 'bad item', raw: null }] };
+  }
+
+  async listTemplates(): Promise<TemplateInfo[]> {
+    return [{ name: 'empty', title: 'Empty', description: 'Nothing yet.', nodeCount: 0 }];
+  }
+
+  async getTemplate(name: string): Promise<GraphFile> {
+    if (name !== 'empty') throw new ApiError(404, `no template "${name}"`);
+    return emptyGraph('Empty');
   }
 
   subscribe(listener: (event: RunEvent) => void): () => void {
