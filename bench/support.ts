@@ -62,15 +62,19 @@ export const fmt = {
   mib: (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`,
 };
 
-/** Prints `rows` (label, value, optional note) as an aligned two- or three-column table under a title. */
-export function printTable(title: string, rows: ReadonlyArray<readonly [string, string, string?]>): void {
-  const labelWidth = Math.max(...rows.map(([label]) => label.length));
-  const valueWidth = Math.max(...rows.map(([, value]) => value.length));
-  const line = '─'.repeat(Math.max(title.length, labelWidth + valueWidth + 5));
-  console.log(`\n${title}\n${line}`);
-  for (const [label, value, note] of rows) {
-    console.log(`  ${label.padEnd(labelWidth)}   ${value.padStart(valueWidth)}${note ? `   ${note}` : ''}`);
-  }
+/** Prints `rows` as an aligned table under a title: label column left-aligned, value column right-aligned, notes after. */
+export function printTable(title: string, rows: ReadonlyArray<readonly string[]>): void {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  const lines = rows.map((row) =>
+    row
+      .map((cell, i) => (i === 1 ? cell.padStart(widths[i]!) : i === row.length - 1 ? cell : cell.padEnd(widths[i]!)))
+      .join('   ')
+      .trimEnd(),
+  );
+  const rule = '─'.repeat(Math.max(title.length, ...lines.map((l) => l.length + 2)));
+  console.log(`\n${title}\n${rule}`);
+  for (const line of lines) console.log(`  ${line}`);
 }
 
 // ---- time and files --------------------------------------------------------------------------------------------

@@ -88,7 +88,7 @@ export class RunExecution {
       error = caught instanceof Error ? caught.message : String(caught);
     } finally {
       this.#stopLedger();
-      store.items.flush();
+      store.flush();
     }
     store.runs.finishRun(this.runId, status, error);
     const totals = sumTotals([...this.#counters.values()].map((c) => c.totals()));

@@ -1,6 +1,7 @@
 import OpenAI from 'openai';
 import type { ChatMessage, LlmGateway, LlmRequest, LlmResponse } from '../../nodes/sdk/context.ts';
 import type { JsonValue } from '../../nodes/sdk/data-types.ts';
+import { keepAliveFetch } from './keep-alive-fetch.ts';
 import { RequestLimiter } from './limiter.ts';
 import { extractJson, stripThinking } from './output.ts';
 import type { CachedLlmReply, LlmCallRecord, LlmCallRecorder, LlmRequestCache } from './ports.ts';
@@ -127,6 +128,8 @@ export class LlmClient {
           apiKey: resolveApiKey(profile, this.env, this.warn),
           maxRetries: 0,
           timeout: profile.timeoutMs,
+          fetch: keepAliveFetch(profile.maxConcurrency),
+          logLevel: 'off',
         }),
         limiter: new RequestLimiter(profile),
       };

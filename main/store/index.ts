@@ -28,13 +28,19 @@ export class RunStore {
     this.blobs = new BlobStore(this.#db, dataDir);
   }
 
-  prune(options: PruneOptions): PruneReport {
+  /** Commits the grouped writes now. */
+  flush(): void {
     this.items.flush();
+    this.llm.flush();
+  }
+
+  prune(options: PruneOptions): PruneReport {
+    this.flush();
     return prune(this.#db, this.blobs, options);
   }
 
   close(): void {
-    this.items.flush();
+    this.flush();
     this.#db.close();
   }
 }

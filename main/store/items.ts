@@ -1,4 +1,5 @@
 import type { Db } from './database.ts';
+import { GroupCommit } from './group-commit.ts';
 
 type PortRows = Record<string, unknown[]>;
 
@@ -8,16 +9,14 @@ type JournalEntry =
   | { kind: 'error'; runId: string; nodeId: string; seq: number; message: string; raw: string | null };
 
 /**
- * Per-item results of map nodes. Each finished item is committed at once (entries finishing in the same turn of
- * the event loop share one transaction), so a run killed with SIGKILL resumes with every finished item cached.
+ * Per-item results of map nodes, committed in groups within 50 ms of finishing: a run killed with SIGKILL resumes
+ * with every item finished before that cached (and the LLM replies of the rest, which the LLM cache commits at once).
  */
 export class ItemStore {
   readonly #db: Db;
   readonly #has;
-  readonly #commit;
   readonly #assembled;
-  #pending: JournalEntry[] = [];
-  #scheduled = false;
+  readonly #journal: GroupCommit<JournalEntry>;
 
   constructor(db: Db) {
     this.#db = db;
@@ -28,7 +27,7 @@ export class ItemStore {
     const insertError = db.prepare(
       'INSERT OR REPLACE INTO item_errors (run_id, node_id, seq, message, raw) VALUES (?, ?, ?, ?, ?)',
     );
-    this.#commit = db.transaction((entries: JournalEntry[]) => {
+    const commit = db.transaction((entries: JournalEntry[]) => {
       const now = Date.now();
       for (const entry of entries) {
         if (entry.kind === 'error') {
@@ -44,6 +43,7 @@ export class ItemStore {
         insertOrder.run(entry.runId, entry.nodeId, entry.seq, entry.itemKey);
       }
     });
+    this.#journal = new GroupCommit(commit, { maxEntries: 4096, maxDelayMs: 50 });
     this.#assembled = db.prepare<[string, string, number, number], { port: string; data: string }>(
       `SELECT r.port, r.data FROM node_items n JOIN item_rows r ON r.item_key = n.item_key
        WHERE n.run_id = ? AND n.node_id = ? AND n.seq >= ? AND n.seq < ? ORDER BY n.seq, r.port, r.idx`,
@@ -68,11 +68,7 @@ export class ItemStore {
 
   /** Commits whatever is pending now. */
   flush(): void {
-    this.#scheduled = false;
-    if (this.#pending.length === 0) return;
-    const entries = this.#pending;
-    this.#pending = [];
-    this.#commit(entries);
+    this.#journal.flush();
   }
 
   /** Rows of a node run's results in input order, `chunk` input positions at a time. */
@@ -102,10 +98,6 @@ export class ItemStore {
   }
 
   #append(entry: JournalEntry): void {
-    this.#pending.push(entry);
-    if (!this.#scheduled) {
-      this.#scheduled = true;
-      setImmediate(() => this.flush());
-    }
+    this.#journal.add(entry);
   }
 }

@@ -1,11 +1,12 @@
 import type { CachedLlmReply, LlmCallRecord, LlmCallRecorder, LlmRequestCache } from '../llm/ports.ts';
 import type { Db } from './database.ts';
+import { GroupCommit } from './group-commit.ts';
 
 /** The LLM request cache and the log of every call (tokens, latency, cached or paid), both in the run store. */
 export class LlmLedger implements LlmRequestCache, LlmCallRecorder {
   readonly #get;
   readonly #put;
-  readonly #insertCall;
+  readonly #calls: GroupCommit<LlmCallRecord>;
   readonly #listeners = new Set<(call: LlmCallRecord) => void>();
 
   constructor(db: Db) {
@@ -15,8 +16,31 @@ export class LlmLedger implements LlmRequestCache, LlmCallRecorder {
     this.#put = db.prepare(
       'INSERT OR REPLACE INTO llm_cache (request_hash, raw, model, prompt_tokens, completion_tokens, created_at) VALUES (?, ?, ?, ?, ?, ?)',
     );
-    this.#insertCall = db.prepare(`INSERT INTO llm_calls (run_id, node_id, profile, model, request_hash, prompt_tokens,
+    const insertCall = db.prepare(`INSERT INTO llm_calls (run_id, node_id, profile, model, request_hash, prompt_tokens,
       completion_tokens, latency_ms, cached, attempts, error, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    // The call log is accounting, not cache: it is written in groups; replies (`put`) are committed at once.
+    this.#calls = new GroupCommit(
+      db.transaction((calls: LlmCallRecord[]) => {
+        const now = Date.now();
+        for (const call of calls) {
+          insertCall.run(
+            call.runId,
+            call.nodeId,
+            call.profile,
+            call.model,
+            call.requestHash,
+            call.promptTokens,
+            call.completionTokens,
+            call.latencyMs,
+            call.cached ? 1 : 0,
+            call.attempts,
+            call.error ?? null,
+            now,
+          );
+        }
+      }),
+      { maxEntries: 1024, maxDelayMs: 200 },
+    );
   }
 
   get(requestHash: string): CachedLlmReply | undefined {
@@ -32,21 +56,12 @@ export class LlmLedger implements LlmRequestCache, LlmCallRecorder {
   }
 
   record(call: LlmCallRecord): void {
-    this.#insertCall.run(
-      call.runId,
-      call.nodeId,
-      call.profile,
-      call.model,
-      call.requestHash,
-      call.promptTokens,
-      call.completionTokens,
-      call.latencyMs,
-      call.cached ? 1 : 0,
-      call.attempts,
-      call.error ?? null,
-      Date.now(),
-    );
+    this.#calls.add(call);
     for (const listener of this.#listeners) listener(call);
+  }
+
+  flush(): void {
+    this.#calls.flush();
   }
 
   onCall(listener: (call: LlmCallRecord) => void): () => void {
