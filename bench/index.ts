@@ -4,6 +4,7 @@
  * `BENCH_SCALE=0.05 npm run bench` shrinks every item count for a quick run.
  */
 import { cacheHitOverhead } from './cache-hit-overhead.ts';
+import { frameSampling } from './frame-sampling.ts';
 import { itemPersistence } from './item-persistence.ts';
 import { llmFanout } from './llm-fanout.ts';
 import { memory } from './memory.ts';
@@ -14,6 +15,7 @@ const benchmarks: ReadonlyArray<readonly [string, () => Promise<BenchResult>]> =
   ['cache-hit-overhead', cacheHitOverhead],
   ['item-persistence', itemPersistence],
   ['memory', memory],
+  ['frame-sampling', frameSampling],
 ];
 
 console.log(`ReWatch Studio benchmarks — scale ${SCALE}${SCALE === 1 ? ' (full size)' : ''}, Node ${process.version}`);

@@ -11,6 +11,9 @@ import { react } from './rewatch/reasoning/react.ts';
 import { orReward } from './rewatch/reward/or-reward.ts';
 import { summaryBiasFilter } from './rewatch/qa/summary-bias-filter.ts';
 import { textBiasFilter } from './rewatch/qa/text-bias-filter.ts';
+import { captioner } from './rewatch/video/captioner.ts';
+import { segmenter } from './rewatch/video/segmenter.ts';
+import { videoSource } from './rewatch/video/source.ts';
 import type { NodeDefinition } from './sdk/index.ts';
 
 /** Every installed node type. A new node type is a module in its stage's folder and one line here. */
@@ -19,6 +22,9 @@ export const nodeDefinitions: readonly NodeDefinition[] = [
   llmMap,
   filter,
   exportNode,
+  videoSource,
+  segmenter,
+  captioner,
   summarizer,
   contrastiveQa,
   answerFilter,

@@ -1,0 +1,85 @@
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { glob } from 'tinyglobby';
+import { z } from 'zod';
+import { defineOnceNode, RecordType, type JsonObject } from '../../sdk/index.ts';
+import { VideoType, type Video } from '../types.ts';
+import { probeVideo } from './frames.ts';
+
+const config = z
+  .object({
+    folder: z.string().optional().meta({ description: 'Folder searched for videos with `glob`. Leave empty to list `paths` instead.', 'x-kind': 'path' }),
+    glob: z
+      .string()
+      .min(1)
+      .default('**/*.{mp4,mkv,webm,mov,avi}')
+      .meta({ description: 'Pattern of the video files under `folder` (`**` for any depth, `{a,b}` for alternatives).' }),
+    paths: z.array(z.string().min(1)).default([]).meta({ description: 'Video files to read, when no `folder` is given.' }),
+  })
+  .refine((c) => Boolean(c.folder) !== c.paths.length > 0, { message: 'give either `folder` or `paths` (exactly one of them)', path: ['folder'] });
+type Config = z.output<typeof config>;
+
+/** The files the config names, as absolute paths in a stable order. */
+async function matchedFiles({ folder, glob: pattern, paths }: Config): Promise<string[]> {
+  if (!folder) return [...new Set(paths.map((p) => resolve(p)))];
+  const root = resolve(folder);
+  if (!(await stat(root).catch(() => undefined))?.isDirectory()) throw new Error(`${root} is not a folder`);
+  const files = await glob(pattern, { cwd: root, absolute: true, onlyFiles: true, caseSensitiveMatch: false });
+  return files.sort();
+}
+
+export const videoSource = defineOnceNode({
+  type: 'rewatch.video-source',
+  version: 1,
+  title: 'Video source',
+  category: 'Video',
+  description:
+    'Lists video files (a folder and pattern, or a list of paths), reads their ffprobe metadata and content hash. ' +
+    'A file ffprobe cannot read (corrupt, unsupported, no video stream) goes to `rejected` with ffprobe’s message ' +
+    'and a warning in the log, since a source has no items of its own to fail. Re-runs when a matched file is added or changed.',
+  inputs: {},
+  outputs: {
+    videos: { type: VideoType, description: 'One item per readable video; `id` is the content hash, so copies appear once.' },
+    rejected: { type: RecordType, description: '`{path, error}` for each file that could not be read, or that repeats a file already listed.' },
+  },
+  config,
+  async fingerprint(ctx, c) {
+    const files = await matchedFiles(c);
+    // A listed file that cannot be read is rejected by `execute`; here it only needs a value that changes once it can.
+    const hashes = await Promise.all(
+      files.map(async (file) => [`file:${file}`, await ctx.storage.fileHash(file).catch(() => 'unreadable')] as const),
+    );
+    return Object.fromEntries(hashes);
+  },
+  async execute(ctx, _inputs, c) {
+    const files = await matchedFiles(c);
+    const videos: Video[] = [];
+    const rejected: JsonObject[] = [];
+    const firstPathOf = new Map<string, string>();
+    const reject = (path: string, error: string) => {
+      ctx.log.warn(`${path}: ${error}`);
+      rejected.push({ path, error });
+    };
+    for (const [index, path] of files.entries()) {
+      ctx.signal.throwIfAborted();
+      ctx.progress.update(index, files.length);
+      let info;
+      try {
+        info = await probeVideo(ctx.media, path, ctx.signal);
+      } catch (error) {
+        reject(path, (error as Error).message);
+        continue;
+      }
+      const hash = await ctx.storage.fileHash(path);
+      const first = firstPathOf.get(hash);
+      if (first !== undefined) {
+        reject(path, `same content as ${first}`);
+        continue;
+      }
+      firstPathOf.set(hash, path);
+      videos.push({ id: hash, path, hash, ...info, sizeBytes: (await stat(path)).size });
+    }
+    ctx.progress.update(files.length, files.length);
+    return { videos, rejected };
+  },
+});

@@ -1,0 +1,218 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Engine } from '../../../main/engine/engine.ts';
+import { formatTimestamp, parseTimestamp } from '../../../nodes/rewatch/timecode.ts';
+import type { DenseCaption, Segment } from '../../../nodes/rewatch/types.ts';
+import { profile, runToEnd, tempDir } from '../../support/engine-fixture.ts';
+import { startScriptedLlmServer, type ScriptedChatRequest, type ScriptedLlmServer } from '../../support/scripted-llm-server.ts';
+import { ffprobeDuration, LONG_DURATION, longVideo, otherShortVideo, shortVideo } from '../../support/videos.ts';
+import { graph, openVideoEngine, outputOf, promptText, seenFrames, userParts, type SeenFrame } from './helpers.ts';
+
+let videos: ReturnType<typeof tempDir>;
+let shortPath: string;
+let otherPath: string;
+let longPath: string;
+beforeAll(() => {
+  videos = tempDir('rewatch-captioner-videos-');
+  shortPath = shortVideo(videos.path);
+  otherPath = otherShortVideo(videos.path);
+  longPath = longVideo(videos.path);
+});
+afterAll(() => videos.remove());
+
+const captionGraph = (paths: string[], captioner: Record<string, unknown> = {}) =>
+  graph(
+    [
+      { id: 'src', type: 'rewatch.video-source', config: { paths } },
+      { id: 'seg', type: 'rewatch.segmenter', config: { mode: 'scene-change' } },
+      { id: 'cap', type: 'rewatch.captioner', config: { maxErrorRatio: 1, ...captioner } },
+    ],
+    [
+      ['src.videos', 'seg.videos'],
+      ['src.videos', 'cap.videos'],
+      ['seg.segments', 'cap.segments'],
+    ],
+  );
+
+/** The clip's length and part number as the prompt states them. */
+function clipOf(request: ScriptedChatRequest): { seconds: number; part: number } {
+  const prompt = promptText(userParts(request));
+  const match = /This is a (\d+:\d+) clip \(part (\d+) of \d+\)/.exec(prompt);
+  if (!match) throw new Error(`unexpected prompt: ${prompt}`);
+  return { seconds: parseTimestamp(match[1]!)!, part: Number(match[2]) };
+}
+
+/**
+ * Like a model: one event per still scene (frames that look the same), one for a stretch of motion (frames that all
+ * differ), timed by the `[MM:SS]` labels it was shown.
+ */
+function describeFrames(frames: readonly SeenFrame[]): string {
+  const still = (i: number) => frames[i - 1]?.url === frames[i]!.url || frames[i + 1]?.url === frames[i]!.url;
+  const runs: Array<{ still: boolean; url: string; first: SeenFrame; last: SeenFrame }> = [];
+  frames.forEach((frame, i) => {
+    const run = runs.at(-1);
+    if (run && run.still === still(i) && (!run.still || run.url === frame.url)) run.last = frame;
+    else runs.push({ still: still(i), url: frame.url, first: frame, last: frame });
+  });
+  return runs
+    .map((r) => `[${formatTimestamp(r.first.time)}-${formatTimestamp(r.last.time)}] ${r.still ? 'a still coloured screen' : 'a moving test pattern'}`)
+    .join('\n');
+}
+
+/** `[MM:SS-MM:SS] text` lines back to relative seconds, as the test reads the model's reply. */
+const relativeEvents = (reply: string) =>
+  reply.split('\n').map((line) => {
+    const [, a, b, text] = /^\[(\d+:\d+)-(\d+:\d+)\] (.*)$/.exec(line)!;
+    return { start: parseTimestamp(a!)!, end: parseTimestamp(b!)!, text: text! };
+  });
+
+describe('rewatch.captioner', () => {
+  let dir: ReturnType<typeof tempDir>;
+  let server: ScriptedLlmServer;
+  let engine: Engine;
+  let answer: (request: ScriptedChatRequest) => string;
+  /** The replies the scripted model gave, by part number. */
+  let replies: Map<number, string>;
+
+  /** Checks the frames are laid out as asked (count, relative labels), then describes them. */
+  const watchFrames = (request: ScriptedChatRequest) => {
+    const { seconds, part } = clipOf(request);
+    const frames = seenFrames(userParts(request));
+    const expected = Math.min(256, Math.round(seconds * 2));
+    if (frames.length !== expected) throw new Error(`part ${part}: ${frames.length} frames for a ${seconds}s clip, expected ${expected}`);
+    if (frames[0]!.time !== 0 || frames.at(-1)!.time > seconds) throw new Error(`part ${part}: frame labels are not relative to the clip`);
+    const reply = describeFrames(frames);
+    replies.set(part, reply);
+    return reply;
+  };
+
+  beforeEach(async () => {
+    dir = tempDir();
+    replies = new Map();
+    answer = watchFrames;
+    server = await startScriptedLlmServer({ respond: (request) => answer(request) });
+    // The segmenter runs in scene-change mode and asks no model, but the graph still names its profile.
+    const providers = ['captioner-vlm', 'segmenter-vlm'].map((name) => profile(name, server.baseURL, { maxRetries: 1 }));
+    engine = openVideoEngine(join(dir.path, 'data'), providers);
+  });
+  afterEach(async () => {
+    await engine.close();
+    await server.close();
+    dir.remove();
+  });
+
+  it('captions a short video whole from 2 fps frames', async () => {
+    const run = await runToEnd(engine, captionGraph([shortPath]));
+    expect(run.status).toBe('done');
+    expect(server.requests).toHaveLength(1);
+    const [caption] = await outputOf<DenseCaption>(engine, run.runId, 'cap', 'captions');
+    expect(replies.get(1)).toBe('[00:00-00:03] a still coloured screen\n[00:04-00:08] a still coloured screen\n[00:09-00:11] a moving test pattern');
+    expect(caption).toMatchObject({ videoPath: shortPath, duration: 12, unparsed: [] });
+    expect(caption!.events).toEqual([
+      { start: 0, end: 3, text: 'a still coloured screen', flags: [] },
+      { start: 4, end: 8, text: 'a still coloured screen', flags: [] },
+      { start: 9, end: 11, text: 'a moving test pattern', flags: [] },
+    ]);
+    expect(caption!.text).toBe(replies.get(1));
+  });
+
+  it('re-aligns each segment of the 23-minute video: global time = segment start + relative time', async () => {
+    const run = await runToEnd(engine, captionGraph([longPath]));
+    expect(run.status).toBe('done');
+    const segments = await outputOf<Segment>(engine, run.runId, 'seg', 'segments');
+    expect(segments.map((s) => [s.start, s.end])).toEqual([
+      [0, 700],
+      [700, LONG_DURATION],
+    ]);
+    expect(server.requests).toHaveLength(2);
+
+    const [caption] = await outputOf<DenseCaption>(engine, run.runId, 'cap', 'captions');
+    const expected = segments.flatMap((segment) =>
+      relativeEvents(replies.get(segment.index + 1)!).map((e) => ({
+        start: segment.start + e.start,
+        end: segment.start + e.end,
+        text: e.text,
+        flags: [],
+      })),
+    );
+    expect(caption!.events).toEqual(expected);
+    // Four colours before 700 s and four after; the second segment's first event starts at 700 s.
+    expect(caption!.events).toHaveLength(8);
+    expect(caption!.events[4]!.start).toBe(700);
+    expect(caption!.text.split('\n')[4]).toMatch(/^\[11:40-/);
+  });
+
+  it('keeps the model’s order, flagging out-of-range and non-monotonic events and keeping unparsed lines', async () => {
+    answer = () =>
+      [
+        '[00:00-00:03] a red screen',
+        '[00:10-00:11] a moving test pattern',
+        '[00:04-00:08] a blue screen',
+        '[00:30-00:40] credits that are not in the clip',
+        'Overall, the clip is colourful.',
+      ].join('\n');
+    const run = await runToEnd(engine, captionGraph([shortPath]));
+    const [caption] = await outputOf<DenseCaption>(engine, run.runId, 'cap', 'captions');
+    expect(caption!.events.map((e) => [e.start, e.text, e.flags])).toEqual([
+      [0, 'a red screen', []],
+      [10, 'a moving test pattern', []],
+      [4, 'a blue screen', ['non-monotonic']],
+      [30, 'credits that are not in the clip', ['out-of-range']],
+    ]);
+    expect(caption!.unparsed).toEqual([{ segment: 0, line: 'Overall, the clip is colourful.' }]);
+    expect(caption!.text.split('\n')).toHaveLength(4);
+  });
+
+  it('fails the video whose segment reply has no caption line, keeping the raw text, and captions the others', async () => {
+    const refusal = 'I am sorry, but I cannot describe these images.';
+    answer = (request) => (clipOf(request).seconds === 6 ? refusal : watchFrames(request));
+    const run = await runToEnd(engine, captionGraph([shortPath, otherPath]));
+    expect(run.nodes.find((n) => n.nodeId === 'cap')).toMatchObject({ itemsFailed: 1, outputCounts: { captions: 1 } });
+    const errors = await engine.nodeErrors(run.runId, 'cap', {});
+    expect(errors.errors).toEqual([
+      { seq: 1, message: `${otherPath}: the caption of segment 0 [00:00-00:06] has no [MM:SS-MM:SS] line`, raw: refusal },
+    ]);
+    const [caption] = await outputOf<DenseCaption>(engine, run.runId, 'cap', 'captions');
+    expect(caption!.videoPath).toBe(shortPath);
+  });
+
+  it('sends each segment as a video_url clip cut to the segment in video_url mode', async () => {
+    const clipLengths = new Map<number, number>();
+    answer = (request) => {
+      const parts = userParts(request);
+      if (parts.some((p) => p.type === 'image_url')) throw new Error('video_url mode sent images');
+      const videoParts = parts.filter((p) => p.type === 'video_url');
+      if (videoParts.length !== 1 || !videoParts[0]!.video_url!.url.startsWith('file://')) throw new Error('expected one file:// video_url part');
+      const path = fileURLToPath(videoParts[0]!.video_url!.url);
+      if (!existsSync(path)) throw new Error(`${path} does not exist`);
+      const seconds = ffprobeDuration(path);
+      clipLengths.set(clipOf(request).part, seconds);
+      return `[00:00-${formatTimestamp(seconds)}] the whole clip`;
+    };
+    const extraBody = { mm_processor_kwargs: { fps: 2 } };
+    const run = await runToEnd(engine, captionGraph([longPath], { inputMode: 'video_url', extraBody }));
+    expect(run.status).toBe('done');
+    expect(clipLengths.get(1)).toBeCloseTo(700, 0);
+    expect(clipLengths.get(2)).toBeCloseTo(680, 0);
+    expect(server.requests[0]!.body.mm_processor_kwargs).toEqual({ fps: 2 });
+    const [caption] = await outputOf<DenseCaption>(engine, run.runId, 'cap', 'captions');
+    expect(caption!.events.map((e) => [e.start, e.end])).toEqual([
+      [0, 700],
+      [700, 1380],
+    ]);
+  });
+
+  it('embeds a whole video as a data URL with embedVideo', async () => {
+    let sent = '';
+    answer = (request) => {
+      sent = userParts(request).find((p) => p.type === 'video_url')!.video_url!.url;
+      return '[00:00-00:12] the whole video';
+    };
+    const run = await runToEnd(engine, captionGraph([shortPath], { inputMode: 'video_url', embedVideo: true }));
+    expect(run.status).toBe('done');
+    expect(sent.startsWith('data:video/mp4;base64,')).toBe(true);
+    expect(Buffer.from(sent.slice('data:video/mp4;base64,'.length), 'base64').equals(readFileSync(shortPath))).toBe(true);
+  });
+});
