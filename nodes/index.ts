@@ -5,6 +5,8 @@ import { llmMap } from './core/llm-map.ts';
 import { summarizer } from './rewatch/captions/summarizer.ts';
 import { answerFilter } from './rewatch/qa/answer-filter.ts';
 import { contrastiveQa } from './rewatch/qa/contrastive-qa.ts';
+import { grpoExport } from './rewatch/export/grpo-export.ts';
+import { sftExport } from './rewatch/export/sft-export.ts';
 import { mcqReformulation } from './rewatch/qa/mcq.ts';
 import { cotConvert } from './rewatch/reasoning/cot-convert.ts';
 import { react } from './rewatch/reasoning/react.ts';
@@ -34,4 +36,6 @@ export const nodeDefinitions: readonly NodeDefinition[] = [
   react,
   cotConvert,
   orReward,
+  sftExport,
+  grpoExport,
 ];
