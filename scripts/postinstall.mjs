@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 
 const require = createRequire(import.meta.url);
 
@@ -19,8 +20,8 @@ const script = electronInstallScript();
 if (!script || process.env.ELECTRON_SKIP_BINARY_DOWNLOAD === '1') {
   process.exit(0);
 }
-const pathFile = require.resolve('electron/path.txt', { paths: [process.cwd()] }).toString();
-if (existsSync(pathFile)) process.exit(0);
+// electron/install.js writes path.txt once the binary is in place.
+if (existsSync(join(dirname(script), 'path.txt'))) process.exit(0);
 
 const result = spawnSync(process.execPath, [script], { stdio: 'inherit', timeout: 120_000 });
 if (result.status !== 0) {
