@@ -134,7 +134,10 @@ const MIGRATIONS: readonly string[] = [
 
 export function openDatabase(dataDir: string): Db {
   mkdirSync(dataDir, { recursive: true });
-  const db = new Database(join(dataDir, 'rewatch.db'));
+  // Under Electron the engine loads a better-sqlite3 built for Electron's ABI, so the same checkout keeps the
+  // Node build for tests and the CLI.
+  const nativeBinding = process.env.REWATCH_SQLITE_BINDING;
+  const db = new Database(join(dataDir, 'rewatch.db'), nativeBinding ? { nativeBinding } : {});
   db.pragma('journal_mode = WAL');
   // With WAL, NORMAL never corrupts the database on a crash; a power loss may lose the last commits only.
   db.pragma('synchronous = NORMAL');
