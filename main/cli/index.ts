@@ -4,6 +4,7 @@ import { explainCommand } from './commands/explain.ts';
 import { newCommand } from './commands/new.ts';
 import { nodesCommand } from './commands/nodes.ts';
 import { pruneCommand } from './commands/prune.ts';
+import { rewardServerCommand } from './commands/reward-server.ts';
 import { runCommand } from './commands/run.ts';
 import { runsCommand } from './commands/runs.ts';
 import { serveCommand } from './commands/serve.ts';
@@ -23,6 +24,7 @@ const USAGE = `usage: rewatch <command> [options]
   serve [--port N] [--host 127.0.0.1] [--static-dir DIR]
                                           the local API server for the editor; prints its URL and token
   prune [--keep-runs 20] [--llm-cache]    delete old runs and the cached results only they used
+  reward-server [--help]                  the O&R reward over HTTP for GRPO trainers (EasyR1, verl, TRL, ms-swift)
 
 engine options: --data-dir DIR (default: the OS app-data folder, or $REWATCH_DATA_DIR)
                 --providers FILE (provider profiles, YAML or JSON, added to the data dir's providers.yaml)
@@ -47,6 +49,8 @@ const options = {
 class UsageError extends Error {}
 
 async function main(argv: string[]): Promise<number> {
+  // The reward server has options of its own (judge, infer…), parsed by its command.
+  if (argv[0] === 'reward-server') return rewardServerCommand(argv.slice(1));
   const { values: flags, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   const [command, ...args] = positionals;
   const file = () => {
