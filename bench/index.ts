@@ -8,6 +8,7 @@ import { frameSampling } from './frame-sampling.ts';
 import { itemPersistence } from './item-persistence.ts';
 import { llmFanout } from './llm-fanout.ts';
 import { memory } from './memory.ts';
+import { templateRerun } from './template-rerun.ts';
 import { fmt, passed, printTable, SCALE, timed, type BenchResult } from './support.ts';
 
 const benchmarks: ReadonlyArray<readonly [string, () => Promise<BenchResult>]> = [
@@ -16,6 +17,7 @@ const benchmarks: ReadonlyArray<readonly [string, () => Promise<BenchResult>]> =
   ['item-persistence', itemPersistence],
   ['memory', memory],
   ['frame-sampling', frameSampling],
+  ['template-rerun', templateRerun],
 ];
 
 console.log(`ReWatch Studio benchmarks — scale ${SCALE}${SCALE === 1 ? ' (full size)' : ''}, Node ${process.version}`);

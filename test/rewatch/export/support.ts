@@ -1,52 +1,17 @@
 /**
- * The export tests run the real engine on graphs of typed item sources (the reasoning tests' sources, plus one for
- * open questions) feeding one export node, and read what it wrote back from disk.
+ * The export tests run the real engine on graphs of typed item sources (the reasoning tests' sources) feeding one
+ * export node, and read what it wrote back from disk.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
-import { NodeCatalog } from '../../../main/engine/catalog.ts';
 import { Engine } from '../../../main/engine/engine.ts';
 import type { RunEvent } from '../../../main/api/contract.ts';
 import type { GraphFile } from '../../../main/graph/format.ts';
-import { grpoExport } from '../../../nodes/rewatch/export/grpo-export.ts';
-import { sftExport } from '../../../nodes/rewatch/export/sft-export.ts';
-import {
-  CoTType,
-  DenseCaptionType,
-  MCQType,
-  QAType,
-  qaSchema,
-  type CoT,
-  type Dataset,
-  type DenseCaption,
-  type MCQ,
-} from '../../../nodes/rewatch/types.ts';
-import { defineOnceNode, type DataType } from '../../../nodes/sdk/index.ts';
+import type { CoT, Dataset, DenseCaption, MCQ } from '../../../nodes/rewatch/types.ts';
+import type { DataType } from '../../../nodes/sdk/index.ts';
 import { runToEnd, tempDir } from '../../support/engine-fixture.ts';
-import { catalog as reasoningCatalog, denseCaption, mcq, nodeGraph } from '../reasoning/support.ts';
-
-const openQuestionSource = defineOnceNode({
-  type: `test.${QAType.id}-source`,
-  version: 1,
-  title: 'Open question source',
-  category: 'Test',
-  description: 'Emits the open questions of its config.',
-  inputs: {},
-  outputs: { items: { type: QAType, description: 'The configured items.' } },
-  config: z.object({ items: z.array(qaSchema) }),
-  async execute(_ctx, _inputs, { items }) {
-    return { items };
-  },
-});
-
-const catalog = new NodeCatalog([
-  ...[MCQType, DenseCaptionType, CoTType].map((type) => reasoningCatalog.get(`test.${type.id}-source`)!),
-  openQuestionSource,
-  sftExport,
-  grpoExport,
-]);
+import { catalog, denseCaption, mcq, nodeGraph } from '../reasoning/support.ts';
 
 export type Inputs = Record<string, { type: DataType; items: unknown[] }>;
 

@@ -1,10 +1,8 @@
 import { join } from 'node:path';
-import { z } from 'zod';
 import { NodeCatalog } from '../../../main/engine/catalog.ts';
 import { Engine } from '../../../main/engine/engine.ts';
 import type { RunEvent } from '../../../main/api/contract.ts';
 import type { GraphFile } from '../../../main/graph/format.ts';
-import { defineOnceNode } from '../../../nodes/sdk/index.ts';
 import { summarizer } from '../../../nodes/rewatch/captions/summarizer.ts';
 import { answerFilter } from '../../../nodes/rewatch/qa/answer-filter.ts';
 import { contrastiveQa } from '../../../nodes/rewatch/qa/contrastive-qa.ts';
@@ -13,42 +11,13 @@ import { summaryBiasFilter } from '../../../nodes/rewatch/qa/summary-bias-filter
 import { textBiasFilter } from '../../../nodes/rewatch/qa/text-bias-filter.ts';
 import { stableId } from '../../../nodes/rewatch/ids.ts';
 import { renderCaption } from '../../../nodes/rewatch/timecode.ts';
-import {
-  DenseCaptionType,
-  denseCaptionSchema,
-  QAType,
-  qaSchema,
-  SummaryType,
-  summarySchema,
-  type DenseCaption,
-  type QA,
-  type Summary,
-} from '../../../nodes/rewatch/types.ts';
+import { DenseCaptionType, QAType, SummaryType, type DenseCaption, type QA, type Summary } from '../../../nodes/rewatch/types.ts';
 import { profile, runToEnd, tempDir } from '../../support/engine-fixture.ts';
+import { itemSource } from '../../support/item-sources.ts';
 import { startScriptedLlmServer, type ScriptedChatRequest, type ScriptedLlmServer } from '../../support/scripted-llm-server.ts';
 
-/** Emits the typed items of its config, so the QA nodes get real DenseCaption / Summary / QA inputs. */
-const testItems = defineOnceNode({
-  type: 'test.rewatch-items',
-  version: 1,
-  title: 'Test items',
-  category: 'Test',
-  description: 'Fixed ReWatch items from config.',
-  inputs: {},
-  outputs: {
-    captions: { type: DenseCaptionType, description: 'Captions.' },
-    summaries: { type: SummaryType, description: 'Summaries.' },
-    qa: { type: QAType, description: 'Questions.' },
-  },
-  config: z.object({
-    captions: z.array(denseCaptionSchema).default([]),
-    summaries: z.array(summarySchema).default([]),
-    qa: z.array(qaSchema).default([]),
-  }),
-  async execute(_ctx, _inputs, c) {
-    return { captions: c.captions, summaries: c.summaries, qa: c.qa };
-  },
-});
+/** Feeds the QA nodes real DenseCaption / Summary / QA items from its config. */
+const testItems = itemSource('test.rewatch-items', { captions: DenseCaptionType, summaries: SummaryType, qa: QAType });
 
 const catalog = new NodeCatalog([testItems, summarizer, contrastiveQa, answerFilter, textBiasFilter, summaryBiasFilter, mcqReformulation]);
 

@@ -1,51 +1,36 @@
 /**
- * Shared by the reasoning and reward tests: typed item sources (the graph feeds MCQs, captions, trajectories and
- * CoTs from config), an engine whose catalog holds the nodes under test, one provider profile per model role
+ * Shared by the reasoning, reward and export tests: typed item sources (the graph feeds MCQs, open questions,
+ * captions, trajectories and CoTs from config), an engine whose catalog holds the nodes under test, one provider profile per model role
  * (each with its own `model`, so the scripted server can tell the roles apart), and item builders.
  */
-import { z } from 'zod';
 import { NodeCatalog } from '../../../main/engine/catalog.ts';
 import { Engine } from '../../../main/engine/engine.ts';
 import type { GraphFile } from '../../../main/graph/format.ts';
 import { nodeDefinitions } from '../../../nodes/index.ts';
-import { cotConvert } from '../../../nodes/rewatch/reasoning/cot-convert.ts';
-import { react } from '../../../nodes/rewatch/reasoning/react.ts';
-import { orReward } from '../../../nodes/rewatch/reward/or-reward.ts';
 import { renderCaption } from '../../../nodes/rewatch/timecode.ts';
 import {
   CoTType,
   DenseCaptionType,
   MCQType,
+  QAType,
   TrajectoryType,
   type CaptionEvent,
   type DenseCaption,
   type MCQ,
 } from '../../../nodes/rewatch/types.ts';
-import { defineOnceNode, type DataType, type NodeDefinition } from '../../../nodes/sdk/index.ts';
+import type { DataType } from '../../../nodes/sdk/index.ts';
 import type { ScriptedChatRequest } from '../../support/scripted-llm-server.ts';
 import { profile } from '../../support/engine-fixture.ts';
+import { itemSource } from '../../support/item-sources.ts';
 
-function itemSource(type: DataType): NodeDefinition {
-  return defineOnceNode({
-    type: `test.${type.id}-source`,
-    version: 1,
-    title: `${type.title} source`,
-    category: 'Test',
-    description: 'Emits the items of its config.',
-    inputs: {},
-    outputs: { items: { type, description: 'The configured items.' } },
-    config: z.object({ items: z.array(z.unknown()) }),
-    async execute(_ctx, _inputs, { items }) {
-      return { items };
-    },
-  });
-}
+/** The node type of the source that feeds items of `type` to a port (see `nodeGraph`). */
+export const sourceType = (type: DataType) => `test.${type.id}-source`;
 
-const sources = [MCQType, DenseCaptionType, TrajectoryType, CoTType].map(itemSource);
-const underTest = [react, cotConvert, orReward];
-const ownTypes = new Set(underTest.map((d) => d.type));
+export const sources = [MCQType, QAType, DenseCaptionType, TrajectoryType, CoTType].map((type) =>
+  itemSource(sourceType(type), { items: type }),
+);
 
-export const catalog = new NodeCatalog([...nodeDefinitions.filter((d) => !ownTypes.has(d.type)), ...underTest, ...sources]);
+export const catalog = new NodeCatalog([...nodeDefinitions, ...sources]);
 
 export const MODELS = {
   'reasoner-llm': 'reasoner',
@@ -73,7 +58,7 @@ export function nodeGraph(
     nodes: [
       ...entries.map(([port, { type, items }], i) => ({
         id: `src-${port}`,
-        type: `test.${type.id}-source`,
+        type: sourceType(type),
         typeVersion: 1,
         position: { x: 0, y: i * 100 },
         config: { items },

@@ -7,8 +7,9 @@ import { formatTimestamp, parseTimestamp } from '../../../nodes/rewatch/timecode
 import type { DenseCaption, Segment } from '../../../nodes/rewatch/types.ts';
 import { profile, runToEnd, tempDir } from '../../support/engine-fixture.ts';
 import { startScriptedLlmServer, type ScriptedChatRequest, type ScriptedLlmServer } from '../../support/scripted-llm-server.ts';
+import { captionFrames, promptText, seenFrames, userParts } from '../../support/scripted-model.ts';
 import { ffprobeDuration, LONG_DURATION, longVideo, otherShortVideo, shortVideo } from '../../support/videos.ts';
-import { graph, openVideoEngine, outputOf, promptText, seenFrames, userParts, type SeenFrame } from './helpers.ts';
+import { graph, openVideoEngine, outputOf } from './helpers.ts';
 
 let videos: ReturnType<typeof tempDir>;
 let shortPath: string;
@@ -44,23 +45,6 @@ function clipOf(request: ScriptedChatRequest): { seconds: number; part: number }
   return { seconds: parseTimestamp(match[1]!)!, part: Number(match[2]) };
 }
 
-/**
- * Like a model: one event per still scene (frames that look the same), one for a stretch of motion (frames that all
- * differ), timed by the `[MM:SS]` labels it was shown.
- */
-function describeFrames(frames: readonly SeenFrame[]): string {
-  const still = (i: number) => frames[i - 1]?.url === frames[i]!.url || frames[i + 1]?.url === frames[i]!.url;
-  const runs: Array<{ still: boolean; url: string; first: SeenFrame; last: SeenFrame }> = [];
-  frames.forEach((frame, i) => {
-    const run = runs.at(-1);
-    if (run && run.still === still(i) && (!run.still || run.url === frame.url)) run.last = frame;
-    else runs.push({ still: still(i), url: frame.url, first: frame, last: frame });
-  });
-  return runs
-    .map((r) => `[${formatTimestamp(r.first.time)}-${formatTimestamp(r.last.time)}] ${r.still ? 'a still coloured screen' : 'a moving test pattern'}`)
-    .join('\n');
-}
-
 /** `[MM:SS-MM:SS] text` lines back to relative seconds, as the test reads the model's reply. */
 const relativeEvents = (reply: string) =>
   reply.split('\n').map((line) => {
@@ -72,18 +56,18 @@ describe('rewatch.captioner', () => {
   let dir: ReturnType<typeof tempDir>;
   let server: ScriptedLlmServer;
   let engine: Engine;
-  let answer: (request: ScriptedChatRequest) => string;
+  let answer: (request: ScriptedChatRequest) => string | Promise<string>;
   /** The replies the scripted model gave, by part number. */
   let replies: Map<number, string>;
 
-  /** Checks the frames are laid out as asked (count, relative labels), then describes them. */
-  const watchFrames = (request: ScriptedChatRequest) => {
+  /** Checks the frames are laid out as asked (count, relative labels), then describes them as the scripted VLM does. */
+  const watchFrames = async (request: ScriptedChatRequest) => {
     const { seconds, part } = clipOf(request);
     const frames = seenFrames(userParts(request));
     const expected = Math.min(256, Math.round(seconds * 2));
     if (frames.length !== expected) throw new Error(`part ${part}: ${frames.length} frames for a ${seconds}s clip, expected ${expected}`);
     if (frames[0]!.time !== 0 || frames.at(-1)!.time > seconds) throw new Error(`part ${part}: frame labels are not relative to the clip`);
-    const reply = describeFrames(frames);
+    const reply = await captionFrames(frames);
     replies.set(part, reply);
     return reply;
   };
@@ -108,12 +92,14 @@ describe('rewatch.captioner', () => {
     expect(run.status).toBe('done');
     expect(server.requests).toHaveLength(1);
     const [caption] = await outputOf<DenseCaption>(engine, run.runId, 'cap', 'captions');
-    expect(replies.get(1)).toBe('[00:00-00:03] a still coloured screen\n[00:04-00:08] a still coloured screen\n[00:09-00:11] a moving test pattern');
+    expect(replies.get(1)).toBe(
+      '[00:00-00:03] the screen shows plain red\n[00:04-00:08] the screen shows plain blue\n[00:09-00:11] a moving test pattern plays',
+    );
     expect(caption).toMatchObject({ videoPath: shortPath, duration: 12, unparsed: [] });
     expect(caption!.events).toEqual([
-      { start: 0, end: 3, text: 'a still coloured screen', flags: [] },
-      { start: 4, end: 8, text: 'a still coloured screen', flags: [] },
-      { start: 9, end: 11, text: 'a moving test pattern', flags: [] },
+      { start: 0, end: 3, text: 'the screen shows plain red', flags: [] },
+      { start: 4, end: 8, text: 'the screen shows plain blue', flags: [] },
+      { start: 9, end: 11, text: 'a moving test pattern plays', flags: [] },
     ]);
     expect(caption!.text).toBe(replies.get(1));
   });

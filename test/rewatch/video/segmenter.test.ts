@@ -5,7 +5,8 @@ import type { Segment } from '../../../nodes/rewatch/types.ts';
 import { profile, runToEnd, tempDir } from '../../support/engine-fixture.ts';
 import { startScriptedLlmServer, type ScriptedChatRequest, type ScriptedLlmServer } from '../../support/scripted-llm-server.ts';
 import { LONG_DURATION, longVideo, shortVideo } from '../../support/videos.ts';
-import { changeTimes, graph, openVideoEngine, outputOf, promptText, seenFrames, userParts } from './helpers.ts';
+import { changeTimes, promptText, seenFrames, userParts } from '../../support/scripted-model.ts';
+import { graph, openVideoEngine, outputOf } from './helpers.ts';
 
 let videos: ReturnType<typeof tempDir>;
 let shortPath: string;
