@@ -6,8 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { localHost } from '../main/hosts/local.ts';
-import { mediaTools } from '../main/media/ffmpeg.ts';
+import { localMediaTools } from '../main/media/ffmpeg.ts';
 import { sampleFrames, splitJpegs } from '../nodes/rewatch/video/frames.ts';
 import { generateVideo, type Scene } from '../test/support/videos.ts';
 import { atMost, fmt, printTable, scaled, timed, withTempDir, type BenchResult } from './support.ts';
@@ -30,7 +29,7 @@ export async function frameSampling(): Promise<BenchResult> {
       generateVideo(join(dir, 'hour.mp4'), { scenes, width: 64, height: 36, fps: 5 }),
     );
 
-    const media = mediaTools(localHost);
+    const media = localMediaTools();
     const plainOutput = join(dir, 'plain.mjpeg');
     const plainArgs = ['-v', 'error', '-y', '-i', video, '-an', '-vf', `fps=${FPS},scale='min(${WIDTH},iw)':-2`];
     plainArgs.push('-f', 'image2pipe', '-vcodec', 'mjpeg', '-q:v', '3', plainOutput);

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { NodeCatalog } from '../engine/catalog.ts';
 import { Engine } from '../engine/engine.ts';
 import { defaultDataDir, loadProviders } from '../engine/settings.ts';
+import { loadHostResolver } from '../hosts/index.ts';
 import { nodeDefinitions } from '../../nodes/index.ts';
 
 export const catalog = new NodeCatalog(nodeDefinitions);
@@ -10,10 +11,12 @@ export const catalog = new NodeCatalog(nodeDefinitions);
 export const engineFlags = {
   'data-dir': { type: 'string' },
   providers: { type: 'string' },
+  hosts: { type: 'string' },
 } as const;
 
-export async function openEngine(flags: { 'data-dir'?: string; providers?: string }): Promise<Engine> {
+export async function openEngine(flags: { 'data-dir'?: string; providers?: string; hosts?: string }): Promise<Engine> {
   const dataDir = resolve(flags['data-dir'] ?? defaultDataDir());
   const providers = await loadProviders(dataDir, flags.providers && resolve(flags.providers));
-  return new Engine({ dataDir, catalog, providers });
+  const hosts = await loadHostResolver(dataDir, flags.hosts && resolve(flags.hosts));
+  return new Engine({ dataDir, catalog, providers, hosts });
 }

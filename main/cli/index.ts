@@ -28,6 +28,7 @@ const USAGE = `usage: rewatch <command> [options]
 
 engine options: --data-dir DIR (default: the OS app-data folder, or $REWATCH_DATA_DIR)
                 --providers FILE (provider profiles, YAML or JSON, added to the data dir's providers.yaml)
+                --hosts FILE (SSH and Slurm hosts, added to the data dir's hosts.yaml)
 `;
 
 const options = {

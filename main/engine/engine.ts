@@ -19,7 +19,7 @@ import { GraphFileError, parseGraphValue, type ParsedGraph } from '../graph/pars
 import { listTemplates, loadTemplate } from '../graph/templates.ts';
 import { LlmClient, type LlmClientOptions } from '../llm/client.ts';
 import type { ProviderProfile } from '../llm/profiles.ts';
-import { localHost } from '../hosts/local.ts';
+import { createHostResolver, type HostResolver } from '../hosts/index.ts';
 import { RunStore, type PruneOptions, type PruneReport } from '../store/index.ts';
 import type { HostHandle } from '../../nodes/sdk/index.ts';
 import type { NodeCatalog } from './catalog.ts';
@@ -32,6 +32,8 @@ export interface EngineOptions {
   dataDir: string;
   catalog: NodeCatalog;
   providers: ProviderProfile[];
+  /** The hosts nodes may run on (the data dir's hosts.yaml); only this machine when absent. */
+  hosts?: HostResolver;
   /** Retry pacing of the LLM client (tests shorten it). */
   llmBackoff?: LlmClientOptions['backoff'];
 }
@@ -51,6 +53,7 @@ export class Engine implements EngineApi {
   readonly nodeCatalog: NodeCatalog;
   readonly #llm: LlmClient;
   readonly #providers: ProviderProfile[];
+  readonly #hosts: HostResolver;
   readonly #listeners = new Set<(event: RunEvent) => void>();
   readonly #active = new Map<string, { execution: RunExecution; finished: Promise<RunStatus> }>();
 
@@ -59,6 +62,7 @@ export class Engine implements EngineApi {
     this.store.runs.markInterrupted(isAlive);
     this.nodeCatalog = options.catalog;
     this.#providers = options.providers;
+    this.#hosts = options.hosts ?? createHostResolver({ hosts: [] }, { dataDir: options.dataDir });
     this.#llm = new LlmClient({
       profiles: options.providers,
       cache: this.store.llm,
@@ -85,7 +89,7 @@ export class Engine implements EngineApi {
     return {
       catalog: this.nodeCatalog,
       providers: new Set(this.#providers.map((p) => p.name)),
-      hosts: new Set(['local']),
+      hosts: this.#hosts.names,
     };
   }
 
@@ -207,13 +211,11 @@ export class Engine implements EngineApi {
   async close(): Promise<void> {
     for (const { execution } of this.#active.values()) execution.cancel();
     await Promise.allSettled([...this.#active.values()].map((a) => a.finished));
+    await this.#hosts.close();
     this.store.close();
   }
 
-  readonly #host = (name: string | undefined): HostHandle => {
-    if (name === undefined || name === 'local') return localHost;
-    throw new Error(`unknown host "${name}"`);
-  };
+  readonly #host = (name: string | undefined): HostHandle => this.#hosts(name);
 
   #emit(event: RunEvent): void {
     for (const listener of this.#listeners) listener(event);

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { ExecOptions, HostHandle, MediaTools, ProcessResult } from '../../nodes/sdk/index.ts';
+import { runLocal } from '../hosts/local.ts';
 
 /**
  * Where ffmpeg comes from, in order: the `FFMPEG_BIN` env override, ffmpeg-static's binary when its download
@@ -23,8 +24,9 @@ function ffmpegStaticBinary(): string | undefined {
   }
 }
 
-/** ffmpeg and ffprobe run on the node's host. */
-export function mediaTools(host: HostHandle, paths = resolveFfmpeg()): MediaTools {
+/** ffmpeg and ffprobe run on the node's host: resolved here for this machine, taken from the PATH elsewhere. */
+export function mediaTools(host: Pick<HostHandle, 'kind' | 'exec'>): MediaTools {
+  const paths = host.kind === 'local' ? resolveFfmpeg() : { ffmpeg: 'ffmpeg', ffprobe: 'ffprobe' };
   const run = (tool: string) => (args: readonly string[], options?: ExecOptions): Promise<ProcessResult> =>
     host.exec([tool, ...args], options);
   return {
@@ -33,4 +35,9 @@ export function mediaTools(host: HostHandle, paths = resolveFfmpeg()): MediaTool
     ffmpeg: run(paths.ffmpeg),
     ffprobe: run(paths.ffprobe),
   };
+}
+
+/** ffmpeg and ffprobe on this machine, outside any node (benchmarks, tests, tools). */
+export function localMediaTools(): MediaTools {
+  return mediaTools({ kind: 'local', exec: runLocal });
 }

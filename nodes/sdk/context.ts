@@ -1,4 +1,5 @@
 import type { JsonValue } from './data-types.ts';
+import type { HostHandle } from './host.ts';
 
 /** What a node sees of the engine. Everything a node touches comes through here, so nodes test in isolation. */
 export interface NodeContext {
@@ -87,11 +88,6 @@ export interface ExecOptions {
   signal?: AbortSignal;
 }
 
-/** A machine a node runs on. Commands are argument arrays, never shell strings. */
-export interface HostHandle {
-  readonly name: string;
-  exec(argv: readonly string[], options?: ExecOptions): Promise<ProcessResult>;
-}
 
 export interface MediaTools {
   /** Resolved path of ffmpeg (env override, then ffmpeg-static, then PATH). */

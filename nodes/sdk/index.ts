@@ -2,4 +2,5 @@ export * from './context.ts';
 export * from './data-types.ts';
 export * from './define.ts';
 export * from './fields.ts';
+export * from './host.ts';
 export * from './template.ts';

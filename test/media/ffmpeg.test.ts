@@ -1,7 +1,7 @@
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { localHost } from '../../main/hosts/local.ts';
+import { runLocal } from '../../main/hosts/local.ts';
 import { resolveFfmpeg } from '../../main/media/ffmpeg.ts';
 import { tempDir } from '../support/engine-fixture.ts';
 
@@ -32,15 +32,15 @@ describe('ffmpeg resolution', () => {
   });
 });
 
-describe('local host', () => {
+describe('running a local command', () => {
   it('passes arguments literally, never through a shell', async () => {
     const tricky = `$(touch /tmp/pwned-${process.pid}); rm -rf / ; "quoted" 'single' \`tick\``;
-    const result = await localHost.exec(['printf', '%s', tricky]);
+    const result = await runLocal(['printf', '%s', tricky]);
     expect(result.exitCode).toBe(0);
     expect(result.stdout.toString()).toBe(tricky);
   });
 
   it('reports a missing program by name', async () => {
-    await expect(localHost.exec(['no-such-program-rewatch'])).rejects.toThrow('no-such-program-rewatch was not found');
+    await expect(runLocal(['no-such-program-rewatch'])).rejects.toThrow('no-such-program-rewatch was not found');
   });
 });

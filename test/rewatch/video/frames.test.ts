@@ -1,13 +1,12 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localHost } from '../../../main/hosts/local.ts';
-import { mediaTools } from '../../../main/media/ffmpeg.ts';
+import { localMediaTools } from '../../../main/media/ffmpeg.ts';
 import { cutClip, keyframeAt, probeVideo, sampleFrames, sceneChangeTimes, splitJpegs } from '../../../nodes/rewatch/video/frames.ts';
 import { assertContiguous, chooseCuts, segmentsFromCuts } from '../../../nodes/rewatch/video/segment-plan.ts';
 import { tempDir } from '../../support/engine-fixture.ts';
 import { ffprobeDuration, LONG_DURATION, LONG_SCENES, longVideo, randomBytesVideo, sceneCuts, shortVideo, truncatedVideo } from '../../support/videos.ts';
 
-const media = mediaTools(localHost);
+const media = localMediaTools();
 let dir: ReturnType<typeof tempDir>;
 beforeAll(() => {
   dir = tempDir('rewatch-frames-');
