@@ -4,6 +4,7 @@
  * `BENCH_SCALE=0.05 npm run bench` shrinks every item count for a quick run.
  */
 import { cacheHitOverhead } from './cache-hit-overhead.ts';
+import { editorCanvas } from './editor-canvas.ts';
 import { frameSampling } from './frame-sampling.ts';
 import { itemPersistence } from './item-persistence.ts';
 import { llmFanout } from './llm-fanout.ts';
@@ -18,6 +19,7 @@ const benchmarks: ReadonlyArray<readonly [string, () => Promise<BenchResult>]> =
   ['memory', memory],
   ['frame-sampling', frameSampling],
   ['template-rerun', templateRerun],
+  ['editor-canvas', editorCanvas],
 ];
 
 console.log(`ReWatch Studio benchmarks — scale ${SCALE}${SCALE === 1 ? ' (full size)' : ''}, Node ${process.version}`);

@@ -11,6 +11,8 @@ import { mcqReformulation } from './rewatch/qa/mcq.ts';
 import { cotConvert } from './rewatch/reasoning/cot-convert.ts';
 import { react } from './rewatch/reasoning/react.ts';
 import { orReward } from './rewatch/reward/or-reward.ts';
+import { grpoLauncher } from './rewatch/train/grpo-launcher.ts';
+import { sftLauncher } from './rewatch/train/sft-launcher.ts';
 import { summaryBiasFilter } from './rewatch/qa/summary-bias-filter.ts';
 import { textBiasFilter } from './rewatch/qa/text-bias-filter.ts';
 import { captioner } from './rewatch/video/captioner.ts';
@@ -38,4 +40,6 @@ export const nodeDefinitions: readonly NodeDefinition[] = [
   orReward,
   sftExport,
   grpoExport,
+  sftLauncher,
+  grpoLauncher,
 ];

@@ -17,6 +17,10 @@ export class NodeCatalog {
     return this.#byType.get(type);
   }
 
+  definitions(): NodeDefinition[] {
+    return [...this.#byType.values()];
+  }
+
   readonly lookup = (type: string): NodeDefinition | undefined => this.get(type);
 
   describe(): Catalog {

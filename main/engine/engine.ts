@@ -21,7 +21,8 @@ import { LlmClient, type LlmClientOptions } from '../llm/client.ts';
 import type { ProviderProfile } from '../llm/profiles.ts';
 import { createHostResolver, type HostResolver } from '../hosts/index.ts';
 import { RunStore, type PruneOptions, type PruneReport } from '../store/index.ts';
-import type { HostHandle } from '../../nodes/sdk/index.ts';
+import type { HostHandle, RewardService } from '../../nodes/sdk/index.ts';
+import { rewardService } from '../reward/service.ts';
 import type { NodeCatalog } from './catalog.ts';
 import { explainGraph } from './explain.ts';
 import { RunExecution } from './executor.ts';
@@ -54,6 +55,7 @@ export class Engine implements EngineApi {
   readonly #llm: LlmClient;
   readonly #providers: ProviderProfile[];
   readonly #hosts: HostResolver;
+  readonly #reward: RewardService;
   readonly #listeners = new Set<(event: RunEvent) => void>();
   readonly #active = new Map<string, { execution: RunExecution; finished: Promise<RunStatus> }>();
 
@@ -63,6 +65,12 @@ export class Engine implements EngineApi {
     this.nodeCatalog = options.catalog;
     this.#providers = options.providers;
     this.#hosts = options.hosts ?? createHostResolver({ hosts: [] }, { dataDir: options.dataDir });
+    this.#reward = rewardService({
+      dataDir: options.dataDir,
+      providers: options.providers,
+      nodeDefinitions: options.catalog.definitions(),
+      ...(options.llmBackoff ? { llmBackoff: options.llmBackoff } : {}),
+    });
     this.#llm = new LlmClient({
       profiles: options.providers,
       cache: this.store.llm,
@@ -126,7 +134,14 @@ export class Engine implements EngineApi {
     const options = { until: request.until, from: request.from, noCache: request.noCache };
     const graph = this.#runnable(request.graph, options);
     const execution = new RunExecution(
-      { store: this.store, catalog: this.nodeCatalog, llm: this.#llm, host: this.#host, emit: (e) => this.#emit(e) },
+      {
+        store: this.store,
+        catalog: this.nodeCatalog,
+        llm: this.#llm,
+        reward: this.#reward,
+        host: this.#host,
+        emit: (e) => this.#emit(e),
+      },
       graph,
       planRun(graph, options),
       options,

@@ -4,7 +4,7 @@ import type { GraphFile, GraphNode } from '../graph/format.ts';
 import type { LlmClient } from '../llm/client.ts';
 import type { NodeRunRecord, RunStore } from '../store/index.ts';
 import type { StoredOutput } from '../store/outputs.ts';
-import type { HostHandle, NodeDefinition } from '../../nodes/sdk/index.ts';
+import type { HostHandle, NodeDefinition, RewardService } from '../../nodes/sdk/index.ts';
 import { itemScopeKey, nodeKey, type Ingredients } from './cache-key.ts';
 import { buildIngredients } from './ingredients.ts';
 import type { NodeCatalog } from './catalog.ts';
@@ -18,6 +18,7 @@ export interface ExecutorDeps {
   store: RunStore;
   catalog: NodeCatalog;
   llm: LlmClient;
+  reward: RewardService;
   host(name: string | undefined): HostHandle;
   emit(event: RunEvent): void;
 }
@@ -210,7 +211,7 @@ export class RunExecution {
   #context(node: GraphNode, useCache: boolean) {
     const counters = this.#countersFor(node.id);
     return createNodeContext(
-      { store: this.deps.store, llm: this.deps.llm, host: this.deps.host(node.host), emit: this.deps.emit },
+      { store: this.deps.store, llm: this.deps.llm, host: this.deps.host(node.host), reward: this.deps.reward, emit: this.deps.emit },
       { runId: this.runId, nodeId: node.id, signal: this.#abort.signal, useCache },
       (done, total) => {
         counters.itemsDone = done;

@@ -4,12 +4,13 @@ import type { RunEvent } from '../api/contract.ts';
 import type { LlmClient } from '../llm/client.ts';
 import { mediaTools } from '../media/ffmpeg.ts';
 import type { RunStore } from '../store/index.ts';
-import type { HostHandle, NodeContext, NodeStorage } from '../../nodes/sdk/index.ts';
+import type { HostHandle, NodeContext, NodeStorage, RewardService } from '../../nodes/sdk/index.ts';
 
 export interface ContextDeps {
   store: RunStore;
   llm: LlmClient;
   host: HostHandle;
+  reward: RewardService;
   emit(event: RunEvent): void;
 }
 
@@ -43,5 +44,6 @@ export function createNodeContext(
     storage: nodeStorage(deps.store, join(deps.store.dataDir, 'work', runId, nodeId)),
     log: { info: log('info'), warn: log('warn'), error: log('error') },
     progress: { update: onProgress },
+    reward: deps.reward,
   };
 }

@@ -14,6 +14,19 @@ export interface NodeContext {
   readonly log: Logger;
   /** For `once` nodes that know their own progress; map nodes are counted by the engine. */
   readonly progress: ProgressReporter;
+  /** The O&R reward served over HTTP from the engine, for trainers a node launches. */
+  readonly reward: RewardService;
+}
+
+export interface RewardService {
+  /** Starts a reward server on a free loopback port; `token` keeps a re-attached job's token valid. */
+  start(options: { judge: string; infer?: string; token?: string }): Promise<RunningRewardService>;
+}
+
+export interface RunningRewardService {
+  port: number;
+  token: string;
+  close(): Promise<void>;
 }
 
 export interface Logger {

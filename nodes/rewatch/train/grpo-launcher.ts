@@ -1,0 +1,100 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import YAML from 'yaml';
+import { z } from 'zod';
+import { writeRewardFiles } from '../../../main/reward/python/index.ts';
+import { defineOnceNode, providerField } from '../../sdk/index.ts';
+import { DatasetType } from '../types.ts';
+import { datasetOf, fileNamed, withHostVideos } from './dataset-files.ts';
+import { runTrainingJob } from './host-job.ts';
+import { openRewardSession } from './reward-session.ts';
+import { TrainingRunType } from './types.ts';
+
+const REWARD_FILE = 'rewatch_reward_easyr1.py';
+
+const config = z.object({
+  model: z.string().min(1).default('Qwen/Qwen2.5-VL-7B-Instruct').meta({
+    description: 'Policy to train (`worker.actor.model.model_path`): a Hugging Face id or a folder on the host, e.g. the SFT checkpoint.',
+  }),
+  command: z.array(z.string().min(1)).min(1).default(['python3', '-m', 'verl.trainer.main']).meta({
+    description: 'The EasyR1 trainer command; `config=easyr1.yaml` and the extra arguments follow it.',
+  }),
+  rolloutN: z.number().int().positive().default(8).meta({ description: 'Rollouts per question (`worker.rollout.n`).' }),
+  temperature: z.number().min(0).max(2).default(0.8).meta({ description: 'Rollout temperature.' }),
+  topP: z.number().gt(0).max(1).default(0.9).meta({ description: 'Rollout top_p.' }),
+  videoFps: z.number().positive().default(2).meta({ description: 'Frames sampled per second of video (`data.video_fps`).' }),
+  epochs: z.number().int().positive().default(1).meta({ description: 'Training epochs (`trainer.total_epochs`).' }),
+  checkpointDir: z.string().default('checkpoints').meta({
+    description: 'Checkpoint folder on the host (`trainer.save_checkpoint_path`); relative paths are inside the job’s run folder.',
+  }),
+  judgeProfile: providerField('judge-llm', 'M_judge of the O&R reward server this node runs while the job trains.'),
+  inferProfile: z.string().default('').meta({ description: 'M_infer profile of the reward; empty for the judge’s.' }),
+  extraArgs: z.array(z.string()).default([]).meta({
+    description: 'More EasyR1 overrides as `key=value` arguments (e.g. `worker.actor.global_batch_size=128`).',
+  }),
+});
+type Config = z.output<typeof config>;
+
+/** EasyR1's config file (OmegaConf YAML); data and reward file are in the job's run folder. */
+function easyR1Yaml(c: Config): string {
+  return YAML.stringify({
+    data: {
+      train_files: 'train.jsonl',
+      val_files: 'val.jsonl',
+      prompt_key: 'problem',
+      answer_key: 'answer',
+      video_key: 'videos',
+      video_fps: c.videoFps,
+    },
+    worker: {
+      actor: { model: { model_path: c.model } },
+      rollout: { n: c.rolloutN, temperature: c.temperature, top_p: c.topP },
+      reward: { reward_type: 'batch', reward_function: `./${REWARD_FILE}:compute_score` },
+    },
+    trainer: { total_epochs: c.epochs, save_checkpoint_path: c.checkpointDir, logger: ['console'] },
+  }, { lineWidth: 0 });
+}
+
+export const grpoLauncher = defineOnceNode({
+  type: 'rewatch.grpo-launcher',
+  version: 1,
+  title: 'GRPO training (EasyR1)',
+  category: 'Training',
+  description:
+    'Trains with GRPO on the EasyR1 questions of the GRPO export: uploads them and their videos to the node’s host, ' +
+    'writes the EasyR1 config and the O&R reward function file, serves the reward from this app through a reverse ' +
+    'tunnel while the job runs, and streams the log with reward, accuracy and KL as metrics. A re-run with the same ' +
+    'settings re-attaches to the job instead of training again.',
+  deterministic: false,
+  inputs: {
+    dataset: { type: DatasetType, description: 'The GRPO export’s datasets; the EasyR1 one is used.' },
+  },
+  outputs: {
+    run: { type: TrainingRunType, description: 'The finished job: checkpoint folder and training metrics.' },
+  },
+  config,
+  async execute(ctx, { dataset }, c) {
+    const chosen = datasetOf(dataset, 'easyr1');
+    const train = await withHostVideos(ctx, fileNamed(chosen, (n) => n === 'train.jsonl', 'train.jsonl'), true);
+    const val = await withHostVideos(ctx, fileNamed(chosen, (n) => n === 'val.jsonl', 'val.jsonl'), true);
+    const configFile = join(ctx.storage.workDir, 'easyr1.yaml');
+    await writeFile(configFile, easyR1Yaml(c));
+    // The URL in the file is only a default: the job's REWATCH_REWARD_URL points at the tunnel.
+    const rewardFiles = await writeRewardFiles(join(ctx.storage.workDir, 'reward'), { url: 'http://127.0.0.1:8321' });
+
+    const run = await runTrainingJob(ctx, {
+      trainer: 'easyr1',
+      files: [
+        { name: 'train.jsonl', localPath: train },
+        { name: 'val.jsonl', localPath: val },
+        { name: 'easyr1.yaml', localPath: configFile },
+        { name: REWARD_FILE, localPath: rewardFiles.easyr1 },
+      ],
+      argv: [...c.command, 'config=easyr1.yaml', ...c.extraArgs],
+      outputDir: c.checkpointDir,
+      openSession: (previous) => openRewardSession(ctx, { judge: c.judgeProfile, infer: c.inferProfile }, previous),
+    });
+    ctx.log.info(`checkpoints in ${run.checkpointPath} on ${run.host} (${run.metrics.length} logged steps)`);
+    return { run: [run] };
+  },
+});

@@ -1,0 +1,169 @@
+import {
+  Background,
+  BackgroundVariant,
+  type Connection,
+  Controls,
+  type EdgeChange,
+  type FinalConnectionState,
+  MiniMap,
+  type NodeChange,
+  ReactFlow,
+  useReactFlow,
+} from '@xyflow/react';
+import '@xyflow/react/dist/style.css';
+import { type DragEvent, type MouseEvent, useCallback, useEffect, useMemo, useState } from 'react';
+import { useEditor, useServices } from '../app/services.tsx';
+import { SHORTCUTS } from '../app/shortcuts.ts';
+import { NODE_TYPE_MIME } from '../palette/search.ts';
+import { checkConnection } from '../store/connection-rules.ts';
+import type { FlowEdge, FlowNode, PortConnection } from '../store/flow-types.ts';
+import { AddNodePopup } from './AddNodePopup.tsx';
+import { useColouredEdges } from './edge-colors.ts';
+import { GraphNodeView } from './GraphNodeView.tsx';
+import { type CanvasCommands, useCanvasKeys } from './use-canvas-commands.ts';
+
+// Module constants: props React Flow compares by identity on every render.
+const nodeTypes = { graph: GraphNodeView };
+const SNAP_GRID: [number, number] = [4, 4];
+const MULTI_SELECT_KEYS = ['Meta', 'Control'];
+const PRO_OPTIONS = { hideAttribution: true };
+const FIT_OPTIONS = { duration: 200 };
+
+function asPorts(connection: Connection | FlowEdge): PortConnection {
+  return {
+    source: connection.source,
+    sourceHandle: connection.sourceHandle ?? '',
+    target: connection.target,
+    targetHandle: connection.targetHandle ?? '',
+  };
+}
+
+/** The connection a drag that ended on a handle asked for, whichever end it started from. */
+function attempted(state: FinalConnectionState): PortConnection | undefined {
+  const { fromHandle, toHandle } = state;
+  if (!fromHandle || !toHandle) return undefined;
+  const [source, target] = fromHandle.type === 'source' ? [fromHandle, toHandle] : [toHandle, fromHandle];
+  return { source: source.nodeId, sourceHandle: source.id ?? '', target: target.nodeId, targetHandle: target.id ?? '' };
+}
+
+const miniMapColor = (node: FlowNode) => (node.selected ? '#e5e7eb' : '#4b5563');
+
+/** Fits each newly loaded graph in view once its nodes have been measured; an empty one starts at the origin. */
+function useFitOnLoad() {
+  const loads = useEditor((s) => s.loads);
+  const empty = useEditor((s) => s.nodes.length === 0);
+  const flow = useReactFlow();
+  useEffect(() => {
+    if (loads === 0) return;
+    const frame = requestAnimationFrame(() => void (empty ? flow.setViewport({ x: 0, y: 0, zoom: 1 }) : flow.fitView({ maxZoom: 1 })));
+    return () => cancelAnimationFrame(frame);
+    // Only a new load moves the view; `empty` is read as it is then.
+  }, [loads, flow]);
+}
+
+/** The graph canvas: nodes, typed edges with connection checks, drop-to-add and the double-click add box. */
+export function Canvas({ commands }: { commands: CanvasCommands }) {
+  const { editor, catalog, toasts } = useServices();
+  const nodes = useEditor((s) => s.nodes);
+  const edges = useColouredEdges(nodes, useEditor((s) => s.edges));
+  const [adding, setAdding] = useState<{ screen: { x: number; y: number }; local: { x: number; y: number } } | null>(null);
+  useCanvasKeys(commands);
+  useFitOnLoad();
+
+  const refuse = useCallback((reason: string) => toasts.getState().push('error', `Connection refused: ${reason}`), [toasts]);
+  const onConnect = useCallback(
+    (connection: Connection) => {
+      const result = editor.getState().connect(asPorts(connection));
+      if (!result.ok) refuse(result.reason);
+    },
+    [editor, refuse],
+  );
+  const isValidConnection = useCallback(
+    (connection: Connection | FlowEdge) => checkConnection(editor.getState(), catalog, asPorts(connection)).ok,
+    [editor, catalog],
+  );
+  const onConnectEnd = useCallback(
+    (_event: unknown, state: FinalConnectionState) => {
+      const connection = attempted(state);
+      if (!connection || state.isValid) return;
+      const result = checkConnection(editor.getState(), catalog, connection);
+      if (!result.ok) refuse(result.reason);
+    },
+    [editor, catalog, refuse],
+  );
+
+  const onDragOver = (event: DragEvent) => {
+    if (!event.dataTransfer.types.includes(NODE_TYPE_MIME)) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'copy';
+  };
+  const onDrop = (event: DragEvent) => {
+    const type = event.dataTransfer.getData(NODE_TYPE_MIME);
+    if (!type) return;
+    event.preventDefault();
+    event.stopPropagation();
+    commands.addNode(type, { x: event.clientX, y: event.clientY });
+  };
+  const onDoubleClick = (event: MouseEvent<HTMLDivElement>) => {
+    if (!(event.target as HTMLElement).classList.contains('react-flow__pane')) return;
+    const box = event.currentTarget.getBoundingClientRect();
+    setAdding({ screen: { x: event.clientX, y: event.clientY }, local: { x: event.clientX - box.left, y: event.clientY - box.top } });
+  };
+
+  // Stable handlers: React Flow copies changed props into its store, and every store update costs each node and edge.
+  const handlers = useMemo(() => {
+    const { getState } = editor;
+    return {
+      onNodesChange: (changes: NodeChange<FlowNode>[]) => getState().applyNodeChanges(changes),
+      onEdgesChange: (changes: EdgeChange<FlowEdge>[]) => getState().applyEdgeChanges(changes),
+      onNodeDragStart: () => getState().beginGesture(),
+      onNodeDragStop: () => getState().endGesture(),
+      onSelectionDragStart: () => getState().beginGesture(),
+      onSelectionDragStop: () => getState().endGesture(),
+    };
+  }, [editor]);
+
+  return (
+    <div className="canvas" onDragOver={onDragOver} onDrop={onDrop} onDoubleClick={onDoubleClick}>
+      <ReactFlow<FlowNode, FlowEdge>
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        onConnect={onConnect}
+        onConnectEnd={onConnectEnd}
+        isValidConnection={isValidConnection}
+        {...handlers}
+        deleteKeyCode={null}
+        selectionKeyCode="Shift"
+        multiSelectionKeyCode={MULTI_SELECT_KEYS}
+        zoomOnDoubleClick={false}
+        snapToGrid
+        snapGrid={SNAP_GRID}
+        minZoom={0.05}
+        maxZoom={2}
+        onlyRenderVisibleElements
+        colorMode="dark"
+        proOptions={PRO_OPTIONS}
+      >
+        <Background variant={BackgroundVariant.Dots} gap={16} size={1} color="#2f3440" />
+        <MiniMap pannable zoomable nodeColor={miniMapColor} maskColor="rgba(10, 12, 16, 0.6)" />
+        <Controls showInteractive={false} fitViewOptions={FIT_OPTIONS} />
+      </ReactFlow>
+      {nodes.length === 0 && (
+        <div className="canvas-empty">
+          Drag nodes here from the palette, or {SHORTCUTS.addNode} to search. {SHORTCUTS.boxSelect} selects several.
+        </div>
+      )}
+      {adding && (
+        <AddNodePopup
+          at={adding.local}
+          onPick={(type) => {
+            commands.addNode(type, adding.screen);
+            setAdding(null);
+          }}
+          onClose={() => setAdding(null)}
+        />
+      )}
+    </div>
+  );
+}

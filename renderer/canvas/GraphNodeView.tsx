@@ -1,0 +1,89 @@
+import { Handle, type NodeProps, Position } from '@xyflow/react';
+import { memo } from 'react';
+import type { PortInfo } from '../../main/api/contract.ts';
+import { useEditor, useRuns, useServices, useValidation } from '../app/services.tsx';
+import { dataTypeColor } from '../store/catalog-index.ts';
+import type { FlowNode } from '../store/flow-types.ts';
+import { NodeProgress, NodeStatusBadge } from './NodeStatus.tsx';
+
+interface PortRowProps {
+  port: Pick<PortInfo, 'name' | 'dataType' | 'description'>;
+  side: 'in' | 'out';
+  color: string;
+}
+
+function PortRow({ port, side, color }: PortRowProps) {
+  return (
+    <div className={`port port-${side}`} title={`${port.name}: ${port.dataType}${port.description ? ` — ${port.description}` : ''}`}>
+      <Handle
+        type={side === 'in' ? 'target' : 'source'}
+        position={side === 'in' ? Position.Left : Position.Right}
+        id={port.name}
+        style={{ background: color }}
+      />
+      <span>{port.name}</span>
+    </div>
+  );
+}
+
+/** Ports of a node whose type is not installed, taken from its edges so that they still have somewhere to attach. */
+function usePortsFromEdges(nodeId: string): { inputs: string[]; outputs: string[] } {
+  const key = useEditor((s) =>
+    JSON.stringify([
+      [...new Set(s.edges.filter((e) => e.target === nodeId).map((e) => e.targetHandle ?? ''))],
+      [...new Set(s.edges.filter((e) => e.source === nodeId).map((e) => e.sourceHandle ?? ''))],
+    ]),
+  );
+  const [inputs, outputs] = JSON.parse(key) as [string[], string[]];
+  return { inputs, outputs };
+}
+
+function MissingNode({ id, type, selected }: { id: string; type: string; selected: boolean }) {
+  const { inputs, outputs } = usePortsFromEdges(id);
+  const unknownPort = (name: string) => ({ name, dataType: 'unknown', description: '' });
+  return (
+    <div className={`gnode gnode-missing${selected ? ' selected' : ''}`}>
+      <header>
+        <span className="gnode-title">{id}</span>
+        <span className="state-badge state-failed">missing</span>
+      </header>
+      <div className="gnode-sub">Node type “{type}” is not installed; its config and edges are kept.</div>
+      <div className="gnode-ports">
+        {inputs.map((name) => <PortRow key={`in-${name}`} port={unknownPort(name)} side="in" color="#6b7280" />)}
+        {outputs.map((name) => <PortRow key={`out-${name}`} port={unknownPort(name)} side="out" color="#6b7280" />)}
+      </div>
+    </div>
+  );
+}
+
+/** A node on the canvas: title, typed ports coloured by data type, live run state and validation problems. */
+export const GraphNodeView = memo(function GraphNodeView({ id, data, selected }: NodeProps<FlowNode>) {
+  const { catalog } = useServices();
+  const live = useRuns((s) => (s.viewedRunId ? s.runs[s.viewedRunId]?.nodes[id] : undefined));
+  const problems = useValidation((s) => s.errors.filter((e) => e.nodeId === id).length);
+  const info = catalog.nodeTypes.get(data.type);
+  if (!info) return <MissingNode id={id} type={data.type} selected={selected} />;
+  return (
+    <div className={`gnode${selected ? ' selected' : ''}`} data-state={live?.state ?? 'idle'}>
+      <header>
+        <span className="gnode-title">{data.label || info.title}</span>
+        {live && <NodeStatusBadge live={live} />}
+      </header>
+      <div className="gnode-sub">
+        {data.label ? `${info.title} · ` : ''}
+        {id}
+        {problems > 0 && (
+          <span className="gnode-problems" title="Open the inspector to see the problems">
+            {' '}
+            · {problems} problem{problems > 1 ? 's' : ''}
+          </span>
+        )}
+      </div>
+      <div className="gnode-ports">
+        {info.inputs.map((p) => <PortRow key={`in-${p.name}`} port={p} side="in" color={dataTypeColor(catalog, p.dataType)} />)}
+        {info.outputs.map((p) => <PortRow key={`out-${p.name}`} port={p} side="out" color={dataTypeColor(catalog, p.dataType)} />)}
+      </div>
+      {live && <NodeProgress live={live} />}
+    </div>
+  );
+});

@@ -1,0 +1,97 @@
+import { useMemo } from 'react';
+import type { NodeTypeInfo, ValidationError } from '../../main/api/contract.ts';
+import { useEditor, useServices } from '../app/services.tsx';
+import { configFields, type FieldSpec } from './config-fields.ts';
+import { FieldWidget, useLocalProblem } from './widgets.tsx';
+
+/** Provider profile names to suggest: the defaults of the node types and those the graph already uses. */
+function useProviderNames(): string[] {
+  const { catalog } = useServices();
+  const providerFields = useMemo(
+    () => new Map(catalog.catalog.nodes.map((n) => [n.type, configFields(n.configSchema).filter((f) => f.widget === 'provider')])),
+    [catalog],
+  );
+  // Runs on every edit (drags included): only cheap lookups here.
+  const used = useEditor((s) =>
+    s.nodes
+      .flatMap((n) => (providerFields.get(n.data.type) ?? []).map((f) => n.data.config[f.name]))
+      .filter((v): v is string => typeof v === 'string')
+      .join('\n'),
+  );
+  return useMemo(() => {
+    const defaults = [...providerFields.values()].flat().flatMap((f) => (typeof f.default === 'string' ? [f.default] : []));
+    return [...new Set([...defaults, ...used.split('\n').filter(Boolean)])].sort();
+  }, [providerFields, used]);
+}
+
+interface FieldRowProps {
+  nodeId: string;
+  spec: FieldSpec;
+  value: unknown;
+  errors: ValidationError[];
+  providers: string[];
+}
+
+function FieldRow({ nodeId, spec, value, errors, providers }: FieldRowProps) {
+  const { editor } = useServices();
+  const [problem, setProblem] = useLocalProblem(`${nodeId}/${spec.name}`);
+  const inputId = `field-${nodeId}-${spec.name}`;
+  const messages = [problem, ...errors.map((e) => (e.field && e.field !== spec.name ? `${e.field}: ${e.message}` : e.message))].filter(Boolean);
+  const canReset = value !== undefined && (spec.default !== undefined || !spec.required);
+  return (
+    <div className={`field${messages.length ? ' invalid' : ''}`} data-field={spec.name}>
+      <div className="field-head">
+        <label htmlFor={inputId} title={spec.description}>
+          {spec.name}
+          {spec.required && <span className="required" title="Required">*</span>}
+        </label>
+        {!spec.semantic && (
+          <span className="tag" title="Does not change results, so it is not part of the cache key">
+            no re-run
+          </span>
+        )}
+        {value === undefined && spec.default !== undefined && <span className="tag">default</span>}
+        {canReset && (
+          <button type="button" className="icon" title={spec.default !== undefined ? 'Reset to the default' : 'Clear'} onClick={() => editor.getState().setConfigValue(nodeId, spec.name, undefined)}>
+            ↺
+          </button>
+        )}
+      </div>
+      <FieldWidget
+        spec={spec}
+        value={value}
+        onChange={(next) => editor.getState().setConfigValue(nodeId, spec.name, next)}
+        onProblem={setProblem}
+        inputId={inputId}
+        providers={providers}
+      />
+      {spec.description && <div className="field-help">{spec.description}</div>}
+      {messages.map((message, i) => (
+        <div key={i} className="field-error" role="alert">
+          {message}
+        </div>
+      ))}
+    </div>
+  );
+}
+
+/** The node's config as a form generated from its JSON Schema, with the engine's validation errors inline. */
+export function ConfigForm({ nodeId, info, config, errors }: { nodeId: string; info: NodeTypeInfo; config: Record<string, unknown>; errors: ValidationError[] }) {
+  const fields = useMemo(() => configFields(info.configSchema), [info]);
+  const providers = useProviderNames();
+  const known = new Set(fields.map((f) => f.name));
+  const fieldOf = (error: ValidationError) => error.field?.split('.')[0];
+  const strays = Object.keys(config).filter((key) => !known.has(key));
+  return (
+    <div className="config-form">
+      {fields.map((spec) => (
+        <FieldRow key={spec.name} nodeId={nodeId} spec={spec} value={config[spec.name]} errors={errors.filter((e) => fieldOf(e) === spec.name)} providers={providers} />
+      ))}
+      {strays.length > 0 && (
+        <div className="field-error">
+          Fields this node type does not know: {strays.join(', ')}. They are kept in the file.
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,126 @@
+import type { NodeTypeInfo } from '../../main/api/contract.ts';
+import { useEditor, useSelectedNodeIds, useServices, useValidation } from '../app/services.tsx';
+import type { GraphNodeData } from '../store/flow-types.ts';
+import { ConfigForm } from './ConfigForm.tsx';
+import { NodeRunSection } from './NodeRunSection.tsx';
+import { useDraft } from './use-draft.ts';
+
+function NodeTexts({ nodeId, data }: { nodeId: string; data: GraphNodeData }) {
+  const { editor } = useServices();
+  const label = useDraft(data.label ?? '', (text) => editor.getState().setNodeText(nodeId, 'label', text));
+  const notes = useDraft(data.notes ?? '', (text) => editor.getState().setNodeText(nodeId, 'notes', text), { multiline: true });
+  return (
+    <section className="inspector-section">
+      <div className="field">
+        <label htmlFor="node-label">label</label>
+        <input id="node-label" {...label} placeholder="Shown on the canvas instead of the title" />
+      </div>
+      <div className="field">
+        <label htmlFor="node-notes">notes</label>
+        <textarea id="node-notes" rows={2} {...notes} placeholder="Anything worth remembering about this step" />
+      </div>
+    </section>
+  );
+}
+
+function NodeProblems({ nodeId, info }: { nodeId: string; info: NodeTypeInfo | undefined }) {
+  const errors = useValidation((s) => s.errors);
+  const notices = useValidation((s) => s.notices);
+  const fieldNames = new Set(Object.keys((info?.configSchema.properties as object | undefined) ?? {}));
+  // Config field errors show beside their field; the rest (ports, cycles, unknown types) here.
+  const general = errors.filter((e) => e.nodeId === nodeId && !(e.field && fieldNames.has(e.field.split('.')[0]!)));
+  // An unknown type is already an error; its notice would say it twice.
+  const mine = notices.filter((n) => n.nodeId === nodeId && n.kind !== 'unknown-type');
+  if (general.length === 0 && mine.length === 0) return null;
+  return (
+    <section className="inspector-section">
+      {general.map((e, i) => (
+        <div key={i} className="field-error">
+          {e.field ? `${e.field}: ` : ''}
+          {e.message}
+        </div>
+      ))}
+      {mine.map((n, i) => (
+        <div key={`n${i}`} className="notice">
+          {n.message}
+        </div>
+      ))}
+    </section>
+  );
+}
+
+/** Reads the node's data only, which does not change while it is dragged. */
+function NodeInspector({ nodeId }: { nodeId: string }) {
+  const { catalog } = useServices();
+  const errors = useValidation((s) => s.errors);
+  const data = useEditor((s) => s.nodes.find((n) => n.id === nodeId)?.data);
+  if (!data) return null;
+  const info = catalog.nodeTypes.get(data.type);
+  return (
+    <div className="inspector-body" data-node-id={nodeId}>
+      <header className="inspector-head">
+        <h2>{data.label || info?.title || data.type}</h2>
+        <div className="muted mono">
+          {nodeId} · {data.type} v{data.typeVersion}
+        </div>
+        {info && <p className="muted">{info.description}</p>}
+      </header>
+      <NodeProblems nodeId={nodeId} info={info} />
+      <NodeTexts nodeId={nodeId} data={data} />
+      {info ? (
+        <section className="inspector-section">
+          <h4>Config</h4>
+          <ConfigForm nodeId={nodeId} info={info} config={data.config} errors={errors.filter((e) => e.nodeId === nodeId)} />
+        </section>
+      ) : (
+        <section className="inspector-section">
+          <h4>Config (kept as it is)</h4>
+          <pre className="mono">{JSON.stringify(data.config, null, 2)}</pre>
+        </section>
+      )}
+      <NodeRunSection nodeId={nodeId} />
+    </div>
+  );
+}
+
+function GraphInspector() {
+  const { editor } = useServices();
+  const name = useEditor((s) => s.meta.name);
+  const count = useEditor((s) => s.nodes.length);
+  const problems = useValidation((s) => s.errors.length);
+  const nameDraft = useDraft(name, (text) => text.trim() && editor.getState().setName(text.trim()));
+  return (
+    <div className="inspector-body">
+      <header className="inspector-head">
+        <h2>Graph</h2>
+        <p className="muted">
+          {count} nodes · {problems} problems. Select a node to edit it.
+        </p>
+      </header>
+      <section className="inspector-section">
+        <div className="field">
+          <label htmlFor="graph-name" title="Runs of graphs with the same name are compared to explain re-runs">
+            name
+          </label>
+          <input id="graph-name" {...nameDraft} />
+        </div>
+      </section>
+    </div>
+  );
+}
+
+/** The right-hand panel: the selected node's label, notes, config and run, or the graph when none is selected. */
+export function Inspector() {
+  const selected = useSelectedNodeIds();
+  return (
+    <aside className="inspector">
+      {selected.length === 1 ? (
+        <NodeInspector key={selected[0]} nodeId={selected[0]!} />
+      ) : selected.length > 1 ? (
+        <div className="inspector-body muted">{selected.length} nodes selected.</div>
+      ) : (
+        <GraphInspector />
+      )}
+    </aside>
+  );
+}

@@ -1,0 +1,46 @@
+import { useRuns, useSelectedNodeIds } from '../app/services.tsx';
+import { withShortcut } from '../app/shortcuts.ts';
+import { formatCount, formatDuration } from './format.ts';
+import type { RunActions } from './use-run-actions.ts';
+
+function RunStatus() {
+  const view = useRuns((s) => (s.viewedRunId ? s.runs[s.viewedRunId] : undefined));
+  if (!view) return null;
+  const states = Object.values(view.nodes);
+  const finished = states.filter((n) => ['done', 'cached', 'failed', 'skipped', 'cancelled'].includes(n.state)).length;
+  const summary =
+    view.status === 'running'
+      ? `${finished}/${states.length} nodes`
+      : view.totals
+        ? `${formatCount(view.totals.itemsDone)} items · ${formatCount(view.totals.llmCalls)} LLM calls · ${formatDuration(view.totals.durationMs)}`
+        : '';
+  return (
+    <span className="run-status" data-testid="run-status" title={view.error ?? `run ${view.runId}`}>
+      <span className={`state-text state-${view.status}`}>{view.status}</span> {summary}
+    </span>
+  );
+}
+
+/** Run all, run to the selected node, re-run from it, cancel; and the viewed run's status. */
+export function RunControls({ actions }: { actions: RunActions }) {
+  const selected = useSelectedNodeIds();
+  const only = selected.length === 1 ? selected[0] : undefined;
+  const running = useRuns((s) => (s.viewedRunId && s.runs[s.viewedRunId]?.status === 'running' ? s.viewedRunId : null));
+  return (
+    <div className="toolbar-group">
+      <button type="button" className="primary" onClick={actions.runAll} title={withShortcut('Run the whole graph; unchanged nodes come from the cache', 'runAll')}>
+        ▶ Run all
+      </button>
+      <button type="button" disabled={!only} onClick={() => only && actions.runTo(only)} title="Run the selected node and what it needs">
+        Run to selected
+      </button>
+      <button type="button" disabled={!only} onClick={() => only && actions.rerunFrom(only)} title="Re-run the selected node and everything after it; what comes before it comes from the cache">
+        Re-run from selected
+      </button>
+      <button type="button" disabled={!running} onClick={() => running && actions.cancel(running)} title="Cancel the run; finished items are kept">
+        ■ Cancel
+      </button>
+      <RunStatus />
+    </div>
+  );
+}

@@ -1,0 +1,84 @@
+/**
+ * Shared by the editor e2e test and the editor benchmark: the built renderer, the real engine and server in this
+ * process, and headless Chromium driven by playwright-core.
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Engine } from '../../main/engine/engine.ts';
+import type { ProviderProfile } from '../../main/llm/profiles.ts';
+import { createApiServer, createToken, editorUrl, type RunningServer } from '../../main/server/index.ts';
+import { openEngine, tempDir } from '../support/engine-fixture.ts';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const hasChromium = existsSync(CHROMIUM);
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const RENDERER_DIST = join(ROOT, 'dist', 'renderer');
+/** What the renderer bundle is built from. */
+const SOURCES = ['renderer', 'main/api', 'main/graph'].map((dir) => join(ROOT, dir));
+
+function newestMtime(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(stat.mtimeMs, ...readdirSync(path).map((entry) => newestMtime(join(path, entry))));
+}
+
+/** Builds `dist/renderer` with Vite's JS API unless it is newer than every source file. */
+export async function ensureRendererBuilt(): Promise<string> {
+  const index = join(RENDERER_DIST, 'index.html');
+  const stale = !existsSync(index) || statSync(index).mtimeMs < Math.max(...SOURCES.map(newestMtime));
+  if (stale) {
+    const { build } = await import('vite');
+    await build({ configFile: join(ROOT, 'renderer', 'vite.config.ts'), logLevel: 'warn' });
+  }
+  return RENDERER_DIST;
+}
+
+export interface Studio {
+  engine: Engine;
+  server: RunningServer;
+  /** The editor's address with the token, as `rewatch serve` prints it. */
+  url: string;
+  /** A temp dir for inputs, outputs and the engine's data. */
+  dir: string;
+  close(): Promise<void>;
+}
+
+export async function startStudio(providers: ProviderProfile[] = []): Promise<Studio> {
+  const staticDir = await ensureRendererBuilt();
+  const dir = tempDir('rewatch-e2e-');
+  const engine = openEngine(join(dir.path, 'data'), providers);
+  const token = createToken();
+  const server = await createApiServer({ engine, token, resolveMedia: (hash) => engine.mediaPath(hash), staticDir }).listen();
+  return {
+    engine,
+    server,
+    url: editorUrl(server.url, token),
+    dir: dir.path,
+    async close() {
+      await server.close();
+      await engine.close();
+      dir.remove();
+    },
+  };
+}
+
+export function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage', ...extraArgs],
+  });
+}
+
+/** Collects the page's console errors and uncaught exceptions, which a test should find empty. */
+export function pageErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  page.on('pageerror', (error) => errors.push(error.message));
+  return errors;
+}
