@@ -197,6 +197,14 @@ export interface TemplateInfo {
   nodeCount: number;
 }
 
+// ---- settings ------------------------------------------------------------------------------------------------
+
+/** What a graph may name: provider profiles and hosts from the data dir's settings (names only, never keys). */
+export interface SettingsInfo {
+  providers: Array<{ name: string; model: string; baseURL: string }>;
+  hosts: string[];
+}
+
 // ---- HTTP routes ---------------------------------------------------------------------------------------------
 
 /** Every route of the local server, keyed by the `EngineApi` method it serves (plus media and the event stream). */
@@ -211,6 +219,7 @@ export const routes = {
   nodeOutput: { method: 'GET', path: '/api/runs/:runId/nodes/:nodeId/outputs/:port' },
   nodeErrors: { method: 'GET', path: '/api/runs/:runId/nodes/:nodeId/errors' },
   listTemplates: { method: 'GET', path: '/api/templates' },
+  settings: { method: 'GET', path: '/api/settings' },
   getTemplate: { method: 'GET', path: '/api/templates/:name' },
   media: { method: 'GET', path: '/api/media/:hash' },
   events: { method: 'GET', path: '/api/events' },
@@ -257,6 +266,7 @@ export interface EngineApi {
   nodeOutput(runId: string, nodeId: string, port: string, query: Partial<OutputQuery>): Promise<OutputPage>;
   nodeErrors(runId: string, nodeId: string, query: { offset?: number; limit?: number }): Promise<ItemErrorPage>;
   listTemplates(): Promise<TemplateInfo[]>;
+  settings(): Promise<SettingsInfo>;
   /** A template graph, to start a new graph from. */
   getTemplate(name: string): Promise<GraphFile>;
   /** Returns a function that stops the subscription. */

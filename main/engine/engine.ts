@@ -11,6 +11,7 @@ import {
   type RunInfo,
   type RunRequest,
   type RunStatus,
+  type SettingsInfo,
   type TemplateInfo,
   type ValidationResult,
 } from '../api/contract.ts';
@@ -199,6 +200,13 @@ export class Engine implements EngineApi {
     return listTemplates(this.nodeCatalog.lookup);
   }
 
+  async settings(): Promise<SettingsInfo> {
+    return {
+      providers: this.#providers.map(({ name, model, baseURL }) => ({ name, model, baseURL })),
+      hosts: [...this.#hosts.names],
+    };
+  }
+
   async getTemplate(name: string): Promise<GraphFile> {
     try {
       return (await loadTemplate(name, this.nodeCatalog.lookup)).graph;
@@ -213,9 +221,9 @@ export class Engine implements EngineApi {
     return () => this.#listeners.delete(listener);
   }
 
-  /** The file of a stored blob (videos, frames, exports), for the media route. */
+  /** The file with this content hash, for the media route: a stored blob, or a file a node hashed (source videos). */
   mediaPath(hash: string): string | undefined {
-    return this.store.blobs.find(hash);
+    return this.store.blobs.find(hash) ?? this.store.blobs.knownFile(hash);
   }
 
   prune(options: PruneOptions): PruneReport {

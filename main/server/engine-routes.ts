@@ -40,6 +40,7 @@ export function registerEngineRoutes(app: Hono, engine: EngineApi): void {
       return c.json(await engine.nodeErrors(param(c, 'runId'), param(c, 'nodeId'), query));
     },
     listTemplates: async (c) => c.json(await engine.listTemplates()),
+    settings: async (c) => c.json(await engine.settings()),
     getTemplate: async (c) => c.json(await engine.getTemplate(param(c, 'name'))),
   };
   for (const name of Object.keys(handlers) as EngineRoute[]) {

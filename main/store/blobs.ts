@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync } from 'node:fs';
+import { createReadStream, existsSync, statSync } from 'node:fs';
 import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { BlobRef } from '../../nodes/sdk/index.ts';
@@ -27,6 +27,24 @@ export class BlobStore {
     if (!HASH.test(hash)) return undefined;
     const path = this.path(hash);
     return existsSync(path) ? path : undefined;
+  }
+
+  /** A file hashed by `fileHash` that still has the size and modification time it had then. */
+  knownFile(hash: string): string | undefined {
+    if (!HASH.test(hash)) return undefined;
+    const rows = this.#db.prepare('SELECT path, size, mtime_ms FROM file_hashes WHERE hash = ?').all(hash) as Array<{
+      path: string;
+      size: number;
+      mtime_ms: number;
+    }>;
+    return rows.find((row) => {
+      try {
+        const info = statSync(row.path);
+        return info.size === row.size && info.mtimeMs === row.mtime_ms;
+      } catch {
+        return false;
+      }
+    })?.path;
   }
 
   async put(data: Buffer | Uint8Array, mime?: string): Promise<BlobRef> {

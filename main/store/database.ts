@@ -129,6 +129,7 @@ const MIGRATIONS: readonly string[] = [
     mtime_ms REAL NOT NULL,
     hash TEXT NOT NULL
   ) WITHOUT ROWID;
+  CREATE INDEX file_hashes_by_hash ON file_hashes (hash);
   `,
 ];
 

@@ -51,6 +51,7 @@ export function createHttpEngineClient(options: HttpEngineClientOptions): Engine
     nodeOutput: (runId, nodeId, port, query) => call('nodeOutput', { runId, nodeId, port }, { query }),
     nodeErrors: (runId, nodeId, query) => call('nodeErrors', { runId, nodeId }, { query }),
     listTemplates: () => call('listTemplates', {}),
+    settings: () => call('settings', {}),
     getTemplate: (name) => call('getTemplate', { name }),
     subscribe: createEventSubscriber(eventsUrl, options.WebSocket, options.reconnect),
   };

@@ -117,6 +117,10 @@ export class FakeEngine implements EngineApi {
     return [{ name: 'empty', title: 'Empty', description: 'Nothing yet.', nodeCount: 0 }];
   }
 
+  async settings() {
+    return { providers: [{ name: 'test-llm', model: 'm', baseURL: 'http://127.0.0.1:9/v1' }], hosts: ['local'] };
+  }
+
   async getTemplate(name: string): Promise<GraphFile> {
     if (name !== 'empty') throw new ApiError(404, `no template "${name}"`);
     return emptyGraph('Empty');

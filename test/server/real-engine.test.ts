@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
@@ -110,6 +111,22 @@ describe('the local server over the real engine', () => {
     const response = await fetch(`${server.url}/api/media/${hash}?token=${token}`, { headers: { range: 'bytes=100-199' } });
     expect(response.status).toBe(206);
     expect(Buffer.from(await response.arrayBuffer())).toEqual(bytes.subarray(100, 200));
+  });
+
+  it('serves a source file a node hashed, while it is unchanged', async () => {
+    const path = join(dir.path, 'clip.mp4');
+    writeFileSync(path, Buffer.alloc(1000, 7));
+    const hash = await engine.store.blobs.fileHash(path);
+    const url = `${server.url}/api/media/${hash}?token=${token}`;
+    const served = await fetch(url, { headers: { range: 'bytes=0-9' } });
+    expect(served.status).toBe(206);
+    expect(Buffer.from(await served.arrayBuffer())).toEqual(Buffer.alloc(10, 7));
+    writeFileSync(path, Buffer.alloc(999, 1));
+    expect((await fetch(url)).status).toBe(404);
+  });
+
+  it('lists provider profile and host names without secrets', async () => {
+    expect(await client.settings()).toEqual({ providers: [], hosts: ['local'] });
   });
 
   it('answers an invalid graph with the error list', async () => {
