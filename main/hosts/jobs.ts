@@ -3,6 +3,7 @@ import type { ExecOptions, ProcessResult } from '../../nodes/sdk/index.ts';
 import { HostConnectionError, sleep } from './errors.ts';
 import type { JobRecord, JobStore } from './job-store.ts';
 import { followLog } from './log-follow.ts';
+import { RecordedJob } from './recorded-job.ts';
 import { isEnvName, quoteArg, shellQuote } from './shell-quote.ts';
 import type { Job, JobSpec, JobStatus, LogChunk, TailOptions } from './types.ts';
 
@@ -162,36 +163,13 @@ async function sh(host: JobHost, script: string, args: readonly string[], stdin?
 }
 
 /** A detached process on a host, in its own process group, with its folder `<workDir>/jobs/<id>/`. */
-export class ProcessJob implements Job {
+export class ProcessJob extends RecordedJob implements Job {
   readonly kind = 'process' as const;
   readonly #host: JobHost;
-  #record: JobRecord;
 
   constructor(host: JobHost, record: JobRecord) {
+    super(host.jobStore, record);
     this.#host = host;
-    this.#record = record;
-  }
-
-  get id(): string {
-    return this.#record.id;
-  }
-  get hostName(): string {
-    return this.#record.host;
-  }
-  get name(): string {
-    return this.#record.name;
-  }
-  get dir(): string {
-    return this.#record.dir;
-  }
-  get logPath(): string {
-    return `${this.#record.dir}/log`;
-  }
-  get externalId(): string {
-    return this.#record.externalId;
-  }
-  get record(): JobRecord {
-    return this.#record;
   }
 
   /** `exited` once `exit-code` exists (read over SFTP); otherwise the host is asked whether the process group lives. */
@@ -201,7 +179,7 @@ export class ProcessJob implements Job {
     const result = await sh(this.#host, STATUS, [this.dir, this.externalId]);
     if (result.exitCode !== 0) throw new Error(`job ${this.id}: status failed: ${result.stderr.trim()}`);
     const status = parseStatus(result.stdout.toString('utf8'), this.id);
-    this.#noteEnd(status);
+    this.noteEnd(status);
     return status;
   }
 
@@ -210,7 +188,7 @@ export class ProcessJob implements Job {
     if (text === undefined) return undefined;
     const code = Number.parseInt(text.toString('utf8').trim(), 10);
     const status: JobStatus = { state: 'exited', code: Number.isNaN(code) ? null : code };
-    this.#noteEnd(status);
+    this.noteEnd(status);
     return status;
   }
 
@@ -246,11 +224,6 @@ export class ProcessJob implements Job {
     return waitForEnd(() => this.status(), options, 1000);
   }
 
-  #noteEnd(status: JobStatus): void {
-    if (status.state !== 'exited' || this.#record.ended) return;
-    const ended = { code: status.code, at: new Date().toISOString() };
-    this.#record = this.#host.jobStore.update(this.id, { ended }) ?? { ...this.#record, ended };
-  }
 }
 
 /** Polls `status` until the job has ended, riding out lost connections like `followLog`. */

@@ -2,6 +2,7 @@ import type { Duplex } from 'node:stream';
 import type { ExecOptions, ProcessResult } from '../../nodes/sdk/index.ts';
 import { HostConnectionError, sleep } from './errors.ts';
 import { JobStore, type JobRecord } from './job-store.ts';
+import { RecordedJob } from './recorded-job.ts';
 import { jobBody, newJobId, waitForEnd, type JobHost } from './jobs.ts';
 import { followLog } from './log-follow.ts';
 import type { SlurmHostConfig } from './registry.ts';
@@ -211,34 +212,13 @@ export class SlurmHost implements Host, JobHost {
 }
 
 /** A batch job: followed with squeue, then sacct (or scontrol, or the exit-code file) once it has left the queue. */
-export class SlurmJob implements Job {
+export class SlurmJob extends RecordedJob implements Job {
   readonly kind = 'slurm' as const;
   readonly #host: SlurmHost;
-  #record: JobRecord;
 
   constructor(host: SlurmHost, record: JobRecord) {
+    super(host.jobStore, record);
     this.#host = host;
-    this.#record = record;
-  }
-
-  get id(): string {
-    return this.#record.id;
-  }
-  get hostName(): string {
-    return this.#record.host;
-  }
-  get name(): string {
-    return this.#record.name;
-  }
-  get dir(): string {
-    return this.#record.dir;
-  }
-  get logPath(): string {
-    return `${this.#record.dir}/log`;
-  }
-  /** The Slurm job id. */
-  get externalId(): string {
-    return this.#record.externalId;
   }
 
   async status(): Promise<JobStatus> {
@@ -250,10 +230,7 @@ export class SlurmJob implements Job {
   async #resolve(answer: SqueueAnswer): Promise<JobStatus> {
     if (answer.kind === 'active') return answer.status;
     const status = await this.#finalStatus(answer.kind === 'finished' ? answer.state : undefined);
-    if (!this.#record.ended) {
-      const ended = { code: status.state === 'exited' ? status.code : null, at: new Date().toISOString() };
-      this.#record = this.#host.jobStore.update(this.id, { ended }) ?? { ...this.#record, ended };
-    }
+    this.noteEnd(status);
     return status;
   }
 
