@@ -14,7 +14,7 @@ import { createToastStore } from './toast-store.ts';
 
 type Phase = { kind: 'loading' } | { kind: 'failed'; message: string } | { kind: 'ready'; services: Services };
 
-/** Loads the catalog from the engine, then shows the app. */
+/** Loads the catalog and settings from the engine, then shows the app. */
 export function Boot({ engine, server }: { engine: EngineApi | undefined; server: Services['server'] }) {
   const [phase, setPhase] = useState<Phase>(
     engine
@@ -23,8 +23,8 @@ export function Boot({ engine, server }: { engine: EngineApi | undefined; server
   );
   useEffect(() => {
     if (!engine) return;
-    engine.catalog().then(
-      (catalog) => {
+    Promise.all([engine.catalog(), engine.settings()]).then(
+      ([catalog, settings]) => {
         const index = indexCatalog(catalog);
         const doc = graphToDoc(emptyGraph(UNTITLED));
         setPhase({
@@ -33,6 +33,7 @@ export function Boot({ engine, server }: { engine: EngineApi | undefined; server
             engine,
             server,
             catalog: index,
+            settings,
             editor: createEditorStore(index, doc),
             runs: createRunsStore(),
             validation: createValidationStore(),

@@ -1,7 +1,7 @@
 import { createContext, type ReactNode, useContext, useMemo } from 'react';
 import { useStore } from 'zustand';
 import type { TemporalState } from 'zundo';
-import type { EngineApi } from '../../main/api/contract.ts';
+import type { EngineApi, SettingsInfo } from '../../main/api/contract.ts';
 import type { FileState, FileStore } from '../files/file-store.ts';
 import type { RunsState, RunsStore } from '../runs/run-store.ts';
 import type { CatalogIndex } from '../store/catalog-index.ts';
@@ -16,6 +16,8 @@ export interface Services {
   /** For media URLs, which carry the token in the query. */
   server: { baseUrl: string; token: string };
   catalog: CatalogIndex;
+  /** The provider profiles and hosts a graph may name, read once at start. */
+  settings: SettingsInfo;
   editor: EditorStore;
   runs: RunsStore;
   validation: ValidationStore;

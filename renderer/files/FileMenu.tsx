@@ -1,35 +1,59 @@
-import { type RefObject, useState } from 'react';
-import { useFiles } from '../app/services.tsx';
+import { type RefObject, useEffect, useState } from 'react';
+import type { TemplateInfo } from '../../main/api/contract.ts';
+import { useFiles, useServices } from '../app/services.tsx';
 import { withShortcut } from '../app/shortcuts.ts';
 import { isDirty } from './file-store.ts';
 import { recentFiles } from './local-files.ts';
+import { MenuButton } from './MenuButton.tsx';
 import type { FileActions } from './use-file-actions.ts';
 
-function RecentMenu({ actions, onClose }: { actions: FileActions; onClose(): void }) {
+function RecentItems({ actions, close }: { actions: FileActions; close(): void }) {
   const recent = recentFiles();
-  return (
-    <div className="menu" onMouseLeave={onClose}>
-      {recent.length === 0 && <div className="muted menu-item">No recent files</div>}
-      {recent.map((file) => (
-        <button
-          key={file.fileName}
-          type="button"
-          className="menu-item"
-          onClick={() => {
-            onClose();
-            actions.openText(file.text, file.fileName);
-          }}
-        >
-          {file.fileName} <span className="muted">{new Date(file.savedAt).toLocaleString()}</span>
-        </button>
-      ))}
-    </div>
-  );
+  if (recent.length === 0) return <div className="muted menu-item">No recent files</div>;
+  return recent.map((file) => (
+    <button
+      key={file.fileName}
+      type="button"
+      className="menu-item"
+      role="menuitem"
+      onClick={() => {
+        close();
+        actions.openText(file.text, file.fileName);
+      }}
+    >
+      {file.fileName} <span className="muted">{new Date(file.savedAt).toLocaleString()}</span>
+    </button>
+  ));
 }
 
-/** New, open (also by dropping a file on the window), recent, save; and the unsaved marker. */
+function TemplateItems({ actions, close }: { actions: FileActions; close(): void }) {
+  const { engine } = useServices();
+  const [templates, setTemplates] = useState<TemplateInfo[] | string>();
+  useEffect(() => {
+    engine.listTemplates().then(setTemplates, (error: unknown) => setTemplates((error as Error).message));
+  }, [engine]);
+  if (templates === undefined) return <div className="muted menu-item">loading…</div>;
+  if (typeof templates === 'string') return <div className="field-error menu-item">{templates}</div>;
+  return templates.map((t) => (
+    <button
+      key={t.name}
+      type="button"
+      className="menu-item template-item"
+      role="menuitem"
+      data-template={t.name}
+      title={t.description}
+      onClick={() => {
+        close();
+        void actions.newFromTemplate(t.name);
+      }}
+    >
+      {t.title} <span className="muted">{t.nodeCount} nodes</span>
+    </button>
+  ));
+}
+
+/** New (empty or from a template), open (also by dropping a file on the window), recent, save; and the unsaved marker. */
 export function FileMenu({ actions, openInput }: { actions: FileActions; openInput: RefObject<HTMLInputElement | null> }) {
-  const [recentOpen, setRecentOpen] = useState(false);
   const fileName = useFiles((s) => s.fileName);
   const dirty = useFiles(isDirty);
   return (
@@ -37,6 +61,9 @@ export function FileMenu({ actions, openInput }: { actions: FileActions; openInp
       <button type="button" onClick={actions.newGraph} title="New empty graph">
         New
       </button>
+      <MenuButton label="From template" title="A new graph from a template (the paper's pipeline first)">
+        {(close) => <TemplateItems actions={actions} close={close} />}
+      </MenuButton>
       <button type="button" onClick={() => openInput.current?.click()} title={withShortcut('Open a graph file (or drop one on the window)', 'open')}>
         Open
       </button>
@@ -52,12 +79,9 @@ export function FileMenu({ actions, openInput }: { actions: FileActions; openInp
           if (file) void actions.openFile(file);
         }}
       />
-      <div className="menu-anchor">
-        <button type="button" onClick={() => setRecentOpen(!recentOpen)} title="Recently opened or saved graphs">
-          Recent ▾
-        </button>
-        {recentOpen && <RecentMenu actions={actions} onClose={() => setRecentOpen(false)} />}
-      </div>
+      <MenuButton label="Recent" title="Recently opened or saved graphs">
+        {(close) => <RecentItems actions={actions} close={close} />}
+      </MenuButton>
       <button type="button" onClick={actions.save} title={withShortcut('Save (download) the graph file', 'save')}>
         Save
       </button>

@@ -10,6 +10,8 @@ import { dropRecoveryCopy, rememberRecent } from './local-files.ts';
 
 export interface FileActions {
   newGraph(): void;
+  /** A new, unsaved graph from one of the engine's templates. */
+  newFromTemplate(name: string): Promise<void>;
   openText(text: string, fileName: string): void;
   openFile(file: File): Promise<void>;
   /** Loads a graph that is not from a file (a run's graph, a recovery copy): it starts out unsaved. */
@@ -18,7 +20,7 @@ export interface FileActions {
 }
 
 export function useFileActions(): FileActions {
-  const { editor, files, toasts, catalog } = useServices();
+  const { engine, editor, files, toasts, catalog } = useServices();
   return useMemo(() => {
     const mayDiscard = () => !isDirty(files.getState()) || window.confirm('Discard the unsaved changes to this graph?');
     const load = (doc: GraphDoc, fileName: string | null, saved: boolean) => {
@@ -31,6 +33,15 @@ export function useFileActions(): FileActions {
         if (!mayDiscard()) return;
         load(graphToDoc(emptyGraph(UNTITLED)), null, true);
         dropRecoveryCopy();
+      },
+      async newFromTemplate(name) {
+        if (!mayDiscard()) return;
+        try {
+          load(graphToDoc(await engine.getTemplate(name)), null, false);
+          dropRecoveryCopy();
+        } catch (error) {
+          toasts.getState().push('error', `Cannot load the template ${name}: ${(error as Error).message}`);
+        }
       },
       openText(text, fileName) {
         if (!mayDiscard()) return;
@@ -63,5 +74,5 @@ export function useFileActions(): FileActions {
       },
     };
     return actions;
-  }, [editor, files, toasts, catalog]);
+  }, [engine, editor, files, toasts, catalog]);
 }

@@ -1,35 +1,15 @@
 import { useMemo } from 'react';
-import type { NodeTypeInfo, ValidationError } from '../../main/api/contract.ts';
-import { useEditor, useServices } from '../app/services.tsx';
+import type { NodeTypeInfo, SettingsInfo, ValidationError } from '../../main/api/contract.ts';
+import { useServices } from '../app/services.tsx';
 import { configFields, type FieldSpec } from './config-fields.ts';
 import { FieldWidget, useLocalProblem } from './widgets.tsx';
-
-/** Provider profile names to suggest: the defaults of the node types and those the graph already uses. */
-function useProviderNames(): string[] {
-  const { catalog } = useServices();
-  const providerFields = useMemo(
-    () => new Map(catalog.catalog.nodes.map((n) => [n.type, configFields(n.configSchema).filter((f) => f.widget === 'provider')])),
-    [catalog],
-  );
-  // Runs on every edit (drags included): only cheap lookups here.
-  const used = useEditor((s) =>
-    s.nodes
-      .flatMap((n) => (providerFields.get(n.data.type) ?? []).map((f) => n.data.config[f.name]))
-      .filter((v): v is string => typeof v === 'string')
-      .join('\n'),
-  );
-  return useMemo(() => {
-    const defaults = [...providerFields.values()].flat().flatMap((f) => (typeof f.default === 'string' ? [f.default] : []));
-    return [...new Set([...defaults, ...used.split('\n').filter(Boolean)])].sort();
-  }, [providerFields, used]);
-}
 
 interface FieldRowProps {
   nodeId: string;
   spec: FieldSpec;
   value: unknown;
   errors: ValidationError[];
-  providers: string[];
+  providers: SettingsInfo['providers'];
 }
 
 function FieldRow({ nodeId, spec, value, errors, providers }: FieldRowProps) {
@@ -78,7 +58,7 @@ function FieldRow({ nodeId, spec, value, errors, providers }: FieldRowProps) {
 /** The node's config as a form generated from its JSON Schema, with the engine's validation errors inline. */
 export function ConfigForm({ nodeId, info, config, errors }: { nodeId: string; info: NodeTypeInfo; config: Record<string, unknown>; errors: ValidationError[] }) {
   const fields = useMemo(() => configFields(info.configSchema), [info]);
-  const providers = useProviderNames();
+  const { providers } = useServices().settings;
   const known = new Set(fields.map((f) => f.name));
   const fieldOf = (error: ValidationError) => error.field?.split('.')[0];
   const strays = Object.keys(config).filter((key) => !known.has(key));

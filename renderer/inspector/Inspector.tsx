@@ -19,6 +19,7 @@ function NodeTexts({ nodeId, data }: { nodeId: string; data: GraphNodeData }) {
         <label htmlFor="node-notes">notes</label>
         <textarea id="node-notes" rows={2} {...notes} placeholder="Anything worth remembering about this step" />
       </div>
+      <NodeHost nodeId={nodeId} host={data.host} />
     </section>
   );
 }
@@ -46,6 +47,28 @@ function NodeProblems({ nodeId, info }: { nodeId: string; info: NodeTypeInfo | u
         </div>
       ))}
     </section>
+  );
+}
+
+const LOCAL = 'local';
+
+/** Where the node runs: this machine or a host from the settings; a host the settings lack stays listed, and flagged. */
+function NodeHost({ nodeId, host }: { nodeId: string; host: string | undefined }) {
+  const { editor, settings } = useServices();
+  const names = [...new Set([LOCAL, ...settings.hosts, ...(host ? [host] : [])])];
+  return (
+    <div className="field" data-field="host">
+      <label htmlFor="node-host" title="Hosts come from the settings (hosts.yaml)">
+        host
+      </label>
+      <select id="node-host" value={host ?? LOCAL} onChange={(e) => editor.getState().setNodeText(nodeId, 'host', e.target.value === LOCAL ? '' : e.target.value)}>
+        {names.map((name) => (
+          <option key={name} value={name}>
+            {name}
+          </option>
+        ))}
+      </select>
+    </div>
   );
 }
 

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import type { SettingsInfo } from '../../main/api/contract.ts';
 import { type FieldSpec, numberProblem } from './config-fields.ts';
 import { PromptEditor } from './PromptEditor.tsx';
 import { useDraft } from './use-draft.ts';
@@ -12,7 +13,8 @@ export interface WidgetProps {
   /** A problem found before the value reaches the config. */
   onProblem(problem: string | undefined): void;
   inputId: string;
-  providers: readonly string[];
+  /** The profiles in the settings; a name outside them is still typed in, and flagged by validation. */
+  providers: SettingsInfo['providers'];
 }
 
 const shown = (props: WidgetProps) => props.value ?? props.spec.default;
@@ -37,8 +39,8 @@ function ProviderWidget(props: WidgetProps) {
     <>
       <TextWidget {...props} />
       <datalist id={`${props.inputId}-providers`}>
-        {props.providers.map((name) => (
-          <option key={name} value={name} />
+        {props.providers.map((p) => (
+          <option key={p.name} value={p.name} label={`${p.model} · ${p.baseURL}`} />
         ))}
       </datalist>
     </>

@@ -34,7 +34,7 @@ function OutputView({ output, dataType }: { output: OutputRef; dataType: string 
           {items.total === null ? 'loading…' : `${formatCount(items.total)} item${items.total === 1 ? '' : 's'}`} · {dataType}
         </span>
       </div>
-      {items.error ? <div className="field-error">{items.error}</div> : <Preview items={items} dataType={dataType} />}
+      {items.error ? <div className="field-error">{items.error}</div> : <Preview items={items} dataType={dataType} output={output} />}
     </div>
   );
 }

@@ -7,7 +7,8 @@ import { checkConnection, type ConnectionCheck } from './connection-rules.ts';
 import type { FlowEdge, FlowNode, GraphDoc, GraphNodeData, PortConnection } from './flow-types.ts';
 import { nextEdgeId, nextNodeId } from './ids.ts';
 
-export type NodeText = 'label' | 'notes';
+/** A node's optional text fields; an empty value removes the field (no host: the node runs locally). */
+export type NodeText = 'label' | 'notes' | 'host';
 
 export interface EditorState extends GraphDoc {
   catalog: CatalogIndex;

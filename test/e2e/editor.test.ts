@@ -3,6 +3,7 @@
  * OpenAI-compatible server: build a pipeline from the palette, get refused a wrong edge, configure it, run it, read
  * its output, undo/redo, save, reload and open the saved file. Screenshots go to test-artifacts/.
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
@@ -16,6 +17,9 @@ const ARTIFACTS = 'test-artifacts';
 /** Matches the scenes of `shortVideo`: red 0–4 s, blue 4–9 s, test pattern 9–12 s. */
 const CAPTION_REPLY = '[00:00-00:04] A red screen.\n[00:04-00:09] The screen turns blue.\n[00:09-00:12] A moving test pattern.';
 const ROWS = 6;
+const PROFILES = ['test-llm', 'segmenter-vlm', 'captioner-vlm'];
+/** The other profiles the paper's pipeline template names. */
+const TEMPLATE_PROFILES = ['summary-llm', 'qa-llm', 'judge-llm', 'probe-text', 'probe-vlm', 'reasoner-llm', 'observer-llm', 'convert-llm'];
 
 const node = (page: Page, id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
 const handle = (page: Page, id: string, kind: 'source' | 'target', port: string) =>
@@ -71,11 +75,7 @@ describe.skipIf(!hasChromium)('the editor in a browser', () => {
         return typeof content === 'string' ? `echo: ${content}` : CAPTION_REPLY;
       },
     });
-    studio = await startStudio([
-      profile('test-llm', llm.baseURL),
-      profile('segmenter-vlm', llm.baseURL),
-      profile('captioner-vlm', llm.baseURL),
-    ]);
+    studio = await startStudio([...PROFILES, ...TEMPLATE_PROFILES].map((name) => profile(name, llm.baseURL)));
     input = writeJsonl(join(studio.dir, 'input.jsonl'), Array.from({ length: ROWS }, (_, n) => ({ n, text: `clip ${n}` })));
     output = join(studio.dir, 'out', 'answers.jsonl');
     browser = await launchChromium();
@@ -300,8 +300,8 @@ describe.skipIf(!hasChromium)('the editor in a browser', () => {
 
   it('builds video source → segmenter → captioner, runs it and plays the caption events on the video', async () => {
     const video = shortVideo(studio.dir);
-    // The media route serves stored blobs; the video source only hashes its files, so store this one to be playable.
-    const { hash } = await studio.engine.store.blobs.put(readFileSync(video), 'video/mp4');
+    // The media route serves the source files a node hashed, by their content hash.
+    const hash = createHash('sha256').update(readFileSync(video)).digest('hex');
     page.once('dialog', (dialog) => void dialog.accept());
     await page.getByRole('button', { name: 'New', exact: true }).click();
     // Notices from the earlier steps would cover the canvas's top right: a click dismisses them.
@@ -342,6 +342,30 @@ describe.skipIf(!hasChromium)('the editor in a browser', () => {
     await expect.poll(() => events.nth(1).getAttribute('data-current')).toBe('true');
     await expect(events.nth(0).getAttribute('data-current')).resolves.toBe('false');
     await shot(page, '07-caption-timeline');
+  });
+
+  it("creates the paper's pipeline from a template, offering the settings' providers and hosts", async () => {
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'From template ▾' }).click();
+    await expect(page.locator('.template-item').first().getAttribute('data-template')).resolves.toBe('rewatch-r1');
+    await page.locator('.template-item[data-template="rewatch-r1"]').click();
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(14);
+    await page.getByTestId('dirty-marker').waitFor();
+    await page.getByRole('tab', { name: /Problems/ }).click();
+    await page.getByText('No problems: the graph can run.').waitFor();
+
+    await node(page, 'react').click();
+    const reasoner = page.locator('.inspector [data-field="reasoner"]');
+    await expect(reasoner.locator('datalist option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value))).resolves.toEqual(
+      [...PROFILES, ...TEMPLATE_PROFILES],
+    );
+    await expect(page.locator('#node-host option').allTextContents()).resolves.toEqual(['local']);
+    await setField(page, 'reasoner', 'nobody-llm');
+    await reasoner.locator('.field-error').filter({ hasText: 'unknown provider profile "nobody-llm"' }).waitFor();
+    await shot(page, '08-template-with-unknown-provider');
+    await page.locator('.inspector-head h2').click();
+    await page.keyboard.press('ControlOrMeta+Z');
+    await reasoner.locator('.field-error').waitFor({ state: 'detached' });
   });
 
   it('logged no errors in the page', () => {
