@@ -48,7 +48,7 @@ function ports(spec: PortsSpec): PortInfo[] {
   }));
 }
 
-export function describeNode(definition: NodeDefinition): NodeTypeInfo {
+function describeNode(definition: NodeDefinition): NodeTypeInfo {
   return {
     type: definition.type,
     version: definition.version,

@@ -104,7 +104,7 @@ export function validateGraph(graph: GraphFile, context: ValidationContext, only
 }
 
 /** The data type an output carries; pass-through outputs (`sameTypeAs`) carry what arrives at their input. */
-export function outputType(
+function outputType(
   graph: GraphFile,
   definitions: ReadonlyMap<string, NodeDefinition>,
   nodeId: string,

@@ -4,7 +4,7 @@ import { GRAPH_FORMAT_VERSION } from './format.ts';
  * Upgrades of the graph file format: `formatMigrations[n]` turns a version-n file into version n + 1.
  * Every format version ever released keeps its step here, so any old file still opens.
  */
-export const formatMigrations: Readonly<Record<number, (file: Record<string, unknown>) => Record<string, unknown>>> = {};
+const formatMigrations: Readonly<Record<number, (file: Record<string, unknown>) => Record<string, unknown>>> = {};
 
 export function migrateFormat(file: Record<string, unknown>): Record<string, unknown> {
   let version = file.version;

@@ -5,7 +5,7 @@ import type { TemplateInfo } from '../api/contract.ts';
 import { parseGraph, type NodeLookup, type ParsedGraph } from './parse.ts';
 
 /** The graphs shipped in `templates/`, the paper's pipeline first. */
-export const TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
+const TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
 const SUFFIX = '.rewatch.json';
 
 export async function listTemplates(lookup: NodeLookup): Promise<TemplateInfo[]> {

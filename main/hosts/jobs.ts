@@ -27,12 +27,12 @@ export function newJobId(now = new Date()): string {
   return `${stamp}-${randomBytes(3).toString('hex')}`;
 }
 
-export function isJobId(id: string): boolean {
+function isJobId(id: string): boolean {
   return /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(id) && !id.includes('..');
 }
 
 /** `env 'K=V' … ` for a job script (empty without env). */
-export function envPrefix(env: Record<string, string> | undefined): string {
+function envPrefix(env: Record<string, string> | undefined): string {
   const pairs = Object.entries(env ?? {}).map(([key, value]) => {
     if (!isEnvName(key)) throw new Error(`"${key}" is not a valid environment variable name`);
     return `${key}=${value}`;
@@ -61,7 +61,7 @@ export function jobBody(dir: string, spec: JobSpec): string[] {
 }
 
 /** `run.sh`: the detached runner. It is its own session and process group leader, so `$$` is the group id. */
-export function runScript(id: string, dir: string, spec: JobSpec): string {
+function runScript(id: string, dir: string, spec: JobSpec): string {
   const pidTmp = quoteArg(`${dir}/pid.tmp`);
   return [
     '#!/bin/sh',

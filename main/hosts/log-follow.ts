@@ -2,7 +2,7 @@ import { HostConnectionError, isAbortError, sleep } from './errors.ts';
 import type { JobStatus, LogChunk, TailOptions } from './types.ts';
 
 /** At most this much log per read. */
-export const TAIL_CHUNK_BYTES = 4 * 1024 * 1024;
+const TAIL_CHUNK_BYTES = 4 * 1024 * 1024;
 
 /** One poll of a job: its status read BEFORE the log bytes from `offset` (so an ended job's log is complete). */
 export type LogPoll = (offset: number, maxBytes: number) => Promise<{ status: JobStatus; data: Buffer }>;

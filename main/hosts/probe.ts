@@ -1,7 +1,7 @@
 import type { HostHandle } from '../../nodes/sdk/index.ts';
 import type { GpuInfo, HostProbe } from './types.ts';
 
-export const NVIDIA_SMI_QUERY = [
+const NVIDIA_SMI_QUERY = [
   'nvidia-smi',
   '--query-gpu=name,memory.total,utilization.gpu',
   '--format=csv,noheader,nounits',

@@ -146,7 +146,7 @@ export function parseHostRegistry(data: unknown, source: string): HostRegistry {
 }
 
 /** Reads a host registry file (`.json`, otherwise YAML). */
-export async function loadHostFile(path: string): Promise<HostRegistry> {
+async function loadHostFile(path: string): Promise<HostRegistry> {
   const text = await readFile(path, 'utf8');
   let data: unknown;
   try {
