@@ -11,6 +11,7 @@ import { mcqReformulation } from './rewatch/qa/mcq.ts';
 import { cotConvert } from './rewatch/reasoning/cot-convert.ts';
 import { react } from './rewatch/reasoning/react.ts';
 import { orReward } from './rewatch/reward/or-reward.ts';
+import { evaluate } from './rewatch/train/evaluate.ts';
 import { grpoLauncher } from './rewatch/train/grpo-launcher.ts';
 import { sftLauncher } from './rewatch/train/sft-launcher.ts';
 import { summaryBiasFilter } from './rewatch/qa/summary-bias-filter.ts';
@@ -42,4 +43,5 @@ export const nodeDefinitions: readonly NodeDefinition[] = [
   grpoExport,
   sftLauncher,
   grpoLauncher,
+  evaluate,
 ];
