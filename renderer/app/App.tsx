@@ -1,11 +1,11 @@
 import { ReactFlowProvider } from '@xyflow/react';
-import { useRef } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { Canvas } from '../canvas/Canvas.tsx';
 import { type CanvasCommands, useCanvasCommands } from '../canvas/use-canvas-commands.ts';
 import { FileMenu } from '../files/FileMenu.tsx';
 import { RecoveryBanner } from '../files/RecoveryBanner.tsx';
 import { useDocumentSync } from '../files/use-document-sync.ts';
-import { useFileActions } from '../files/use-file-actions.ts';
+import { defaultFileAccess, useFileActions } from '../files/use-file-actions.ts';
 import { useFileDrop } from '../files/use-file-drop.ts';
 import { Inspector } from '../inspector/Inspector.tsx';
 import { Palette } from '../palette/Palette.tsx';
@@ -13,20 +13,21 @@ import { RunControls } from '../runs/RunControls.tsx';
 import { useRunActions } from '../runs/use-run-actions.ts';
 import { useRunEvents } from '../runs/use-run-events.ts';
 import { BottomPanel } from './BottomPanel.tsx';
-import { useHistory } from './services.tsx';
+import { type CommandTable, createCommands } from './commands.ts';
+import { useHistory, useServices } from './services.tsx';
 import { withShortcut } from './shortcuts.ts';
 import { Toasts } from './Toasts.tsx';
 import { useGlobalShortcuts } from './use-global-shortcuts.ts';
 import { useValidationSync } from './use-validation-sync.ts';
 
-function EditButtons({ commands }: { commands: CanvasCommands }) {
+function EditButtons({ commands, table }: { commands: CanvasCommands; table: CommandTable }) {
   const history = useHistory((s) => s);
   return (
     <div className="toolbar-group">
-      <button type="button" onClick={() => history.undo()} disabled={history.pastStates.length === 0} title={withShortcut('Undo', 'undo')}>
+      <button type="button" onClick={table.undo} disabled={history.pastStates.length === 0} title={withShortcut('Undo', 'undo')}>
         ↶ Undo
       </button>
-      <button type="button" onClick={() => history.redo()} disabled={history.futureStates.length === 0} title={withShortcut('Redo', 'redo')}>
+      <button type="button" onClick={table.redo} disabled={history.futureStates.length === 0} title={withShortcut('Redo', 'redo')}>
         ↷ Redo
       </button>
       <button type="button" onClick={() => void commands.autoLayout()} title={withShortcut('Arrange the nodes left to right', 'layout')}>
@@ -40,21 +41,27 @@ function EditButtons({ commands }: { commands: CanvasCommands }) {
 }
 
 function Workspace() {
-  const files = useFileActions();
+  const { editor, runs: runsStore, toasts } = useServices();
+  const openInput = useRef<HTMLInputElement>(null);
+  const files = useFileActions(defaultFileAccess());
   const runs = useRunActions();
   const commands = useCanvasCommands();
-  const openInput = useRef<HTMLInputElement>(null);
+  const [templatesOpen, setTemplatesOpen] = useState(false);
+  const table = useMemo(
+    () => createCommands({ files, runs, editor, runsStore, toasts, showTemplates: () => setTemplatesOpen(true) }),
+    [files, runs, editor, runsStore, toasts],
+  );
   useDocumentSync();
   useValidationSync();
   useRunEvents();
   useFileDrop(files);
-  useGlobalShortcuts(files, runs, openInput);
+  useGlobalShortcuts(table);
   return (
     <div className="app">
       <header className="toolbar">
         <span className="brand">ReWatch Studio</span>
-        <FileMenu actions={files} openInput={openInput} />
-        <EditButtons commands={commands} />
+        <FileMenu actions={files} commands={table} openInput={openInput} templates={{ open: templatesOpen, setOpen: setTemplatesOpen }} />
+        <EditButtons commands={commands} table={table} />
         <RunControls actions={runs} />
       </header>
       <RecoveryBanner actions={files} />

@@ -7,6 +7,7 @@ export const SHORTCUTS = {
   undo: `${MOD}+Z`,
   redo: `${MOD}+Shift+Z`,
   save: `${MOD}+S`,
+  saveAs: `${MOD}+Shift+S`,
   open: `${MOD}+O`,
   copy: `${MOD}+C`,
   paste: `${MOD}+V`,

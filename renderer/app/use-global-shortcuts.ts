@@ -1,26 +1,24 @@
-import { type RefObject, useEffect } from 'react';
-import type { FileActions } from '../files/use-file-actions.ts';
-import type { RunActions } from '../runs/use-run-actions.ts';
-import { useServices } from './services.tsx';
+import { useEffect } from 'react';
+import { desktopBridge } from '../files/desktop-files.ts';
+import { type CommandTable, listenToMenu } from './commands.ts';
 import { isModKey, onShortcutKeys } from './shortcuts.ts';
 
-/** Undo/redo, save, open and run, while the focus is not in a field. */
-export function useGlobalShortcuts(files: FileActions, runs: RunActions, openInput: RefObject<HTMLInputElement | null>): void {
-  const { editor } = useServices();
+/** Undo/redo, save, save as, open and run while the focus is not in a field; and the desktop menu's commands. */
+export function useGlobalShortcuts(commands: CommandTable): void {
   useEffect(
     () =>
       onShortcutKeys((event) => {
         if (!isModKey(event)) return false;
         const key = event.key.toLowerCase();
-        const history = editor.temporal.getState();
-        if (key === 'z' && !event.shiftKey) history.undo();
-        else if ((key === 'z' && event.shiftKey) || key === 'y') history.redo();
-        else if (key === 's') files.save();
-        else if (key === 'o') openInput.current?.click();
-        else if (key === 'enter') runs.runAll();
+        if (key === 'z' && !event.shiftKey) commands.undo();
+        else if ((key === 'z' && event.shiftKey) || key === 'y') commands.redo();
+        else if (key === 's') commands[event.shiftKey ? 'save-as' : 'save']();
+        else if (key === 'o') commands.open();
+        else if (key === 'enter') commands.run();
         else return false;
         return true;
       }),
-    [editor, files, runs, openInput],
+    [commands],
   );
+  useEffect(() => listenToMenu(desktopBridge(), commands), [commands]);
 }

@@ -11,7 +11,7 @@ import {
   useReactFlow,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { type DragEvent, type MouseEvent, useCallback, useEffect, useMemo, useState } from 'react';
+import { type DragEvent, type MouseEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useEditor, useServices } from '../app/services.tsx';
 import { SHORTCUTS } from '../app/shortcuts.ts';
 import { NODE_TYPE_MIME } from '../palette/search.ts';
@@ -28,6 +28,7 @@ const SNAP_GRID: [number, number] = [4, 4];
 const MULTI_SELECT_KEYS = ['Meta', 'Control'];
 const PRO_OPTIONS = { hideAttribution: true };
 const FIT_OPTIONS = { duration: 200 };
+const FIT_WAIT_MS = 1000;
 
 function asPorts(connection: Connection | FlowEdge): PortConnection {
   return {
@@ -48,17 +49,30 @@ function attempted(state: FinalConnectionState): PortConnection | undefined {
 
 const miniMapColor = (node: FlowNode) => (node.selected ? '#e5e7eb' : '#4b5563');
 
-/** Fits each newly loaded graph in view once its nodes have been measured; an empty one starts at the origin. */
+/**
+ * Fits each newly loaded graph in view once all its nodes have been measured (fitting earlier fits only the nodes
+ * measured so far, so a big template came up small); an empty one starts at the origin.
+ */
 function useFitOnLoad() {
   const loads = useEditor((s) => s.loads);
   const empty = useEditor((s) => s.nodes.length === 0);
+  const measured = useEditor((s) => s.nodes.every((n) => n.measured?.width && n.measured?.height));
   const flow = useReactFlow();
+  const fitted = useRef(0);
   useEffect(() => {
-    if (loads === 0) return;
-    const frame = requestAnimationFrame(() => void (empty ? flow.setViewport({ x: 0, y: 0, zoom: 1 }) : flow.fitView({ maxZoom: 1 })));
-    return () => cancelAnimationFrame(frame);
-    // Only a new load moves the view; `empty` is read as it is then.
-  }, [loads, flow]);
+    if (loads === 0 || fitted.current === loads) return;
+    const fit = () => {
+      fitted.current = loads;
+      void (empty ? flow.setViewport({ x: 0, y: 0, zoom: 1 }) : flow.fitView({ maxZoom: 1 }));
+    };
+    if (empty || measured) {
+      const frame = requestAnimationFrame(fit);
+      return () => cancelAnimationFrame(frame);
+    }
+    // Nodes that are never measured (hidden canvas) must not leave the view where the last graph had it.
+    const timer = setTimeout(fit, FIT_WAIT_MS);
+    return () => clearTimeout(timer);
+  }, [loads, empty, measured, flow]);
 }
 
 /** The graph canvas: nodes, typed edges with connection checks, drop-to-add and the double-click add box. */

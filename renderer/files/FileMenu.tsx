@@ -1,27 +1,33 @@
 import { type RefObject, useEffect, useState } from 'react';
+import type { CommandTable } from '../app/commands.ts';
 import type { TemplateInfo } from '../../main/api/contract.ts';
 import { useFiles, useServices } from '../app/services.tsx';
 import { withShortcut } from '../app/shortcuts.ts';
 import { isDirty } from './file-store.ts';
-import { recentFiles } from './local-files.ts';
 import { MenuButton } from './MenuButton.tsx';
+import type { RecentEntry } from './desktop-files.ts';
 import type { FileActions } from './use-file-actions.ts';
 
 function RecentItems({ actions, close }: { actions: FileActions; close(): void }) {
-  const recent = recentFiles();
+  const [recent, setRecent] = useState<RecentEntry[]>();
+  useEffect(() => {
+    actions.recent().then(setRecent, () => setRecent([]));
+  }, [actions]);
+  if (recent === undefined) return <div className="muted menu-item">loading…</div>;
   if (recent.length === 0) return <div className="muted menu-item">No recent files</div>;
   return recent.map((file) => (
     <button
-      key={file.fileName}
+      key={file.key}
       type="button"
       className="menu-item"
       role="menuitem"
+      title={file.detail}
       onClick={() => {
         close();
-        actions.openText(file.text, file.fileName);
+        void actions.openRecent(file.key);
       }}
     >
-      {file.fileName} <span className="muted">{new Date(file.savedAt).toLocaleString()}</span>
+      {file.label} <span className="muted">{file.detail}</span>
     </button>
   ));
 }
@@ -53,7 +59,17 @@ function TemplateItems({ actions, close }: { actions: FileActions; close(): void
 }
 
 /** New (empty or from a template), open (also by dropping a file on the window), recent, save; and the unsaved marker. */
-export function FileMenu({ actions, openInput }: { actions: FileActions; openInput: RefObject<HTMLInputElement | null> }) {
+export function FileMenu({
+  actions,
+  commands,
+  openInput,
+  templates,
+}: {
+  actions: FileActions;
+  commands: CommandTable;
+  openInput: RefObject<HTMLInputElement | null>;
+  templates: { open: boolean; setOpen(open: boolean): void };
+}) {
   const fileName = useFiles((s) => s.fileName);
   const dirty = useFiles(isDirty);
   return (
@@ -61,10 +77,10 @@ export function FileMenu({ actions, openInput }: { actions: FileActions; openInp
       <button type="button" onClick={actions.newGraph} title="New empty graph">
         New
       </button>
-      <MenuButton label="From template" title="A new graph from a template (the paper's pipeline first)">
+      <MenuButton label="From template" title="A new graph from a template (the paper's pipeline first)" state={templates}>
         {(close) => <TemplateItems actions={actions} close={close} />}
       </MenuButton>
-      <button type="button" onClick={() => openInput.current?.click()} title={withShortcut('Open a graph file (or drop one on the window)', 'open')}>
+      <button type="button" onClick={commands.open} title={withShortcut('Open a graph file (or drop one on the window)', 'open')}>
         Open
       </button>
       <input
@@ -82,8 +98,11 @@ export function FileMenu({ actions, openInput }: { actions: FileActions; openInp
       <MenuButton label="Recent" title="Recently opened or saved graphs">
         {(close) => <RecentItems actions={actions} close={close} />}
       </MenuButton>
-      <button type="button" onClick={actions.save} title={withShortcut('Save (download) the graph file', 'save')}>
+      <button type="button" onClick={commands.save} title={withShortcut(actions.native ? 'Save the graph file' : 'Save (download) the graph file', 'save')}>
         Save
+      </button>
+      <button type="button" onClick={commands['save-as']} title={withShortcut('Save the graph under another name', 'saveAs')}>
+        Save As…
       </button>
       <span className="file-name" data-testid="file-name" title={dirty ? 'Unsaved changes' : 'Saved'}>
         {fileName ?? 'not saved yet'}

@@ -1,8 +1,20 @@
 import { type ReactNode, useState } from 'react';
 
 /** A toolbar button that drops down a menu; `children` gets the function that closes it. */
-export function MenuButton({ label, title, children }: { label: string; title: string; children(close: () => void): ReactNode }) {
-  const [open, setOpen] = useState(false);
+export function MenuButton({
+  label,
+  title,
+  children,
+  state,
+}: {
+  label: string;
+  title: string;
+  children(close: () => void): ReactNode;
+  /** Open state kept by the caller (e.g. a menu command opens it). */
+  state?: { open: boolean; setOpen(open: boolean): void };
+}) {
+  const own = useState(false);
+  const [open, setOpen] = state ? [state.open, state.setOpen] : own;
   const close = () => setOpen(false);
   return (
     <div className="menu-anchor">

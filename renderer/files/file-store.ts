@@ -3,10 +3,12 @@ import { createStore } from 'zustand/vanilla';
 /** The file the graph came from or was last saved to, and its text then: the graph is unsaved when it differs. */
 export interface FileState {
   fileName: string | null;
+  /** Where the desktop app last opened or saved the file (Save writes there again); null in a browser. */
+  path: string | null;
   savedText: string | null;
   /** The canonical text of the current graph, refreshed shortly after each edit. */
   currentText: string | null;
-  markSaved(fileName: string | null, text: string): void;
+  markSaved(fileName: string | null, text: string, path?: string | null): void;
   setCurrentText(text: string): void;
 }
 
@@ -14,9 +16,10 @@ export interface FileState {
 export function createFileStore(text: string) {
   return createStore<FileState>()((set) => ({
     fileName: null,
+    path: null,
     savedText: text,
     currentText: text,
-    markSaved: (fileName, text) => set({ fileName, savedText: text, currentText: text }),
+    markSaved: (fileName, text, path = null) => set({ fileName, path, savedText: text, currentText: text }),
     setCurrentText: (currentText) => set({ currentText }),
   }));
 }
