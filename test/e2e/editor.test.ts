@@ -81,6 +81,8 @@ describe.skipIf(!hasChromium)('the editor in a browser', () => {
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
     page = await context.newPage();
+    // "Discard the unsaved changes?" is answered yes wherever a step replaces the graph.
+    page.on('dialog', (dialog) => void dialog.accept());
     errors = pageErrors(page);
   }, 120_000);
 
@@ -302,7 +304,6 @@ describe.skipIf(!hasChromium)('the editor in a browser', () => {
     const video = shortVideo(studio.dir);
     // The media route serves the source files a node hashed, by their content hash.
     const hash = createHash('sha256').update(readFileSync(video)).digest('hex');
-    page.once('dialog', (dialog) => void dialog.accept());
     await page.getByRole('button', { name: 'New', exact: true }).click();
     // Notices from the earlier steps would cover the canvas's top right: a click dismisses them.
     for (const toast of await page.locator('.toast').all()) await toast.click();
@@ -345,7 +346,6 @@ describe.skipIf(!hasChromium)('the editor in a browser', () => {
   });
 
   it("creates the paper's pipeline from a template, offering the settings' providers and hosts", async () => {
-    page.once('dialog', (dialog) => void dialog.accept());
     await page.getByRole('button', { name: 'From template ▾' }).click();
     await expect(page.locator('.template-item').first().getAttribute('data-template')).resolves.toBe('rewatch-r1');
     await page.locator('.template-item[data-template="rewatch-r1"]').click();
