@@ -1,8 +1,9 @@
 import type { RunInfo } from '../../main/api/contract.ts';
-import { useRuns, useServices } from '../app/services.tsx';
+import { useRuns, useSelectedNodeIds, useServices } from '../app/services.tsx';
 import { useFileActions } from '../files/use-file-actions.ts';
 import { graphToDoc } from '../store/convert.ts';
 import { formatCount, formatDuration, formatTime } from './format.ts';
+import { RunCompare } from './RunCompare.tsx';
 import { viewOfDetail } from './run-state.ts';
 
 function RunRow({ run, viewed }: { run: RunInfo; viewed: boolean }) {
@@ -45,10 +46,12 @@ function RunRow({ run, viewed }: { run: RunInfo; viewed: boolean }) {
   );
 }
 
-/** Past runs, newest first; clicking one shows its states and outputs. */
+/** Past runs, newest first; clicking one shows its states and outputs. With one node selected, two of its runs side by side. */
 export function RunHistory() {
   const history = useRuns((s) => s.history);
   const viewed = useRuns((s) => s.viewedRunId);
+  const selected = useSelectedNodeIds();
+  const nodeId = selected.length === 1 ? selected[0]! : undefined;
   if (history.length === 0) return <p className="panel-message muted">No runs yet.</p>;
   return (
     <div className="panel-scroll">
@@ -70,6 +73,7 @@ export function RunHistory() {
           ))}
         </tbody>
       </table>
+      {nodeId ? <RunCompare nodeId={nodeId} /> : <p className="panel-message muted">Select a node to compare two of its runs.</p>}
     </div>
   );
 }

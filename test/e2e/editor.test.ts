@@ -204,6 +204,27 @@ describe.skipIf(!hasChromium)('the editor in a browser', () => {
     await expect(page.locator('.inspector [data-field="outputField"] input').inputValue()).resolves.toBe('answer');
   });
 
+  it('runs again with a changed config and compares the two runs of the LLM map', async () => {
+    await node(page, 'llm-map-1').click();
+    await setField(page, 'outputField', 'reply');
+    await page.getByRole('button', { name: '▶ Run all' }).click();
+    await page.getByRole('tab', { name: 'Runs' }).click();
+    await page.locator('.runs-table tbody tr:nth-child(2)').waitFor({ timeout: 30_000 });
+    await page.locator('.runs-table tbody tr:first-child .state-done').waitFor({ timeout: 30_000 });
+    const compare = page.getByTestId('run-compare');
+    await compare.getByText('Compare llm-map-1').waitFor();
+    const items = compare.locator('[data-testid="compare-total"][data-label="items"] td');
+    await expect(items.allTextContents()).resolves.toEqual(['6', '6', '']);
+    const counts = compare.locator('[data-testid="compare-count"]');
+    await counts.first().waitFor();
+    for (const row of await counts.all()) await expect(row.locator('td').allTextContents()).resolves.toEqual(['6', '6', '']);
+    await shot(page, '04b-run-compare');
+    await page.getByRole('tab', { name: 'Output' }).click();
+    await page.locator('.inspector-head h2').click();
+    await page.keyboard.press('ControlOrMeta+Z');
+    await expect(page.locator('.inspector [data-field="outputField"] input').inputValue()).resolves.toBe('answer');
+  });
+
   it('undoes and redoes a deletion with its edge', async () => {
     await node(page, 'export-1').click();
     await page.keyboard.press('Delete');

@@ -4,19 +4,12 @@ import { formatCount } from '../../runs/format.ts';
 import type { PreviewProps } from '../registry.ts';
 import { HistogramChart } from './charts.tsx';
 import { histogram } from './histogram.ts';
+import { REWARD_COMPONENTS, REWARD_SAMPLE } from './reward-stats.ts';
 import { singleItemPreview } from './single-item.tsx';
 import { useOutputSample } from './use-output-query.ts';
 
-/** Histograms are drawn over at most this many rows. */
-export const REWARD_SAMPLE = 5000;
 const BINS = 20;
-const COMPONENTS = [
-  ['r_acc', 'rAcc'],
-  ['r_obs', 'rObs'],
-  ['r_rea', 'rRea'],
-  ['r_fmt', 'rFmt'],
-  ['total', 'total'],
-] as const;
+const COMPONENTS = REWARD_COMPONENTS;
 
 function RewardBody({ data }: { data: RewardBreakdown }) {
   return (
