@@ -43,10 +43,21 @@ export class LlmOutputError extends Error {
   }
 }
 
+/** One server of a profile, with the requests it is answering now. */
+interface Replica {
+  openai: OpenAI;
+  inFlight: number;
+}
+
 interface Endpoint {
   profile: ProviderProfile;
-  openai: OpenAI;
+  replicas: Replica[];
   limiter: RequestLimiter;
+}
+
+/** The server with the fewest requests in flight; each attempt picks again, so a retry may go to another replica. */
+function leastBusy(replicas: readonly Replica[]): Replica {
+  return replicas.reduce((best, replica) => (replica.inFlight < best.inFlight ? replica : best));
 }
 
 type Output = { ok: true; json?: JsonValue } | { ok: false; problem: string };
@@ -121,17 +132,22 @@ export class LlmClient {
     let endpoint = this.endpoints.get(name);
     if (!endpoint) {
       const profile = resolveProfile(this.profiles, name);
+      const apiKey = resolveApiKey(profile, this.env, this.warn);
+      const urls = [profile.baseURL, ...(profile.replicas ?? [])];
       endpoint = {
         profile,
-        openai: new OpenAI({
-          baseURL: profile.baseURL,
-          apiKey: resolveApiKey(profile, this.env, this.warn),
-          maxRetries: 0,
-          timeout: profile.timeoutMs,
-          fetch: keepAliveFetch(profile.maxConcurrency),
-          logLevel: 'off',
-        }),
-        limiter: new RequestLimiter(profile),
+        replicas: urls.map((baseURL) => ({
+          openai: new OpenAI({
+            baseURL,
+            apiKey,
+            maxRetries: 0,
+            timeout: profile.timeoutMs,
+            fetch: keepAliveFetch(profile.maxConcurrency),
+            logLevel: 'off',
+          }),
+          inFlight: 0,
+        })),
+        limiter: new RequestLimiter({ ...profile, maxConcurrency: profile.maxConcurrency * urls.length }),
       };
       this.endpoints.set(name, endpoint);
     }
@@ -205,7 +221,7 @@ export class LlmClient {
     validate: JsonSchemaValidator | undefined,
     store: (reply: ChatReply) => void,
   ): Promise<{ reply: ChatReply; output: Output }> {
-    const { profile, openai, limiter } = endpoint;
+    const { profile, replicas, limiter } = endpoint;
     const body = chatBody(profile, request, messages);
     const startedAt = performance.now();
     let attempts = 0;
@@ -213,9 +229,15 @@ export class LlmClient {
     try {
       reply = await withRetries(
         () =>
-          limiter.run(() => {
+          limiter.run(async () => {
             attempts++;
-            return sendChatCompletion(openai, body, { timeoutMs: profile.timeoutMs, signal: scope.signal });
+            const replica = leastBusy(replicas);
+            replica.inFlight++;
+            try {
+              return await sendChatCompletion(replica.openai, body, { timeoutMs: profile.timeoutMs, signal: scope.signal });
+            } finally {
+              replica.inFlight--;
+            }
           }, scope.signal),
         { profile: profile.name, maxRetries: profile.maxRetries, backoff: this.backoff, signal: scope.signal },
       );

@@ -12,6 +12,9 @@ export const providerProfileSchema = z.object({
     .string()
     .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be the name of an environment variable, not a key')
     .optional(),
+  /** More servers of the same model (e.g. vLLM replicas on several hosts); each request goes to the least busy one. */
+  replicas: z.array(z.url({ protocol: /^https?$/ })).optional(),
+  /** Requests in flight per server (so `baseURL` plus the replicas take this many each). */
   maxConcurrency: z.int().positive().default(8),
   requestsPerMinute: z.number().positive().optional(),
   timeoutMs: z.int().positive().default(120_000),

@@ -93,11 +93,24 @@ async function logTail(job: Job, lines = 30): Promise<string> {
   return Buffer.concat(parts).toString('utf8').split('\n').slice(-lines).join('\n');
 }
 
-/** A provider profile for the running server (no key: vLLM and SGLang accept any). */
+/** A provider profile for running servers of one model, the first as `baseURL` and the others as replicas (no key: vLLM and SGLang accept any). */
 export function publishProfile(
-  server: RunningModelServer,
+  servers: RunningModelServer | readonly RunningModelServer[],
   name: string,
-  overrides: Partial<Omit<ProviderProfile, 'name' | 'baseURL'>> = {},
+  overrides: Partial<Omit<ProviderProfile, 'name' | 'baseURL' | 'replicas'>> = {},
 ): ProviderProfile {
-  return { name, baseURL: server.baseURL, model: server.model, maxConcurrency: 16, timeoutMs: 600_000, maxRetries: 2, ...overrides };
+  const [first, ...rest] = Array.isArray(servers) ? servers : [servers as RunningModelServer];
+  if (!first) throw new Error(`profile "${name}" needs at least one model server`);
+  const models = new Set([first, ...rest].map((s) => s.model));
+  if (models.size > 1) throw new Error(`profile "${name}": replicas serve different models (${[...models].join(', ')})`);
+  return {
+    name,
+    baseURL: first.baseURL,
+    replicas: rest.map((s) => s.baseURL),
+    model: first.model,
+    maxConcurrency: 16,
+    timeoutMs: 600_000,
+    maxRetries: 2,
+    ...overrides,
+  };
 }
