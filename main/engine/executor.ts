@@ -4,7 +4,7 @@ import type { GraphFile, GraphNode } from '../graph/format.ts';
 import type { LlmClient } from '../llm/client.ts';
 import type { NodeRunRecord, RunStore } from '../store/index.ts';
 import type { StoredOutput } from '../store/outputs.ts';
-import type { HostHandle, NodeDefinition, RewardService } from '../../nodes/sdk/index.ts';
+import type { HostHandle, NodeContext, NodeDefinition, RewardService } from '../../nodes/sdk/index.ts';
 import { itemScopeKey, nodeKey, type Ingredients } from './cache-key.ts';
 import { buildIngredients } from './ingredients.ts';
 import type { NodeCatalog } from './catalog.ts';
@@ -123,7 +123,8 @@ export class RunExecution {
     try {
       const config = definition.config.parse(node.config) as Record<string, unknown>;
       const inputs = inputSources(this.graph, nodeId, definition, (id) => ready.get(id)!);
-      const ingredients = await this.#ingredients(node, definition, config, inputs);
+      const ctx = this.#context(node, !this.options.noCache);
+      const ingredients = await this.#ingredients(ctx, node, definition, config, inputs);
       const key = nodeKey(ingredients);
       identity = { nodeKey: key, ingredients, salt: ingredients.salt ?? null };
 
@@ -135,7 +136,7 @@ export class RunExecution {
 
       counters.startedAt = Date.now();
       this.#record(nodeId, 'running', { ...identity, startedAt: counters.startedAt });
-      const output = await this.#execute(nodeId, node, definition, config, inputs, ingredients, key, counters);
+      const output = await this.#execute(ctx, nodeId, definition, config, inputs, ingredients, key, counters);
       const ratio = counters.itemsTotal ? counters.itemsFailed / counters.itemsTotal : 0;
       const limit = definition.mode === 'map' ? (config.maxErrorRatio as number) : 0;
       if (counters.itemsFailed > 0 && ratio > limit) {
@@ -153,7 +154,13 @@ export class RunExecution {
     }
   }
 
-  #ingredients(node: GraphNode, definition: NodeDefinition, config: Record<string, unknown>, inputs: NodeInputs) {
+  #ingredients(
+    ctx: NodeContext,
+    node: GraphNode,
+    definition: NodeDefinition,
+    config: Record<string, unknown>,
+    inputs: NodeInputs,
+  ) {
     return buildIngredients({
       store: this.deps.store,
       graphName: this.graph.name,
@@ -161,14 +168,14 @@ export class RunExecution {
       definition,
       config,
       inputs: inputHashes(inputs),
-      fingerprintContext: this.#context(node, false),
+      fingerprintContext: ctx,
       runId: this.runId,
     });
   }
 
   async #execute(
+    ctx: NodeContext,
     nodeId: string,
-    node: GraphNode,
     definition: NodeDefinition,
     config: Record<string, unknown>,
     inputs: NodeInputs,
@@ -177,7 +184,6 @@ export class RunExecution {
     counters: NodeCounters,
   ): Promise<StoredOutput> {
     const { store } = this.deps;
-    const ctx = this.#context(node, !this.options.noCache);
     if (definition.mode === 'map') {
       return runMapNode(store, {
         runId: this.runId,

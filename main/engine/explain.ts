@@ -6,8 +6,7 @@ import type { HostHandle } from '../../nodes/sdk/index.ts';
 import { describeChanges, nodeKey, type Ingredients } from './cache-key.ts';
 import type { NodeCatalog } from './catalog.ts';
 import { buildIngredients } from './ingredients.ts';
-import { mediaTools } from '../media/ffmpeg.ts';
-import { nodeStorage } from './node-context.ts';
+import { createFingerprintContext } from './node-context.ts';
 import { topologicalOrder } from './plan.ts';
 import { join } from 'node:path';
 
@@ -18,6 +17,8 @@ export interface ExplainDeps {
 }
 
 const silent = { info() {}, warn() {}, error() {} };
+/** Explaining reads fingerprints only; nothing cancels it. */
+const idle = new AbortController().signal;
 
 /**
  * For every node: would the next run take its output from the cache, and if not, what changed since the last run
@@ -41,7 +42,6 @@ export async function explainGraph(deps: ExplainDeps, graph: GraphFile): Promise
       if (!upstream) pending.set(edge.to.port, edge.from.node);
       sources[edge.to.port] = `"${edge.from.node}"`;
     }
-    const host = deps.host(node.host);
     const ingredients = await buildIngredients({
       store,
       graphName: graph.name,
@@ -49,13 +49,7 @@ export async function explainGraph(deps: ExplainDeps, graph: GraphFile): Promise
       definition,
       config,
       inputs,
-      fingerprintContext: {
-        storage: nodeStorage(store, join(store.dataDir, 'work', 'explain')),
-        media: mediaTools(host),
-        host,
-        log: silent,
-        signal: new AbortController().signal,
-      },
+      fingerprintContext: createFingerprintContext(store, deps.host(node.host), join(store.dataDir, 'work', 'explain'), idle, silent),
     });
     const key = nodeKey(ingredients);
     const stored = pending.size === 0 ? store.outputs.get(key) : undefined;

@@ -4,7 +4,14 @@ import type { RunEvent } from '../api/contract.ts';
 import type { LlmClient } from '../llm/client.ts';
 import { mediaTools } from '../media/ffmpeg.ts';
 import type { RunStore } from '../store/index.ts';
-import type { HostHandle, NodeContext, NodeStorage, RewardService } from '../../nodes/sdk/index.ts';
+import type {
+  FingerprintContext,
+  HostHandle,
+  Logger,
+  NodeContext,
+  NodeStorage,
+  RewardService,
+} from '../../nodes/sdk/index.ts';
 
 export interface ContextDeps {
   store: RunStore;
@@ -14,7 +21,7 @@ export interface ContextDeps {
   emit(event: RunEvent): void;
 }
 
-export function nodeStorage(store: RunStore, workDir: string): NodeStorage {
+function nodeStorage(store: RunStore, workDir: string): NodeStorage {
   return {
     get workDir() {
       mkdirSync(workDir, { recursive: true });
@@ -26,6 +33,17 @@ export function nodeStorage(store: RunStore, workDir: string): NodeStorage {
   };
 }
 
+/** What a node's `fingerprint` sees: its host, ffmpeg there and storage; no LLM, since fingerprints must be cheap. */
+export function createFingerprintContext(
+  store: RunStore,
+  host: HostHandle,
+  workDir: string,
+  signal: AbortSignal,
+  log: Logger,
+): FingerprintContext {
+  return { storage: nodeStorage(store, workDir), media: mediaTools(host), host, log, signal };
+}
+
 export function createNodeContext(
   deps: ContextDeps,
   scope: { runId: string; nodeId: string; signal: AbortSignal; useCache: boolean },
@@ -34,15 +52,12 @@ export function createNodeContext(
   const { runId, nodeId, signal } = scope;
   const log = (level: 'info' | 'warn' | 'error') => (message: string) =>
     deps.emit({ type: 'node-log', runId, nodeId, level, message });
+  const logger = { info: log('info'), warn: log('warn'), error: log('error') };
   return {
+    ...createFingerprintContext(deps.store, deps.host, join(deps.store.dataDir, 'work', runId, nodeId), signal, logger),
     runId,
     nodeId,
-    signal,
     llm: deps.llm.gateway(scope),
-    media: mediaTools(deps.host),
-    host: deps.host,
-    storage: nodeStorage(deps.store, join(deps.store.dataDir, 'work', runId, nodeId)),
-    log: { info: log('info'), warn: log('warn'), error: log('error') },
     progress: { update: onProgress },
     reward: deps.reward,
   };
