@@ -13,6 +13,7 @@ import { react } from './rewatch/reasoning/react.ts';
 import { orReward } from './rewatch/reward/or-reward.ts';
 import { evaluate } from './rewatch/train/evaluate.ts';
 import { grpoLauncher } from './rewatch/train/grpo-launcher.ts';
+import { modelServer } from './rewatch/train/model-server.ts';
 import { sftLauncher } from './rewatch/train/sft-launcher.ts';
 import { summaryBiasFilter } from './rewatch/qa/summary-bias-filter.ts';
 import { textBiasFilter } from './rewatch/qa/text-bias-filter.ts';
@@ -43,5 +44,6 @@ export const nodeDefinitions: readonly NodeDefinition[] = [
   grpoExport,
   sftLauncher,
   grpoLauncher,
+  modelServer,
   evaluate,
 ];

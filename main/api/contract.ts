@@ -205,6 +205,49 @@ export interface SettingsInfo {
   hosts: string[];
 }
 
+/** What "Test connection" found on a host. */
+export interface HostTestResult {
+  host: string;
+  kind: 'local' | 'ssh' | 'slurm';
+  /** `uname -srm`. */
+  os: string;
+  /** Free space of the host's work dir file system. */
+  freeDiskBytes: number;
+  /** Parsed from `nvidia-smi`; empty when the host has none. */
+  gpus: Array<{ name: string; memoryMiB: number; utilization: number | null }>;
+  latencyMs: number;
+}
+
+/** One chat request sent through a provider profile, as the nodes would send it. */
+export interface ProviderTestResult {
+  provider: string;
+  model: string;
+  /** The model name the server reported in its reply. */
+  servedModel: string;
+  reply: string;
+  latencyMs: number;
+}
+
+// ---- model servers -------------------------------------------------------------------------------------------
+
+/** A vLLM/SGLang server the engine started for a run (a `core.model-server` node), kept while a run uses it or kept warm. */
+export interface ModelServerInfo {
+  /** Stable for one (engine, model, arguments, host): the same server is reused by later runs while it lives. */
+  id: string;
+  /** The provider profile it is published as. */
+  profile: string;
+  engine: 'vllm' | 'sglang';
+  model: string;
+  host: string;
+  /** The forwarded local endpoint (`http://127.0.0.1:<port>/v1`); null for a server an earlier session started,
+   * until a run of this session uses it again. */
+  baseURL: string | null;
+  keepWarm: boolean;
+  /** Runs using it now. */
+  runIds: string[];
+  startedAt: number;
+}
+
 // ---- HTTP routes ---------------------------------------------------------------------------------------------
 
 /** Every route of the local server, keyed by the `EngineApi` method it serves (plus media and the event stream). */
@@ -221,6 +264,10 @@ export const routes = {
   listTemplates: { method: 'GET', path: '/api/templates' },
   settings: { method: 'GET', path: '/api/settings' },
   getTemplate: { method: 'GET', path: '/api/templates/:name' },
+  testHost: { method: 'POST', path: '/api/hosts/:name/test' },
+  testProvider: { method: 'POST', path: '/api/providers/:name/test' },
+  modelServers: { method: 'GET', path: '/api/model-servers' },
+  stopModelServer: { method: 'POST', path: '/api/model-servers/:id/stop' },
   media: { method: 'GET', path: '/api/media/:hash' },
   events: { method: 'GET', path: '/api/events' },
 } as const;
@@ -267,6 +314,13 @@ export interface EngineApi {
   nodeErrors(runId: string, nodeId: string, query: { offset?: number; limit?: number }): Promise<ItemErrorPage>;
   listTemplates(): Promise<TemplateInfo[]>;
   settings(): Promise<SettingsInfo>;
+  /** Connects to a host of the settings and reports its OS, free disk and GPUs; rejects with what failed. */
+  testHost(name: string): Promise<HostTestResult>;
+  /** Sends one short chat request through a provider profile (never cached); rejects with what failed. */
+  testProvider(name: string): Promise<ProviderTestResult>;
+  modelServers(): Promise<ModelServerInfo[]>;
+  /** Stops a model server no run is using (kept-warm servers live until stopped). */
+  stopModelServer(id: string): Promise<{ stopped: boolean }>;
   /** A template graph, to start a new graph from. */
   getTemplate(name: string): Promise<GraphFile>;
   /** Returns a function that stops the subscription. */

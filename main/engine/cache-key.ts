@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ExplainChange } from '../api/contract.ts';
 import { canonicalJson } from '../graph/canonical.ts';
 import { fieldKind, isSemanticField, type NodeDefinition } from '../../nodes/sdk/index.ts';
+import { isServedProfilePort, servedProfileOfPort } from './served-profiles.ts';
 
 /** Everything a node's output depends on. Its hash is the node key; labels, positions and run settings are not in it. */
 export interface Ingredients {
@@ -85,11 +86,10 @@ export function describeChanges(
   }
   for (const port of changedKeys(before.inputs, after.inputs)) {
     const source = inputSources[port];
-    changes.push({
-      kind: 'input',
-      field: port,
-      message: `input "${port}" changed${source ? ` (the output of ${source} differs)` : ''}`,
-    });
+    const message = isServedProfilePort(port)
+      ? `the model served as profile "${servedProfileOfPort(port)}"${source ? ` by ${source}` : ''} changed (model, engine or server arguments)`
+      : `input "${port}" changed${source ? ` (the output of ${source} differs)` : ''}`;
+    changes.push({ kind: 'input', field: port, message });
   }
   for (const name of changedKeys(before.fingerprints, after.fingerprints)) {
     changes.push({ kind: 'fingerprint', field: name, message: `external input "${name}" changed` });

@@ -3,9 +3,12 @@ import {
   type Catalog,
   type EngineApi,
   type Explanation,
+  type HostTestResult,
   type ItemErrorPage,
+  type ModelServerInfo,
   type OutputPage,
   type OutputQuery,
+  type ProviderTestResult,
   type RunDetail,
   type RunEvent,
   type RunInfo,
@@ -21,13 +24,16 @@ import { listTemplates, loadTemplate } from '../graph/templates.ts';
 import { LlmClient, type LlmClientOptions } from '../llm/client.ts';
 import type { ProviderProfile } from '../llm/profiles.ts';
 import { createHostResolver, type HostResolver } from '../hosts/index.ts';
+import { ModelServerManager } from '../model-servers/manager.ts';
 import { RunStore, type PruneOptions, type PruneReport } from '../store/index.ts';
 import type { HostHandle, RewardService } from '../../nodes/sdk/index.ts';
 import { rewardService } from '../reward/service.ts';
 import type { NodeCatalog } from './catalog.ts';
+import { testHost, testProvider } from './connection-tests.ts';
 import { explainGraph } from './explain.ts';
 import { RunExecution } from './executor.ts';
 import { planRun } from './plan.ts';
+import { withServedProfileEdges } from './served-profiles.ts';
 import { validateGraph } from './validate.ts';
 
 export interface EngineOptions {
@@ -38,6 +44,8 @@ export interface EngineOptions {
   hosts?: HostResolver;
   /** Retry pacing of the LLM client (tests shorten it). */
   llmBackoff?: LlmClientOptions['backoff'];
+  /** Between readiness polls of a starting model server (tests shorten it). */
+  modelServerPollMs?: number;
 }
 
 function isAlive(pid: number): boolean {
@@ -57,6 +65,7 @@ export class Engine implements EngineApi {
   readonly #providers: ProviderProfile[];
   readonly #hosts: HostResolver;
   readonly #reward: RewardService;
+  readonly #modelServers: ModelServerManager;
   readonly #listeners = new Set<(event: RunEvent) => void>();
   readonly #active = new Map<string, { execution: RunExecution; finished: Promise<RunStatus> }>();
 
@@ -77,6 +86,11 @@ export class Engine implements EngineApi {
       cache: this.store.llm,
       recorder: this.store.llm,
       ...(options.llmBackoff ? { backoff: options.llmBackoff } : {}),
+    });
+    this.#modelServers = new ModelServerManager({
+      host: this.#host,
+      records: this.store.modelServers,
+      ...(options.modelServerPollMs !== undefined && { pollMs: options.modelServerPollMs }),
     });
   }
 
@@ -110,7 +124,7 @@ export class Engine implements EngineApi {
 
   async explain(graph: unknown, nodeId?: string): Promise<Explanation[]> {
     const parsed = this.#runnable(graph, nodeId ? { until: nodeId } : {});
-    const explanations = await explainGraph({ store: this.store, catalog: this.nodeCatalog, host: this.#host }, parsed);
+    const explanations = await explainGraph({ store: this.store, catalog: this.nodeCatalog, host: this.#host }, this.#flow(parsed));
     return nodeId ? explanations.filter((e) => e.nodeId === nodeId) : explanations;
   }
 
@@ -119,7 +133,7 @@ export class Engine implements EngineApi {
     const { graph: parsed } = this.parse(graph);
     let plan;
     try {
-      plan = planRun(parsed, options);
+      plan = planRun(this.#flow(parsed), options);
     } catch (error) {
       throw new ApiError(400, (error as Error).message);
     }
@@ -131,6 +145,11 @@ export class Engine implements EngineApi {
     return parsed;
   }
 
+  /** The graph with the edges its model-server nodes imply (see served-profiles.ts). */
+  #flow(graph: GraphFile): GraphFile {
+    return withServedProfileEdges(graph, this.nodeCatalog.lookup);
+  }
+
   async startRun(request: RunRequest): Promise<{ runId: string }> {
     const options = { until: request.until, from: request.from, noCache: request.noCache };
     const graph = this.#runnable(request.graph, options);
@@ -140,11 +159,12 @@ export class Engine implements EngineApi {
         catalog: this.nodeCatalog,
         llm: this.#llm,
         reward: this.#reward,
+        modelServers: this.#modelServers,
         host: this.#host,
         emit: (e) => this.#emit(e),
       },
       graph,
-      planRun(graph, options),
+      planRun(this.#flow(graph), options),
       options,
     );
     const finished = execution.run().finally(() => this.#active.delete(execution.runId));
@@ -207,6 +227,22 @@ export class Engine implements EngineApi {
     };
   }
 
+  async testHost(name: string): Promise<HostTestResult> {
+    return testHost(this.#hosts, name);
+  }
+
+  async testProvider(name: string): Promise<ProviderTestResult> {
+    return testProvider(this.#llm, this.#providers, name);
+  }
+
+  async modelServers(): Promise<ModelServerInfo[]> {
+    return this.#modelServers.list();
+  }
+
+  async stopModelServer(id: string): Promise<{ stopped: boolean }> {
+    return this.#modelServers.stop(id);
+  }
+
   async getTemplate(name: string): Promise<GraphFile> {
     try {
       return (await loadTemplate(name, this.nodeCatalog.lookup)).graph;
@@ -234,6 +270,7 @@ export class Engine implements EngineApi {
   async close(): Promise<void> {
     for (const { execution } of this.#active.values()) execution.cancel();
     await Promise.allSettled([...this.#active.values()].map((a) => a.finished));
+    await this.#modelServers.close();
     await this.#hosts.close();
     this.store.close();
   }

@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { NodeState, RunEvent, RunStatus } from '../api/contract.ts';
 import type { GraphFile, GraphNode } from '../graph/format.ts';
 import type { LlmClient } from '../llm/client.ts';
+import type { ModelServerLease, ModelServerManager } from '../model-servers/manager.ts';
 import type { NodeRunRecord, RunStore } from '../store/index.ts';
 import type { StoredOutput } from '../store/outputs.ts';
-import type { HostHandle, NodeContext, NodeDefinition, RewardService } from '../../nodes/sdk/index.ts';
+import type { HostHandle, NodeContext, NodeDefinition, RewardService, ServedModel } from '../../nodes/sdk/index.ts';
 import { itemScopeKey, nodeKey, type Ingredients } from './cache-key.ts';
 import { buildIngredients } from './ingredients.ts';
 import type { NodeCatalog } from './catalog.ts';
@@ -13,12 +14,14 @@ import { NodeCounters, sumTotals } from './node-counters.ts';
 import { createNodeContext } from './node-context.ts';
 import { concatCollection, inputHashes, inputSources, type NodeInputs } from './node-inputs.ts';
 import type { RunPlan } from './plan.ts';
+import { servedInputHashes, servedModelsOf, servedProfilePort, withServedProfileEdges } from './served-profiles.ts';
 
 export interface ExecutorDeps {
   store: RunStore;
   catalog: NodeCatalog;
   llm: LlmClient;
   reward: RewardService;
+  modelServers: ModelServerManager;
   host(name: string | undefined): HostHandle;
   emit(event: RunEvent): void;
 }
@@ -42,6 +45,9 @@ export class RunExecution {
   readonly #outcomes = new Map<string, Promise<Outcome>>();
   readonly #counters = new Map<string, NodeCounters>();
   readonly #nodes: Map<string, GraphNode>;
+  /** The graph with the edges from model-server nodes to the nodes calling their profiles. */
+  readonly #flow: GraphFile;
+  readonly #servers: ModelServerLease;
   #stopLedger: () => void = () => {};
 
   constructor(
@@ -51,6 +57,8 @@ export class RunExecution {
     private readonly options: RunOptions,
   ) {
     this.#nodes = new Map(graph.nodes.map((n) => [n.id, n]));
+    this.#flow = withServedProfileEdges(graph, deps.catalog.lookup);
+    this.#servers = deps.modelServers.lease(this.runId);
   }
 
   cancel(): void {
@@ -90,6 +98,7 @@ export class RunExecution {
     } finally {
       this.#stopLedger();
       store.flush();
+      await this.#servers.release();
     }
     store.runs.finishRun(this.runId, status, error);
     const totals = sumTotals([...this.#counters.values()].map((c) => c.totals()));
@@ -109,7 +118,7 @@ export class RunExecution {
   async #runNode(nodeId: string): Promise<Outcome> {
     const node = this.#nodes.get(nodeId)!;
     const definition = this.deps.catalog.get(node.type)!;
-    const upstream = [...new Set(this.graph.edges.filter((e) => e.to.node === nodeId).map((e) => e.from.node))];
+    const upstream = [...new Set(this.#flow.edges.filter((e) => e.to.node === nodeId).map((e) => e.from.node))];
     const before = await Promise.all(upstream.map(async (id) => [id, await this.#outcome(id)] as const));
     const ready = new Map<string, StoredOutput>();
     for (const [id, outcome] of before) {
@@ -122,9 +131,10 @@ export class RunExecution {
     let identity: Partial<NodeRunRecord> = {};
     try {
       const config = definition.config.parse(node.config) as Record<string, unknown>;
-      const inputs = inputSources(this.graph, nodeId, definition, (id) => ready.get(id)!);
-      const ctx = this.#context(node, !this.options.noCache);
-      const ingredients = await this.#ingredients(ctx, node, definition, config, inputs);
+      const inputs = inputSources(this.#flow, nodeId, definition, (id) => ready.get(id)!);
+      const served = servedModelsOf(this.#flow, nodeId, this.deps.store.outputs, (id) => ready.get(id)!);
+      const ctx = this.#context(node, !this.options.noCache, served);
+      const ingredients = await this.#ingredients(ctx, node, definition, config, inputs, served);
       const key = nodeKey(ingredients);
       identity = { nodeKey: key, ingredients, salt: ingredients.salt ?? null };
 
@@ -160,6 +170,7 @@ export class RunExecution {
     definition: NodeDefinition,
     config: Record<string, unknown>,
     inputs: NodeInputs,
+    served: ReadonlyMap<string, ServedModel>,
   ) {
     return buildIngredients({
       store: this.deps.store,
@@ -167,7 +178,7 @@ export class RunExecution {
       node,
       definition,
       config,
-      inputs: inputHashes(inputs),
+      inputs: { ...inputHashes(inputs), ...servedInputHashes(served) },
       fingerprintContext: ctx,
       runId: this.runId,
     });
@@ -214,11 +225,28 @@ export class RunExecution {
     return writer.finish();
   }
 
-  #context(node: GraphNode, useCache: boolean) {
+  #context(node: GraphNode, useCache: boolean, served: ReadonlyMap<string, ServedModel>) {
     const counters = this.#countersFor(node.id);
+    const signal = this.#abort.signal;
+    const serverNode = new Map(
+      this.#flow.edges.filter((e) => e.to.node === node.id).map((e) => [e.to.port, e.from.node]),
+    );
     return createNodeContext(
       { store: this.deps.store, llm: this.deps.llm, host: this.deps.host(node.host), reward: this.deps.reward, emit: this.deps.emit },
-      { runId: this.runId, nodeId: node.id, signal: this.#abort.signal, useCache },
+      {
+        runId: this.runId,
+        nodeId: node.id,
+        signal,
+        useCache,
+        served: (name) => {
+          const spec = served.get(name);
+          if (!spec) return undefined;
+          const logTo = serverNode.get(servedProfilePort(name)) ?? node.id;
+          const log = (level: 'info' | 'warn', message: string) =>
+            this.deps.emit({ type: 'node-log', runId: this.runId, nodeId: logTo, level, message });
+          return this.#servers.profile(spec, log, signal);
+        },
+      },
       (done, total) => {
         counters.itemsDone = done;
         if (total !== undefined) counters.itemsTotal = total;

@@ -8,6 +8,7 @@ import type { NodeCatalog } from './catalog.ts';
 import { buildIngredients } from './ingredients.ts';
 import { createFingerprintContext } from './node-context.ts';
 import { topologicalOrder } from './plan.ts';
+import { isServedProfilePort, servedInputHashes, servedModelsOf, servedProfileOfPort } from './served-profiles.ts';
 import { join } from 'node:path';
 
 export interface ExplainDeps {
@@ -22,7 +23,8 @@ const idle = new AbortController().signal;
 
 /**
  * For every node: would the next run take its output from the cache, and if not, what changed since the last run
- * of this node in a graph of the same name. Keys are computed exactly as the executor computes them.
+ * of this node in a graph of the same name. Keys are computed exactly as the executor computes them. `graph`
+ * carries the edges its model-server nodes imply (`withServedProfileEdges`).
  */
 export async function explainGraph(deps: ExplainDeps, graph: GraphFile): Promise<Explanation[]> {
   const { store, catalog } = deps;
@@ -38,10 +40,15 @@ export async function explainGraph(deps: ExplainDeps, graph: GraphFile): Promise
     const sources: Record<string, string> = {};
     for (const edge of graph.edges.filter((e) => e.to.node === nodeId)) {
       const upstream = outputs.get(edge.from.node);
-      inputs[edge.to.port]?.push(upstream?.ports[edge.from.port]?.hash ?? `pending:${edge.from.node}`);
+      if (isServedProfilePort(edge.to.port)) {
+        if (!upstream) inputs[edge.to.port] = [`pending:${edge.from.node}`];
+      } else {
+        inputs[edge.to.port]?.push(upstream?.ports[edge.from.port]?.hash ?? `pending:${edge.from.node}`);
+      }
       if (!upstream) pending.set(edge.to.port, edge.from.node);
       sources[edge.to.port] = `"${edge.from.node}"`;
     }
+    Object.assign(inputs, servedInputHashes(servedModelsOf(graph, nodeId, store.outputs, (id) => outputs.get(id))));
     const ingredients = await buildIngredients({
       store,
       graphName: graph.name,
@@ -78,9 +85,9 @@ function changesSinceLastRun(
   }
   const changes = describeChanges(previous.ingredients as Ingredients, ingredients, sources).map((change) => {
     const upstream = change.kind === 'input' && change.field ? pending.get(change.field) : undefined;
-    return upstream
-      ? { ...change, message: `input "${change.field}" will change: "${upstream}" runs first` }
-      : change;
+    if (!upstream) return change;
+    const what = isServedProfilePort(change.field!) ? `the model served as profile "${servedProfileOfPort(change.field!)}"` : `input "${change.field}"`;
+    return { ...change, message: `${what} will change: "${upstream}" runs first` };
   });
   if (changes.length) return changes;
   return [

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunEvent } from '../api/contract.ts';
-import type { LlmClient } from '../llm/client.ts';
+import type { LlmClient, LlmScope } from '../llm/client.ts';
 import { mediaTools } from '../media/ffmpeg.ts';
 import type { RunStore } from '../store/index.ts';
 import type {
@@ -46,7 +46,7 @@ export function createFingerprintContext(
 
 export function createNodeContext(
   deps: ContextDeps,
-  scope: { runId: string; nodeId: string; signal: AbortSignal; useCache: boolean },
+  scope: LlmScope,
   onProgress: (done: number, total?: number) => void,
 ): NodeContext {
   const { runId, nodeId, signal } = scope;

@@ -1,12 +1,13 @@
 import type { ValidationError } from '../api/contract.ts';
 import type { GraphFile } from '../graph/format.ts';
-import { isAssignable, providerNames, type NodeDefinition } from '../../nodes/sdk/index.ts';
+import { hostNames, isAssignable, providerNames, type NodeDefinition } from '../../nodes/sdk/index.ts';
 import type { NodeCatalog } from './catalog.ts';
 import { findCycle } from './plan.ts';
+import { servedProfiles, withServedProfileEdges } from './served-profiles.ts';
 
 export interface ValidationContext {
   catalog: NodeCatalog;
-  /** Names of the provider profiles in the settings. */
+  /** Names of the provider profiles in the settings (the graph's model-server nodes add theirs). */
   providers: ReadonlySet<string>;
   /** Names of the hosts in the settings (`local` is always there). */
   hosts: ReadonlySet<string>;
@@ -21,6 +22,18 @@ export function validateGraph(graph: GraphFile, context: ValidationContext, only
   const errors: ValidationError[] = [];
   const included = (id: string) => !only || only.has(id);
   const definitions = new Map<string, NodeDefinition>();
+  const served = servedProfiles(graph, context.catalog.lookup);
+  const referable = { ...context, providers: new Set([...context.providers, ...served.keys()]) };
+  for (const [profile, servers] of served) {
+    servers.forEach(({ nodeId }, index) => {
+      if (!included(nodeId)) return;
+      if (context.providers.has(profile)) {
+        errors.push({ nodeId, field: 'profile', message: `"${profile}" is already a provider profile of the settings; serve this model under another name` });
+      } else if (index > 0) {
+        errors.push({ nodeId, field: 'profile', message: `"${profile}" is already served by node "${servers[0]!.nodeId}"` });
+      }
+    });
+  }
 
   const seenNodes = new Set<string>();
   for (const node of graph.nodes) {
@@ -41,7 +54,7 @@ export function validateGraph(graph: GraphFile, context: ValidationContext, only
       continue;
     }
     definitions.set(node.id, definition);
-    errors.push(...configErrors(node.id, node.config, definition, context));
+    errors.push(...configErrors(node.id, node.config, definition, referable));
     if (node.host && !context.hosts.has(node.host)) {
       errors.push({ nodeId: node.id, field: 'host', message: `unknown host "${node.host}"` });
     }
@@ -94,7 +107,8 @@ export function validateGraph(graph: GraphFile, context: ValidationContext, only
     }
   }
 
-  const cycle = findCycle(graph);
+  // Through the edges model-server nodes imply too: a node cannot call a model that serves its own output.
+  const cycle = findCycle(withServedProfileEdges(graph, context.catalog.lookup));
   if (cycle) {
     for (const nodeId of new Set(cycle)) {
       if (included(nodeId)) errors.push({ nodeId, message: `the graph has a cycle: ${cycle.join(' → ')}` });
@@ -140,10 +154,14 @@ function configErrors(
   }
   const known = [...context.providers].join(', ') || 'none configured';
   for (const [field, schema] of Object.entries(definition.config.shape)) {
-    for (const name of providerNames(schema, (parsed.data as Record<string, unknown>)[field])) {
+    const value = (parsed.data as Record<string, unknown>)[field];
+    for (const name of providerNames(schema, value)) {
       if (!context.providers.has(name)) {
         errors.push({ nodeId, field, message: `unknown provider profile "${name}" (known: ${known})` });
       }
+    }
+    for (const name of hostNames(schema, value)) {
+      if (!context.hosts.has(name)) errors.push({ nodeId, field, message: `unknown host "${name}"` });
     }
   }
   return errors;

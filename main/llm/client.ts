@@ -29,6 +29,11 @@ export interface LlmScope {
   signal: AbortSignal;
   /** Serve identical earlier requests from the cache. Fresh replies are stored either way. */
   useCache: boolean;
+  /**
+   * Profiles this caller reaches beyond the settings' (model servers its graph starts): the profile, once its
+   * servers are up, or undefined for a name it does not serve.
+   */
+  served?(name: string): Promise<ProviderProfile> | undefined;
 }
 
 /** The reply still failed JSON parsing or schema validation after the one repair request. */
@@ -113,6 +118,7 @@ export class LlmClient {
   private readonly env: NodeJS.ProcessEnv;
   private readonly warn: (message: string) => void;
   private readonly endpoints = new Map<string, Endpoint>();
+  private readonly servedEndpoints = new WeakMap<ProviderProfile, Endpoint>();
 
   constructor(options: LlmClientOptions) {
     this.profiles = options.profiles;
@@ -127,37 +133,62 @@ export class LlmClient {
     return { complete: (request) => this.complete(scope, request) };
   }
 
-  /** Client and limiter of a profile, made on first use (so a missing key is warned about once). */
+  /**
+   * One request through the profile's limits and servers, as a node's would go, but tried once and neither cached
+   * nor recorded against a run: the settings' connection test, which must reach the server and show its failure.
+   */
+  async sendOnce(request: LlmRequest, signal: AbortSignal = new AbortController().signal): Promise<ChatReply> {
+    const endpoint = this.endpoint(request.profile);
+    return this.send(endpoint, chatBody(endpoint.profile, request, request.messages), { maxRetries: 0, signal });
+  }
+
+  /** Client and limiter of a settings profile, made on first use (so a missing key is warned about once). */
   private endpoint(name: string): Endpoint {
     let endpoint = this.endpoints.get(name);
     if (!endpoint) {
       const profile = resolveProfile(this.profiles, name);
-      const apiKey = resolveApiKey(profile, this.env, this.warn);
-      const urls = [profile.baseURL, ...(profile.replicas ?? [])];
-      endpoint = {
-        profile,
-        replicas: urls.map((baseURL) => ({
-          openai: new OpenAI({
-            baseURL,
-            apiKey,
-            maxRetries: 0,
-            timeout: profile.timeoutMs,
-            fetch: keepAliveFetch(profile.maxConcurrency),
-            logLevel: 'off',
-          }),
-          inFlight: 0,
-        })),
-        limiter: new RequestLimiter({ ...profile, maxConcurrency: profile.maxConcurrency * urls.length }),
-      };
+      endpoint = this.newEndpoint(profile, resolveApiKey(profile, this.env, this.warn));
       this.endpoints.set(name, endpoint);
     }
     return endpoint;
   }
 
+  /** A served profile's endpoint: one per profile object, so every node of a run shares its limits. */
+  private async endpointFor(scope: LlmScope, name: string): Promise<Endpoint> {
+    const served = scope.served?.(name);
+    if (!served) return this.endpoint(name);
+    const profile = await served;
+    let endpoint = this.servedEndpoints.get(profile);
+    if (!endpoint) {
+      endpoint = this.newEndpoint(profile, resolveApiKey(profile, this.env, this.warn));
+      this.servedEndpoints.set(profile, endpoint);
+    }
+    return endpoint;
+  }
+
+  private newEndpoint(profile: ProviderProfile, apiKey: string): Endpoint {
+    const urls = [profile.baseURL, ...(profile.replicas ?? [])];
+    return {
+      profile,
+      replicas: urls.map((baseURL) => ({
+        openai: new OpenAI({
+          baseURL,
+          apiKey,
+          maxRetries: 0,
+          timeout: profile.timeoutMs,
+          fetch: keepAliveFetch(profile.maxConcurrency),
+          logLevel: 'off',
+        }),
+        inFlight: 0,
+      })),
+      limiter: new RequestLimiter({ ...profile, maxConcurrency: profile.maxConcurrency * urls.length }),
+    };
+  }
+
   private async complete(scope: LlmScope, request: LlmRequest): Promise<LlmResponse> {
     const startedAt = performance.now();
     scope.signal.throwIfAborted();
-    const endpoint = this.endpoint(request.profile);
+    const endpoint = await this.endpointFor(scope, request.profile);
     const validate = request.jsonSchema ? compileJsonSchema(request.jsonSchema) : undefined;
     const requestHash = llmRequestHash(endpoint.profile, request, request.messages);
     const respond = (reply: CachedLlmReply, output: Output & { ok: true }, cached: boolean): LlmResponse => ({
@@ -221,26 +252,17 @@ export class LlmClient {
     validate: JsonSchemaValidator | undefined,
     store: (reply: ChatReply) => void,
   ): Promise<{ reply: ChatReply; output: Output }> {
-    const { profile, replicas, limiter } = endpoint;
+    const { profile } = endpoint;
     const body = chatBody(profile, request, messages);
     const startedAt = performance.now();
     let attempts = 0;
     let reply: ChatReply;
     try {
-      reply = await withRetries(
-        () =>
-          limiter.run(async () => {
-            attempts++;
-            const replica = leastBusy(replicas);
-            replica.inFlight++;
-            try {
-              return await sendChatCompletion(replica.openai, body, { timeoutMs: profile.timeoutMs, signal: scope.signal });
-            } finally {
-              replica.inFlight--;
-            }
-          }, scope.signal),
-        { profile: profile.name, maxRetries: profile.maxRetries, backoff: this.backoff, signal: scope.signal },
-      );
+      reply = await this.send(endpoint, body, {
+        maxRetries: profile.maxRetries,
+        signal: scope.signal,
+        onAttempt: () => attempts++,
+      });
     } catch (error) {
       const failed = { raw: '', model: profile.model, promptTokens: 0, completionTokens: 0 };
       this.record(scope, endpoint, requestHash, failed, {
@@ -260,6 +282,30 @@ export class LlmClient {
       ...(!output.ok && { error: `invalid output: ${output.problem}` }),
     });
     return { reply, output };
+  }
+
+  /** Sends `body` to the least busy server of the profile within its limits, retrying up to `maxRetries` times. */
+  private send(
+    endpoint: Endpoint,
+    body: ChatCompletionBody,
+    options: { maxRetries: number; signal: AbortSignal; onAttempt?: () => void },
+  ): Promise<ChatReply> {
+    const { profile, replicas, limiter } = endpoint;
+    const { signal } = options;
+    return withRetries(
+      () =>
+        limiter.run(async () => {
+          options.onAttempt?.();
+          const replica = leastBusy(replicas);
+          replica.inFlight++;
+          try {
+            return await sendChatCompletion(replica.openai, body, { timeoutMs: profile.timeoutMs, signal });
+          } finally {
+            replica.inFlight--;
+          }
+        }, signal),
+      { profile: profile.name, maxRetries: options.maxRetries, backoff: this.backoff, signal },
+    );
   }
 
   private record(

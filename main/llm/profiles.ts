@@ -14,6 +14,9 @@ export const providerProfileSchema = z.object({
     .optional(),
   /** More servers of the same model (e.g. vLLM replicas on several hosts); each request goes to the least busy one. */
   replicas: z.array(z.url({ protocol: /^https?$/ })).optional(),
+  /** Stands in for `baseURL` in the request cache, for a server whose URL changes but whose answers do not
+   * (a model server reached through a fresh port forward each session). */
+  cacheIdentity: z.string().min(1).optional(),
   /** Requests in flight per server (so `baseURL` plus the replicas take this many each). */
   maxConcurrency: z.int().positive().default(8),
   requestsPerMinute: z.number().positive().optional(),

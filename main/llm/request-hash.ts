@@ -8,12 +8,12 @@ import type { ProviderProfile } from './profiles.ts';
  * salt) and nothing that does not (profile name, key, limits).
  */
 export function llmRequestHash(
-  profile: Pick<ProviderProfile, 'baseURL' | 'model'>,
+  profile: Pick<ProviderProfile, 'baseURL' | 'model' | 'cacheIdentity'>,
   request: Omit<LlmRequest, 'profile' | 'messages'>,
   messages: readonly ChatMessage[],
 ): string {
   const key = canonicalJson({
-    baseURL: profile.baseURL,
+    baseURL: profile.cacheIdentity ?? profile.baseURL,
     model: profile.model,
     messages,
     params: { temperature: request.temperature, topP: request.topP, maxTokens: request.maxTokens, stop: request.stop },

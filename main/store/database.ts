@@ -131,6 +131,16 @@ const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX file_hashes_by_hash ON file_hashes (hash);
   `,
+  `
+  CREATE TABLE model_servers (
+    id TEXT PRIMARY KEY,
+    host TEXT NOT NULL,
+    job_id TEXT NOT NULL,
+    spec_json TEXT NOT NULL,
+    keep_warm INTEGER NOT NULL,
+    started_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export function openDatabase(dataDir: string): Db {

@@ -2,21 +2,24 @@ import { BlobStore } from './blobs.ts';
 import { openDatabase, type Db } from './database.ts';
 import { ItemStore } from './items.ts';
 import { LlmLedger } from './llm-ledger.ts';
+import { ModelServerRecords } from './model-servers.ts';
 import { OutputStore } from './outputs.ts';
 import { prune, type PruneOptions, type PruneReport } from './prune.ts';
 import { RunLog } from './runs.ts';
 
 export type { StoredOutput, RowFilter } from './outputs.ts';
 export type { NodeRunRecord, PreviousNodeRun } from './runs.ts';
+export type { ModelServerRecord } from './model-servers.ts';
 export type { PruneOptions, PruneReport } from './prune.ts';
 
-/** The SQLite run store under a data directory: runs, node outputs, item results, LLM calls, blobs. */
+/** The SQLite run store under a data directory: runs, node outputs, item results, LLM calls, blobs, model servers. */
 export class RunStore {
   readonly runs: RunLog;
   readonly outputs: OutputStore;
   readonly items: ItemStore;
   readonly llm: LlmLedger;
   readonly blobs: BlobStore;
+  readonly modelServers: ModelServerRecords;
   readonly #db: Db;
 
   constructor(readonly dataDir: string) {
@@ -26,6 +29,7 @@ export class RunStore {
     this.items = new ItemStore(this.#db);
     this.llm = new LlmLedger(this.#db);
     this.blobs = new BlobStore(this.#db, dataDir);
+    this.modelServers = new ModelServerRecords(this.#db);
   }
 
   /** Commits the grouped writes now. */

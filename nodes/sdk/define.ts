@@ -67,6 +67,11 @@ interface NodeDefinitionBase<C extends ConfigSchema, I extends PortsSpec, O exte
   /** External facts the output depends on beyond config and inputs: file content hashes, tool versions. */
   fingerprint?(ctx: FingerprintContext, config: z.output<C>): Promise<Record<string, string>>;
   readonly migrations?: Readonly<Record<number, (config: JsonObject) => JsonObject>>;
+  /**
+   * Marks a node whose output `port` holds one `ServedModel`: nodes of the same graph that name the provider
+   * profile `profile(config)` depend on it, and the engine starts the server when they first call it.
+   */
+  readonly servesProfile?: { readonly port: keyof O & string; profile(config: z.output<C>): string };
 }
 
 export interface MapNodeDefinition<

@@ -5,7 +5,7 @@ import { z } from 'zod';
  * `x-kind` picks the editor widget and marks prompt texts (which the cache key lists apart, so `explain`
  * can say "prompt changed"); `x-semantic: false` keeps a field out of the cache key.
  */
-export type FieldKind = 'prompt' | 'provider' | 'path' | 'json-schema';
+export type FieldKind = 'prompt' | 'provider' | 'host' | 'path' | 'json-schema';
 
 export function promptField(defaultText: string, description: string) {
   return z.string().default(defaultText).meta({ description, 'x-kind': 'prompt' satisfies FieldKind });
@@ -14,6 +14,11 @@ export function promptField(defaultText: string, description: string) {
 /** A provider profile by name (`judge-llm`…); the profile itself lives in the data dir's settings. */
 export function providerField(defaultProfile: string, description: string) {
   return z.string().min(1).default(defaultProfile).meta({ description, 'x-kind': 'provider' satisfies FieldKind });
+}
+
+/** A host by name (`local`, or one of the data dir's hosts.yaml). */
+export function hostField(description: string) {
+  return z.string().min(1).meta({ description, 'x-kind': 'host' satisfies FieldKind });
 }
 
 export function pathField(description: string) {
@@ -28,15 +33,25 @@ export function isSemanticField(schema: z.core.$ZodType): boolean {
   return z.globalRegistry.get(schema)?.['x-semantic'] !== false;
 }
 
-/** The provider profiles a config value names: the field itself, or the items of a list of providers. */
-export function providerNames(schema: z.core.$ZodType, value: unknown): string[] {
-  if (fieldKind(schema) === 'provider') return typeof value === 'string' ? [value] : [];
+/** The names a config value gives to settings entries of one kind: the field itself, or the items of a list of them. */
+function namedEntries(kind: 'provider' | 'host', schema: z.core.$ZodType, value: unknown): string[] {
+  if (fieldKind(schema) === kind) return typeof value === 'string' ? [value] : [];
   const def = schema._zod.def as { type: string; innerType?: z.core.$ZodType; element?: z.core.$ZodType };
   if (def.innerType && ['default', 'optional', 'nullable', 'prefault'].includes(def.type)) {
-    return providerNames(def.innerType, value);
+    return namedEntries(kind, def.innerType, value);
   }
   if (def.type === 'array' && def.element && Array.isArray(value)) {
-    return value.flatMap((item) => providerNames(def.element!, item));
+    return value.flatMap((item) => namedEntries(kind, def.element!, item));
   }
   return [];
+}
+
+/** The provider profiles a config value names. */
+export function providerNames(schema: z.core.$ZodType, value: unknown): string[] {
+  return namedEntries('provider', schema, value);
+}
+
+/** The hosts a config value names. */
+export function hostNames(schema: z.core.$ZodType, value: unknown): string[] {
+  return namedEntries('host', schema, value);
 }

@@ -40,7 +40,7 @@ describe.skipIf(!sshdAvailable())('model servers over SSH', () => {
         body: JSON.stringify({ model: profile.model, messages: [{ role: 'user', content: 'hi' }] }),
       });
       const body = (await reply.json()) as { choices: Array<{ message: { content: string } }> };
-      expect(body.choices[0]!.message.content).toBe('model=ckpt/global step 3 limit={"video": 1}');
+      expect(body.choices[0]!.message.content).toBe(`model=ckpt/global step 3 limit={"video": 1} port=${port} said=hi`);
       expect((await server.job.status()).state).toBe('running');
     } finally {
       await server.stop();
