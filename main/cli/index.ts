@@ -8,6 +8,7 @@ import { rewardServerCommand } from './commands/reward-server.ts';
 import { runCommand } from './commands/run.ts';
 import { runsCommand } from './commands/runs.ts';
 import { serveCommand } from './commands/serve.ts';
+import { serversCommand, stopServerCommand } from './commands/servers.ts';
 import { validateCommand } from './commands/validate.ts';
 import { engineFlags } from './engine-options.ts';
 
@@ -24,6 +25,8 @@ const USAGE = `usage: rewatch <command> [options]
   serve [--port N] [--host 127.0.0.1] [--static-dir DIR]
                                           the local API server for the editor; prints its URL and token
   prune [--keep-runs 20] [--llm-cache]    delete old runs and the cached results only they used
+  servers [--json]                        model servers still running (kept warm by a graph, or left by a crash)
+  servers stop ID                         stop one of them
   reward-server [--help]                  the O&R reward over HTTP for GRPO trainers (EasyR1, verl, TRL, ms-swift)
 
 engine options: --data-dir DIR (default: the OS app-data folder, or $REWATCH_DATA_DIR)
@@ -79,6 +82,10 @@ async function main(argv: string[]): Promise<number> {
       return serveCommand(flags);
     case 'prune':
       return pruneCommand(flags);
+    case 'servers':
+      if (args[0] === undefined) return serversCommand(flags);
+      if (args[0] === 'stop' && args[1]) return stopServerCommand(args[1], flags);
+      throw new UsageError('usage: rewatch servers [--json] | rewatch servers stop ID');
     default:
       throw new UsageError(`unknown command "${command}"`);
   }

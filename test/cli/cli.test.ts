@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphFileText } from '../../main/graph/canonical.ts';
+import { createHostResolver } from '../../main/hosts/index.ts';
+import { RunStore } from '../../main/store/index.ts';
 import { startScriptedLlmServer, type ScriptedLlmServer } from '../support/scripted-llm-server.ts';
 import { pipelineGraph, tempDir, writeJsonl } from '../support/engine-fixture.ts';
 
@@ -104,5 +106,30 @@ describe('rewatch CLI', () => {
     const { code, stderr } = await rewatch('serve', '--host', '0.0.0.0', ...engineArgs);
     expect(code).toBe(1);
     expect(stderr).toContain('only listens on loopback');
+  });
+
+  it('servers lists a model server an earlier session left running, and servers stop stops it', async () => {
+    const dataDir = join(dir.path, 'data');
+    const hosts = createHostResolver({ hosts: [] }, { dataDir });
+    const job = await hosts('local').startJob({ argv: ['sleep', '300'], name: 'vllm org/m' });
+    const store = new RunStore(dataDir);
+    const spec = {
+      profile: 'policy', engine: 'vllm' as const, model: 'org/m', hosts: ['local'], port: 8000, extraArgs: [],
+      keepWarm: true, readyTimeoutSec: 60, maxConcurrency: 4,
+    };
+    store.modelServers.put({ id: 'abc123', host: 'local', jobId: job.id, spec, keepWarm: true, startedAt: 1_700_000_000_000 });
+    store.close();
+
+    const listed = await rewatch('servers', '--json', ...engineArgs);
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(listed.stdout)).toEqual([
+      { id: 'abc123', profile: 'policy', engine: 'vllm', model: 'org/m', host: 'local', baseURL: null, keepWarm: true, runIds: [], startedAt: 1_700_000_000_000 },
+    ]);
+    expect((await rewatch('servers', 'stop', 'abc123', ...engineArgs)).stdout).toBe('stopped model server abc123\n');
+    expect((await job.status()).state).toBe('exited');
+    expect((await rewatch('servers', ...engineArgs)).stdout).toBe('no model servers are running\n');
+    const missing = await rewatch('servers', 'stop', 'abc123', ...engineArgs);
+    expect(missing).toMatchObject({ code: 1, stderr: 'rewatch: no model server "abc123"\n' });
+    await hosts.close();
   });
 });
