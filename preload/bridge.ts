@@ -17,7 +17,8 @@ export type MenuCommand =
   | 'redo'
   | 'run'
   | 'run-to-selected'
-  | 'cancel';
+  | 'cancel'
+  | 'settings';
 
 export interface DesktopBridge {
   /** Shows an open dialog for `*.rewatch.json`; null when cancelled. */

@@ -34,6 +34,8 @@ export interface NodeTypeInfo {
   outputs: PortInfo[];
   /** JSON Schema (draft 2020-12) of the config, with `default`, `description` and `x-kind` widget hints. */
   configSchema: Record<string, unknown>;
+  /** A model-server node: output `port` is served as the provider profile its config field `field` names. */
+  servesProfile?: { port: string; field: string };
 }
 
 export interface DataTypeInfo {

@@ -42,7 +42,7 @@ export function installMenu(window: BrowserWindow): void {
         item('Cancel', 'cancel', 'CmdOrCtrl+.'),
       ],
     },
-    { label: 'View', submenu: [{ role: 'reload' }, { role: 'toggleDevTools' }, { role: 'togglefullscreen' }] },
+    { label: 'View', submenu: [item('Settings…', 'settings', 'CmdOrCtrl+,'), { type: 'separator' }, { role: 'reload' }, { role: 'toggleDevTools' }, { role: 'togglefullscreen' }] },
   ];
   Menu.setApplicationMenu(Menu.buildFromTemplate(template));
 }

@@ -61,5 +61,6 @@ function describeNode(definition: NodeDefinition): NodeTypeInfo {
     inputs: ports(definition.inputs),
     outputs: ports(definition.outputs),
     configSchema: z.toJSONSchema(definition.config, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
+    ...(definition.servesProfile ? { servesProfile: { ...definition.servesProfile } } : {}),
   };
 }

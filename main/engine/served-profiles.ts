@@ -36,7 +36,8 @@ export function servedProfiles(graph: GraphFile, lookup: Lookup): Map<string, Ar
   for (const { id, definition, config } of parsedNodes(graph, lookup)) {
     const serves = definition.servesProfile;
     if (!serves) continue;
-    const name = serves.profile(config);
+    const name = config[serves.field];
+    if (typeof name !== 'string') continue;
     served.set(name, [...(served.get(name) ?? []), { nodeId: id, port: serves.port }]);
   }
   return served;

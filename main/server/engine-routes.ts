@@ -42,6 +42,10 @@ export function registerEngineRoutes(app: Hono, engine: EngineApi): void {
     listTemplates: async (c) => c.json(await engine.listTemplates()),
     settings: async (c) => c.json(await engine.settings()),
     getTemplate: async (c) => c.json(await engine.getTemplate(param(c, 'name'))),
+    testHost: async (c) => c.json(await engine.testHost(param(c, 'name'))),
+    testProvider: async (c) => c.json(await engine.testProvider(param(c, 'name'))),
+    modelServers: async (c) => c.json(await engine.modelServers()),
+    stopModelServer: async (c) => c.json(await engine.stopModelServer(param(c, 'id'))),
   };
   for (const name of Object.keys(handlers) as EngineRoute[]) {
     app.on(routes[name].method, routes[name].path, handlers[name]);

@@ -68,10 +68,11 @@ interface NodeDefinitionBase<C extends ConfigSchema, I extends PortsSpec, O exte
   fingerprint?(ctx: FingerprintContext, config: z.output<C>): Promise<Record<string, string>>;
   readonly migrations?: Readonly<Record<number, (config: JsonObject) => JsonObject>>;
   /**
-   * Marks a node whose output `port` holds one `ServedModel`: nodes of the same graph that name the provider
-   * profile `profile(config)` depend on it, and the engine starts the server when they first call it.
+   * Marks a node whose output `port` holds one `ServedModel`, published as the provider profile named by its config
+   * field `field`: nodes of the same graph naming that profile depend on it, and the engine starts the server when
+   * they first call it.
    */
-  readonly servesProfile?: { readonly port: keyof O & string; profile(config: z.output<C>): string };
+  readonly servesProfile?: { readonly port: keyof O & string; readonly field: keyof z.output<C> & string };
 }
 
 export interface MapNodeDefinition<

@@ -53,6 +53,10 @@ export function createHttpEngineClient(options: HttpEngineClientOptions): Engine
     listTemplates: () => call('listTemplates', {}),
     settings: () => call('settings', {}),
     getTemplate: (name) => call('getTemplate', { name }),
+    testHost: (name) => call('testHost', { name }),
+    testProvider: (name) => call('testProvider', { name }),
+    modelServers: () => call('modelServers', {}),
+    stopModelServer: (id) => call('stopModelServer', { id }),
     subscribe: createEventSubscriber(eventsUrl, options.WebSocket, options.reconnect),
   };
 }

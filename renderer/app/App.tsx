@@ -1,5 +1,5 @@
 import { ReactFlowProvider } from '@xyflow/react';
-import { useMemo, useRef, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import { Canvas } from '../canvas/Canvas.tsx';
 import { type CanvasCommands, useCanvasCommands } from '../canvas/use-canvas-commands.ts';
 import { FileMenu } from '../files/FileMenu.tsx';
@@ -12,6 +12,7 @@ import { Palette } from '../palette/Palette.tsx';
 import { RunControls } from '../runs/RunControls.tsx';
 import { useRunActions } from '../runs/use-run-actions.ts';
 import { useRunEvents } from '../runs/use-run-events.ts';
+import { SettingsView } from '../settings/SettingsView.tsx';
 import { BottomPanel } from './BottomPanel.tsx';
 import { type CommandTable, createCommands } from './commands.ts';
 import { useHistory, useServices } from './services.tsx';
@@ -47,8 +48,10 @@ function Workspace() {
   const runs = useRunActions();
   const commands = useCanvasCommands();
   const [templatesOpen, setTemplatesOpen] = useState(false);
+  const [settingsOpen, setSettingsOpen] = useState(false);
+  const closeSettings = useCallback(() => setSettingsOpen(false), []);
   const table = useMemo(
-    () => createCommands({ files, runs, editor, runsStore, toasts, showTemplates: () => setTemplatesOpen(true) }),
+    () => createCommands({ files, runs, editor, runsStore, toasts, showTemplates: () => setTemplatesOpen(true), showSettings: () => setSettingsOpen(true) }),
     [files, runs, editor, runsStore, toasts],
   );
   useDocumentSync();
@@ -63,6 +66,11 @@ function Workspace() {
         <FileMenu actions={files} commands={table} openInput={openInput} templates={{ open: templatesOpen, setOpen: setTemplatesOpen }} />
         <EditButtons commands={commands} table={table} />
         <RunControls actions={runs} />
+        <div className="toolbar-group toolbar-end">
+          <button type="button" onClick={() => setSettingsOpen(!settingsOpen)} aria-pressed={settingsOpen} title="Hosts, provider profiles and model servers">
+            Settings
+          </button>
+        </div>
       </header>
       <RecoveryBanner actions={files} />
       <Palette onAdd={(type) => commands.addNode(type)} />
@@ -71,6 +79,7 @@ function Workspace() {
         <BottomPanel />
       </main>
       <Inspector />
+      {settingsOpen && <SettingsView onClose={closeSettings} />}
       <Toasts />
     </div>
   );

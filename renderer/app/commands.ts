@@ -16,11 +16,14 @@ export interface CommandDeps {
   toasts: ToastStore;
   /** Shows the template list (the toolbar's "From template" menu). */
   showTemplates(): void;
+  /** Shows the settings view (hosts, provider profiles, model servers). */
+  showSettings(): void;
 }
 
-export function createCommands({ files, runs, editor, runsStore, toasts, showTemplates }: CommandDeps): CommandTable {
+export function createCommands({ files, runs, editor, runsStore, toasts, showTemplates, showSettings }: CommandDeps): CommandTable {
   return {
     'new-from-template': showTemplates,
+    settings: showSettings,
     open: () => void files.open(),
     save: () => void files.save(),
     'save-as': () => void files.saveAs(),

@@ -2,6 +2,7 @@ import { useMemo } from 'react';
 import type { NodeTypeInfo, SettingsInfo, ValidationError } from '../../main/api/contract.ts';
 import { useServices } from '../app/services.tsx';
 import { configFields, type FieldSpec } from './config-fields.ts';
+import { useServedProfiles } from './served-profiles.ts';
 import { FieldWidget, useLocalProblem } from './widgets.tsx';
 
 interface FieldRowProps {
@@ -58,7 +59,9 @@ function FieldRow({ nodeId, spec, value, errors, providers }: FieldRowProps) {
 /** The node's config as a form generated from its JSON Schema, with the engine's validation errors inline. */
 export function ConfigForm({ nodeId, info, config, errors }: { nodeId: string; info: NodeTypeInfo; config: Record<string, unknown>; errors: ValidationError[] }) {
   const fields = useMemo(() => configFields(info.configSchema), [info]);
-  const { providers } = useServices().settings;
+  const { settings, catalog } = useServices();
+  const served = useServedProfiles(catalog);
+  const providers = useMemo(() => [...settings.providers, ...served], [settings.providers, served]);
   const known = new Set(fields.map((f) => f.name));
   const fieldOf = (error: ValidationError) => error.field?.split('.')[0];
   const strays = Object.keys(config).filter((key) => !known.has(key));

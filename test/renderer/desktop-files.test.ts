@@ -116,7 +116,8 @@ describe('desktop file access', () => {
     const bridge = fakeBridge();
     const { editor, toasts, actions } = setup(desktopFileAccess(bridge));
     const runs = { runAll: vi.fn(), runTo: vi.fn(), rerunFrom: vi.fn(), cancel: vi.fn() };
-    const commands = createCommands({ files: actions, runs, editor, runsStore: createRunsStore(), toasts, showTemplates: vi.fn() });
+    const showSettings = vi.fn();
+    const commands = createCommands({ files: actions, runs, editor, runsStore: createRunsStore(), toasts, showTemplates: vi.fn(), showSettings });
     const stop = listenToMenu(bridge, commands);
     editor.getState().addNode('core.llm-map', { x: 0, y: 0 });
     expect(editor.getState().nodes).toHaveLength(1);
@@ -126,6 +127,8 @@ describe('desktop file access', () => {
     expect(editor.getState().nodes).toHaveLength(1);
     bridge.send('run');
     expect(runs.runAll).toHaveBeenCalledOnce();
+    bridge.send('settings');
+    expect(showSettings).toHaveBeenCalledOnce();
     bridge.send('save');
     await vi.waitFor(() => expect(bridge.saveGraphFile).toHaveBeenCalledOnce());
     stop();

@@ -2,10 +2,13 @@ import {
   ApiError,
   type Catalog,
   type EngineApi,
+  type HostTestResult,
   type ItemErrorPage,
+  type ModelServerInfo,
   type NodeTotals,
   type OutputPage,
   type OutputQuery,
+  type ProviderTestResult,
   type RunDetail,
   type RunEvent,
   type RunInfo,
@@ -32,6 +35,19 @@ const ZERO_TOTALS: NodeTotals = {
  */
 export class FakeEngine implements EngineApi {
   readonly runs: RunDetail[] = [];
+  readonly modelServerList: ModelServerInfo[] = [
+    {
+      id: 'ms-1',
+      profile: 'served-qwen',
+      engine: 'vllm',
+      model: 'Qwen/Qwen2.5-VL-7B-Instruct',
+      host: 'local',
+      baseURL: 'http://127.0.0.1:9/v1',
+      keepWarm: true,
+      runIds: [],
+      startedAt: 1,
+    },
+  ];
   readonly items = Array.from({ length: 250 }, (_, n) => ({ seq: n, data: { n } as unknown }));
   /** Every call, as `[method, ...args]`. */
   readonly calls: unknown[][] = [];
@@ -119,6 +135,31 @@ export class FakeEngine implements EngineApi {
 
   async settings() {
     return { providers: [{ name: 'test-llm', model: 'm', baseURL: 'http://127.0.0.1:9/v1' }], hosts: ['local'] };
+  }
+
+  async testHost(name: string): Promise<HostTestResult> {
+    this.calls.push(['testHost', name]);
+    if (name !== 'local') throw new ApiError(404, `no host "${name}"`);
+    return { host: name, kind: 'local', os: 'Linux 6.1 x86_64', freeDiskBytes: 2 ** 30, gpus: [], latencyMs: 1 };
+  }
+
+  async testProvider(name: string): Promise<ProviderTestResult> {
+    this.calls.push(['testProvider', name]);
+    if (name !== 'test-llm') throw new ApiError(404, `no provider profile "${name}"`);
+    return { provider: name, model: 'm', servedModel: 'm', reply: 'ok', latencyMs: 1 };
+  }
+
+  async modelServers(): Promise<ModelServerInfo[]> {
+    this.calls.push(['modelServers']);
+    return this.modelServerList;
+  }
+
+  async stopModelServer(id: string): Promise<{ stopped: boolean }> {
+    this.calls.push(['stopModelServer', id]);
+    const index = this.modelServerList.findIndex((server) => server.id === id);
+    if (index < 0) throw new ApiError(404, `no model server "${id}"`);
+    this.modelServerList.splice(index, 1);
+    return { stopped: true };
   }
 
   async getTemplate(name: string): Promise<GraphFile> {

@@ -49,7 +49,7 @@ export const modelServer = defineOnceNode({
     server: { type: ServedModelType, description: 'What is served, where and how: one record.' },
   },
   config,
-  servesProfile: { port: 'server', profile: (c) => c.profile },
+  servesProfile: { port: 'server', field: 'profile' },
   async execute(ctx, inputs, c) {
     if (inputs.checkpoint.count > 1) throw new Error(`"checkpoint" holds ${inputs.checkpoint.count} training runs; connect one`);
     const run = inputs.checkpoint.page(0, 1)[0];
