@@ -20,7 +20,7 @@ function ServerRow({ server, onStopped }: { server: ModelServerInfo; onStopped()
       <td>{server.engine}</td>
       <td>{server.model}</td>
       <td>{server.host}</td>
-      <td className="mono">{server.baseURL}</td>
+      <td className="mono">{server.baseURL ?? 'not attached (an earlier session started it)'}</td>
       <td>{server.keepWarm ? 'warm' : '—'}</td>
       <td className="mono">{inUse ? server.runIds.join(', ') : 'none'}</td>
       <td>

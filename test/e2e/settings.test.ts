@@ -8,7 +8,9 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { profile } from '../support/engine-fixture.ts';
 import { type ScriptedLlmServer, startScriptedLlmServer } from '../support/scripted-llm-server.ts';
-import { freePort } from '../support/sshd.ts';
+import { FAKE_TOOLS_DIR, freePort } from '../support/sshd.ts';
+import { runToEnd, writeJsonl } from '../support/engine-fixture.ts';
+import type { GraphFile } from '../../main/graph/format.ts';
 import { hasChromium, launchChromium, pageErrors, startStudio, type Studio } from './studio.ts';
 
 const ARTIFACTS = 'test-artifacts';
@@ -78,6 +80,38 @@ describe.skipIf(!hasChromium)('the Settings view', () => {
 
   it('lists no model servers when none run', async () => {
     await expect(page.getByTestId('no-model-servers').textContent()).resolves.toContain('No model servers are running');
+  });
+
+  it('lists a model server a run kept warm, and stops it', async () => {
+    // The engine's local host runs the fake `vllm` (an OpenAI-compatible server) from the test tools.
+    const originalPath = process.env.PATH;
+    process.env.PATH = `${FAKE_TOOLS_DIR}:${originalPath}`;
+    try {
+      const graph: GraphFile = {
+        format: 'rewatch-studio/graph',
+        version: 1,
+        name: 'warm',
+        nodes: [
+          { id: 'src', type: 'core.jsonl-source', typeVersion: 1, position: { x: 0, y: 0 }, config: { path: writeJsonl(join(studio.dir, 'items.jsonl'), [{ n: 1 }]) } },
+          { id: 'serve', type: 'rewatch.model-server', typeVersion: 1, position: { x: 0, y: 200 }, config: { profile: 'warm-vlm', model: 'org/warm', port: await freePort(), keepWarm: true } },
+          { id: 'ask', type: 'core.llm-map', typeVersion: 1, position: { x: 200, y: 0 }, config: { provider: 'warm-vlm', prompt: 'Hi {{n}}' } },
+        ],
+        edges: [{ id: 'e1', from: { node: 'src', port: 'items' }, to: { node: 'ask', port: 'items' } }],
+      };
+      expect((await runToEnd(studio.engine, graph)).status).toBe('done');
+      const [server] = await studio.engine.modelServers();
+
+      await page.getByRole('button', { name: 'refresh' }).click();
+      const row = page.locator(`[data-model-server="${server!.id}"]`);
+      await expect(row.locator('td').allTextContents()).resolves.toEqual([
+        'warm-vlm', 'vllm', 'org/warm', 'local', server!.baseURL, 'warm', 'none', 'Stop',
+      ]);
+      await row.getByRole('button', { name: 'Stop' }).click();
+      await page.getByTestId('no-model-servers').waitFor();
+      expect(await studio.engine.modelServers()).toEqual([]);
+    } finally {
+      process.env.PATH = originalPath;
+    }
   });
 
   it('closes with Escape; the page logged only the failed test’s 502', async () => {

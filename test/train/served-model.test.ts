@@ -136,6 +136,9 @@ describe.skipIf(!sshdAvailable())('rewatch.model-server: a model served for the 
 
     expect(await engine.stopModelServer(server!.id)).toEqual({ stopped: true });
     expect(await engine.modelServers()).toEqual([]);
+    const hosts = createHostResolver({ hosts: [{ name: 'box', kind: 'ssh' as const, ...sshd.login() }] }, { dataDir });
+    expect((await (await hosts('box').attachJob(jobsAfterFirst.at(-1)!)).status()).state).toBe('exited');
+    await hosts.close();
     await expect(engine.stopModelServer(server!.id)).rejects.toMatchObject({ status: 404 });
   });
 
