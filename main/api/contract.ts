@@ -118,6 +118,12 @@ export interface RunDetail extends RunInfo {
   nodes: NodeRunInfo[];
 }
 
+/** A point a node recorded while running (a trainer's step: loss, reward, KL…); `seq` orders a node's points. */
+export interface NodeMetric {
+  seq: number;
+  point: { step: number } & { [name: string]: number | undefined };
+}
+
 export type RunEvent =
   | { type: 'run-started'; runId: string; graphName: string; nodeIds: string[] }
   | { type: 'node-state'; runId: string; nodeId: string; state: NodeState; error?: string }
@@ -132,6 +138,7 @@ export type RunEvent =
     }
   | { type: 'node-log'; runId: string; nodeId: string; level: 'info' | 'warn' | 'error'; message: string }
   | { type: 'item-error'; runId: string; nodeId: string; seq: number; message: string }
+  | { type: 'node-metric'; runId: string; nodeId: string; metric: NodeMetric }
   | { type: 'run-finished'; runId: string; status: RunStatus; error?: string; totals: NodeTotals };
 
 // ---- outputs -------------------------------------------------------------------------------------------------
@@ -263,6 +270,7 @@ export const routes = {
   cancelRun: { method: 'POST', path: '/api/runs/:runId/cancel' },
   nodeOutput: { method: 'GET', path: '/api/runs/:runId/nodes/:nodeId/outputs/:port' },
   nodeErrors: { method: 'GET', path: '/api/runs/:runId/nodes/:nodeId/errors' },
+  nodeMetrics: { method: 'GET', path: '/api/runs/:runId/nodes/:nodeId/metrics' },
   listTemplates: { method: 'GET', path: '/api/templates' },
   settings: { method: 'GET', path: '/api/settings' },
   getTemplate: { method: 'GET', path: '/api/templates/:name' },
@@ -314,6 +322,8 @@ export interface EngineApi {
   cancelRun(runId: string): Promise<{ cancelled: boolean }>;
   nodeOutput(runId: string, nodeId: string, port: string, query: Partial<OutputQuery>): Promise<OutputPage>;
   nodeErrors(runId: string, nodeId: string, query: { offset?: number; limit?: number }): Promise<ItemErrorPage>;
+  /** Every metric point the node recorded in the run so far (new ones arrive as `node-metric` events). */
+  nodeMetrics(runId: string, nodeId: string): Promise<NodeMetric[]>;
   listTemplates(): Promise<TemplateInfo[]>;
   settings(): Promise<SettingsInfo>;
   /** Connects to a host of the settings and reports its OS, free disk and GPUs; rejects with what failed. */

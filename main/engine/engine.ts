@@ -6,6 +6,7 @@ import {
   type HostTestResult,
   type ItemErrorPage,
   type ModelServerInfo,
+  type NodeMetric,
   type OutputPage,
   type OutputQuery,
   type ProviderTestResult,
@@ -216,6 +217,10 @@ export class Engine implements EngineApi {
     return this.store.items.errors(runId, nodeId, query.offset ?? 0, Math.min(query.limit ?? 100, 1000));
   }
 
+  async nodeMetrics(runId: string, nodeId: string): Promise<NodeMetric[]> {
+    return this.store.metrics.list(runId, nodeId);
+  }
+
   async listTemplates(): Promise<TemplateInfo[]> {
     return listTemplates(this.nodeCatalog.lookup);
   }
@@ -266,9 +271,9 @@ export class Engine implements EngineApi {
     return this.store.prune(options);
   }
 
-  /** Cancels active runs, waits for them to stop, and closes the store. */
+  /** Stops active runs (leaving their host jobs running), waits for them, and closes the store. */
   async close(): Promise<void> {
-    for (const { execution } of this.#active.values()) execution.cancel();
+    for (const { execution } of this.#active.values()) execution.detach();
     await Promise.allSettled([...this.#active.values()].map((a) => a.finished));
     await this.#modelServers.close();
     await this.#hosts.close();

@@ -5,7 +5,7 @@ import type { LlmClient } from '../llm/client.ts';
 import type { ModelServerLease, ModelServerManager } from '../model-servers/manager.ts';
 import type { NodeRunRecord, RunStore } from '../store/index.ts';
 import type { StoredOutput } from '../store/outputs.ts';
-import type { HostHandle, NodeContext, NodeDefinition, RewardService, ServedModel } from '../../nodes/sdk/index.ts';
+import { RunDetached, type HostHandle, type NodeContext, type NodeDefinition, type RewardService, type ServedModel } from '../../nodes/sdk/index.ts';
 import { itemScopeKey, nodeKey, type Ingredients } from './cache-key.ts';
 import { buildIngredients } from './ingredients.ts';
 import type { NodeCatalog } from './catalog.ts';
@@ -65,6 +65,11 @@ export class RunExecution {
     this.#abort.abort(new Error('the run was cancelled'));
   }
 
+  /** Stops the run because the app is closing: nodes leave their host jobs running for a later run to re-attach. */
+  detach(): void {
+    this.#abort.abort(new RunDetached());
+  }
+
   async run(): Promise<RunStatus> {
     const { store, emit } = this.deps;
     store.runs.createRun({
@@ -90,7 +95,8 @@ export class RunExecution {
     let error: string | null = null;
     try {
       const outcomes = await Promise.all(this.plan.order.map((id) => this.#outcome(id)));
-      status = this.#abort.signal.aborted ? 'cancelled' : outcomes.every((o) => o.state === 'done' || o.state === 'cached') ? 'done' : 'failed';
+      const detached = this.#abort.signal.reason instanceof RunDetached;
+      status = detached ? 'interrupted' : this.#abort.signal.aborted ? 'cancelled' : outcomes.every((o) => o.state === 'done' || o.state === 'cached') ? 'done' : 'failed';
       if (status === 'failed') error = 'some nodes failed';
     } catch (caught) {
       status = 'failed';

@@ -59,6 +59,11 @@ export function createNodeContext(
     nodeId,
     llm: deps.llm.gateway(scope),
     progress: { update: onProgress },
+    metrics: {
+      record(point) {
+        deps.emit({ type: 'node-metric', runId, nodeId, metric: deps.store.metrics.append(runId, nodeId, point) });
+      },
+    },
     reward: deps.reward,
   };
 }

@@ -39,6 +39,7 @@ export function registerEngineRoutes(app: Hono, engine: EngineApi): void {
       const query = errorQuerySchema.parse(c.req.query());
       return c.json(await engine.nodeErrors(param(c, 'runId'), param(c, 'nodeId'), query));
     },
+    nodeMetrics: async (c) => c.json(await engine.nodeMetrics(param(c, 'runId'), param(c, 'nodeId'))),
     listTemplates: async (c) => c.json(await engine.listTemplates()),
     settings: async (c) => c.json(await engine.settings()),
     getTemplate: async (c) => c.json(await engine.getTemplate(param(c, 'name'))),

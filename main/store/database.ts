@@ -141,6 +141,15 @@ const MIGRATIONS: readonly string[] = [
     started_at INTEGER NOT NULL
   ) WITHOUT ROWID;
   `,
+  `
+  CREATE TABLE node_metrics (
+    run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    node_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    point_json TEXT NOT NULL,
+    PRIMARY KEY (run_id, node_id, seq)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export function openDatabase(dataDir: string): Db {

@@ -2,6 +2,7 @@ import { BlobStore } from './blobs.ts';
 import { openDatabase, type Db } from './database.ts';
 import { ItemStore } from './items.ts';
 import { LlmLedger } from './llm-ledger.ts';
+import { NodeMetrics } from './metrics.ts';
 import { ModelServerRecords } from './model-servers.ts';
 import { OutputStore } from './outputs.ts';
 import { prune, type PruneOptions, type PruneReport } from './prune.ts';
@@ -10,9 +11,10 @@ import { RunLog } from './runs.ts';
 export type { StoredOutput, RowFilter } from './outputs.ts';
 export type { NodeRunRecord, PreviousNodeRun } from './runs.ts';
 export type { ModelServerRecord } from './model-servers.ts';
+export type { StoredMetric } from './metrics.ts';
 export type { PruneOptions, PruneReport } from './prune.ts';
 
-/** The SQLite run store under a data directory: runs, node outputs, item results, LLM calls, blobs, model servers. */
+/** The SQLite run store under a data directory: runs, node outputs, item results, LLM calls, metrics, blobs, model servers. */
 export class RunStore {
   readonly runs: RunLog;
   readonly outputs: OutputStore;
@@ -20,6 +22,7 @@ export class RunStore {
   readonly llm: LlmLedger;
   readonly blobs: BlobStore;
   readonly modelServers: ModelServerRecords;
+  readonly metrics: NodeMetrics;
   readonly #db: Db;
 
   constructor(readonly dataDir: string) {
@@ -30,6 +33,7 @@ export class RunStore {
     this.llm = new LlmLedger(this.#db);
     this.blobs = new BlobStore(this.#db, dataDir);
     this.modelServers = new ModelServerRecords(this.#db);
+    this.metrics = new NodeMetrics(this.#db);
   }
 
   /** Commits the grouped writes now. */

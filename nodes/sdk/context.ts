@@ -14,6 +14,8 @@ export interface NodeContext {
   readonly log: Logger;
   /** For `once` nodes that know their own progress; map nodes are counted by the engine. */
   readonly progress: ProgressReporter;
+  /** Numbers a long job logs as it goes (a trainer's loss, reward, KL): stored with the run and charted live. */
+  readonly metrics: MetricsRecorder;
   /** The O&R reward served over HTTP from the engine, for trainers a node launches. */
   readonly reward: RewardService;
 }
@@ -37,6 +39,13 @@ export interface Logger {
 
 export interface ProgressReporter {
   update(done: number, total?: number): void;
+}
+
+/** One logged step: `step` and the values logged at it, by name (a name absent at a step was not logged there). */
+export type MetricPoint = { readonly step: number } & { readonly [name: string]: number | undefined };
+
+export interface MetricsRecorder {
+  record(point: MetricPoint): void;
 }
 
 export type ChatContentPart =
@@ -123,4 +132,15 @@ export interface NodeStorage {
   blobPath(hash: string): string;
   /** sha256 of a file's content, memoised by path, size and mtime. */
   fileHash(path: string): Promise<string>;
+}
+
+/**
+ * The reason a run's signal carries when the app quits rather than the user cancelling: a node leaves the jobs it
+ * started on hosts running (a training run survives the laptop closing), and the next run re-attaches to them.
+ */
+export class RunDetached extends Error {
+  constructor() {
+    super('the app closed while the run was going; jobs on hosts keep running and the next run re-attaches to them');
+    this.name = 'RunDetached';
+  }
 }

@@ -50,6 +50,7 @@ export function createHttpEngineClient(options: HttpEngineClientOptions): Engine
     cancelRun: (runId) => call('cancelRun', { runId }),
     nodeOutput: (runId, nodeId, port, query) => call('nodeOutput', { runId, nodeId, port }, { query }),
     nodeErrors: (runId, nodeId, query) => call('nodeErrors', { runId, nodeId }, { query }),
+    nodeMetrics: (runId, nodeId) => call('nodeMetrics', { runId, nodeId }),
     listTemplates: () => call('listTemplates', {}),
     settings: () => call('settings', {}),
     getTemplate: (name) => call('getTemplate', { name }),

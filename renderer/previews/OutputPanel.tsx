@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useEditor, useRuns, useSelectedNodeIds, useServices } from '../app/services.tsx';
 import { formatCount } from '../runs/format.ts';
 import { outputDataType } from '../store/connection-rules.ts';
+import { LiveMetrics } from './LiveMetrics.tsx';
 import { previewFor } from './registry.ts';
 import { type OutputRef, usePagedItems } from './use-paged-items.ts';
 
@@ -59,7 +60,14 @@ export function OutputPanel() {
 
   if (!nodeId || !info) return <p className="panel-message muted">Select a node to see its output.</p>;
   if (!runId || !live) return <p className="panel-message muted">Run the graph (or open a run from the history) to see this node’s output.</p>;
-  if (live.state !== 'done' && live.state !== 'cached') return <p className="panel-message muted">No output yet: the node is {live.state}.</p>;
+  if (live.state !== 'done' && live.state !== 'cached') {
+    return (
+      <div className="output-panel">
+        <p className="panel-message muted">No output yet: the node is {live.state}.</p>
+        <LiveMetrics runId={runId} nodeId={nodeId} />
+      </div>
+    );
+  }
   if (!current) return <p className="panel-message muted">This node has no outputs.</p>;
 
   return (

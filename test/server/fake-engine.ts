@@ -5,6 +5,7 @@ import {
   type HostTestResult,
   type ItemErrorPage,
   type ModelServerInfo,
+  type NodeMetric,
   type NodeTotals,
   type OutputPage,
   type OutputQuery,
@@ -127,6 +128,11 @@ export class FakeEngine implements EngineApi {
   async nodeErrors(runId: string, nodeId: string, query: { offset?: number; limit?: number }): Promise<ItemErrorPage> {
     this.calls.push(['nodeErrors', runId, nodeId, query]);
     return { total: 1, offset: query.offset ?? 0, errors: [{ seq: 3, message: 'bad item', raw: null }] };
+  }
+
+  async nodeMetrics(runId: string, nodeId: string): Promise<NodeMetric[]> {
+    this.calls.push(['nodeMetrics', runId, nodeId]);
+    return [{ seq: 0, point: { step: 1, loss: 0.5 } }];
   }
 
   async listTemplates(): Promise<TemplateInfo[]> {

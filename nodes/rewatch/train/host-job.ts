@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
-import type { Job, NodeContext } from '../../sdk/index.ts';
+import { StringDecoder } from 'node:string_decoder';
+import { RunDetached, type Job, type JobStatus, type NodeContext } from '../../sdk/index.ts';
 import { MetricsParser, tqdmProgress } from './metrics.ts';
 import type { TrainingRun } from './types.ts';
 
@@ -31,7 +32,7 @@ export interface TrainingLaunch {
   argv: readonly string[];
   /** Where the trainer writes checkpoints: absolute, or relative to the run folder. */
   outputDir: string;
-  /** Opened before the job starts or is re-attached (with the record of the job it re-attaches to). */
+  /** Opened before the job starts or is re-attached while it runs (with the record of the job it re-attaches to). */
   openSession?(previous: LaunchRecord | undefined): Promise<JobSession>;
 }
 
@@ -66,15 +67,21 @@ export async function runTrainingJob(ctx: NodeContext, launch: TrainingLaunch): 
 
   const recordPath = posix.join(runDir, 'launch.json');
   const previous = await readRecord(ctx, recordPath);
-  let job = previous ? await reusableJob(ctx, previous.jobId) : undefined;
-  const session = await launch.openSession?.(job ? previous : undefined);
+  const reusable = previous ? await reusableJob(ctx, previous.jobId) : undefined;
+  // A finished job needs nothing served any more; a running one gets its session back as it was started with.
+  const session = reusable?.status.state === 'exited' ? undefined : await launch.openSession?.(reusable ? previous : undefined);
   try {
+    let job = reusable?.job;
     if (job) {
       ctx.log.info(`re-attached to job ${job.id} on ${host.name} (${runDir})`);
     } else {
-      job = await host.startJob({ argv: launch.argv, env: session?.env ?? {}, cwd: runDir, name: `rewatch ${launch.trainer}` });
-      const record: LaunchRecord = { ...session?.record, jobId: job.id };
-      await checked(ctx, 'record the job', ['sh', '-c', 'umask 077 && cat > "$1"', 'sh', recordPath], JSON.stringify(record));
+      const started = await host.startJob({ argv: launch.argv, env: session?.env ?? {}, cwd: runDir, name: `rewatch ${launch.trainer}` });
+      await recordJob(ctx, recordPath, { ...session?.record, jobId: started.id }).catch(async (error: unknown) => {
+        // Unrecorded, a later run could not find it and would train a second time beside it.
+        await started.cancel({ graceMs: CANCEL_GRACE_MS }).catch(() => {});
+        throw error;
+      });
+      job = started;
       ctx.log.info(`started job ${job.id} on ${host.name} in ${runDir}: ${launch.argv.join(' ')}`);
     }
     await writeFile(join(ctx.storage.workDir, 'job.json'), JSON.stringify({ host: host.name, jobId: job.id, runDir }));
@@ -85,8 +92,9 @@ export async function runTrainingJob(ctx: NodeContext, launch: TrainingLaunch): 
 }
 
 async function follow(ctx: NodeContext, job: Job, launch: TrainingLaunch, checkpointPath: string): Promise<TrainingRun> {
-  const parser = new MetricsParser();
+  const parser = new MetricsParser((metric) => ctx.metrics.record(metric));
   const tail: string[] = [];
+  const decoder = new StringDecoder('utf8'); // a chunk may end inside a character
   let partial = '';
   const onLine = (line: string) => {
     if (!line.trim()) return;
@@ -99,19 +107,24 @@ async function follow(ctx: NodeContext, job: Job, launch: TrainingLaunch, checkp
   };
   try {
     for await (const chunk of job.tail(0, { signal: ctx.signal })) {
-      const lines = (partial + chunk.data.toString('utf8')).split(/\r\n|\r|\n/);
+      const lines = (partial + decoder.write(chunk.data)).split(/\r\n|\r|\n/);
       partial = lines.pop() ?? '';
       lines.forEach(onLine);
     }
   } catch (error) {
     if (!ctx.signal.aborted) throw error;
   }
+  if (ctx.signal.reason instanceof RunDetached) {
+    ctx.log.info(`left job ${job.id} running on ${ctx.host.name}; the next run of this node re-attaches to it`);
+    throw ctx.signal.reason;
+  }
   if (ctx.signal.aborted) {
     const status = await job.cancel({ graceMs: CANCEL_GRACE_MS });
     ctx.log.warn(`cancelled job ${job.id} (${status.state === 'exited' ? `exit ${status.code}` : status.state})`);
     throw ctx.signal.reason ?? new Error('cancelled');
   }
-  onLine(partial);
+  onLine(partial + decoder.end());
+  parser.end();
   const status = await job.wait({ signal: ctx.signal });
   const exitCode = status.state === 'exited' ? status.code : null;
   if (exitCode !== 0) {
@@ -124,11 +137,15 @@ async function follow(ctx: NodeContext, job: Job, launch: TrainingLaunch, checkp
 }
 
 /** The recorded job if it can be followed to a good end: still running, or already finished with exit code 0. */
-async function reusableJob(ctx: NodeContext, id: string): Promise<Job | undefined> {
+async function reusableJob(ctx: NodeContext, id: string): Promise<{ job: Job; status: JobStatus } | undefined> {
   const job = await ctx.host.attachJob(id).catch(() => undefined);
   if (!job) return undefined;
   const status = await job.status();
-  return status.state !== 'exited' || status.code === 0 ? job : undefined;
+  return status.state !== 'exited' || status.code === 0 ? { job, status } : undefined;
+}
+
+function recordJob(ctx: NodeContext, path: string, record: LaunchRecord): Promise<void> {
+  return checked(ctx, 'record the job', ['sh', '-c', 'umask 077 && cat > "$1"', 'sh', path], JSON.stringify(record));
 }
 
 async function readRecord(ctx: NodeContext, path: string): Promise<LaunchRecord | undefined> {

@@ -1,4 +1,5 @@
-import type { TrainingMetric } from '../../../nodes/rewatch/train/types.ts';
+/** A logged step: `step` and the values logged at it (a trainer's metrics, stored or live). */
+export type MetricRecord = { step: number } & { [name: string]: number | undefined };
 
 export const CHARTED_METRICS = ['loss', 'reward', 'accuracy', 'kl'] as const;
 export type ChartedMetric = (typeof CHARTED_METRICS)[number];
@@ -9,7 +10,7 @@ export interface Point {
 }
 
 /** One metric over the steps that logged it, in step order (trainers log each metric on their own steps). */
-export function metricSeries(metrics: readonly TrainingMetric[], name: ChartedMetric): Point[] {
+export function metricSeries(metrics: readonly MetricRecord[], name: ChartedMetric): Point[] {
   return metrics
     .flatMap((m) => {
       const value = m[name];
