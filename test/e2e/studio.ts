@@ -6,6 +6,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import type { NodeCatalog } from '../../main/engine/catalog.ts';
 import type { Engine } from '../../main/engine/engine.ts';
 import type { ProviderProfile } from '../../main/llm/profiles.ts';
 import { createApiServer, createToken, editorUrl, type RunningServer } from '../../main/server/index.ts';
@@ -46,10 +47,11 @@ export interface Studio {
   close(): Promise<void>;
 }
 
-export async function startStudio(providers: ProviderProfile[] = []): Promise<Studio> {
+/** `catalog` adds node types of a test's own (e.g. a source of ready-made datasets). */
+export async function startStudio(providers: ProviderProfile[] = [], catalog?: NodeCatalog): Promise<Studio> {
   const staticDir = await ensureRendererBuilt();
   const dir = tempDir('rewatch-e2e-');
-  const engine = openEngine(join(dir.path, 'data'), providers);
+  const engine = openEngine(join(dir.path, 'data'), providers, catalog);
   const token = createToken();
   const server = await createApiServer({ engine, token, resolveMedia: (hash) => engine.mediaPath(hash), staticDir }).listen();
   return {

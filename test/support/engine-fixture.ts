@@ -18,8 +18,8 @@ export function profile(name: string, baseURL: string, overrides: Partial<Provid
   return { name, baseURL, model: 'scripted-model', maxConcurrency: 16, timeoutMs: 5000, maxRetries: 4, ...overrides };
 }
 
-export function openEngine(dataDir: string, providers: ProviderProfile[] = []): Engine {
-  return new Engine({ dataDir, catalog, providers, llmBackoff: { baseMs: 5, capMs: 50 } });
+export function openEngine(dataDir: string, providers: ProviderProfile[] = [], nodes: NodeCatalog = catalog): Engine {
+  return new Engine({ dataDir, catalog: nodes, providers, llmBackoff: { baseMs: 5, capMs: 50 } });
 }
 
 export function writeJsonl(path: string, rows: unknown[]): string {
