@@ -172,6 +172,10 @@ export class ProcessJob extends RecordedJob implements Job {
     this.#host = host;
   }
 
+  async address(): Promise<string> {
+    return '127.0.0.1';
+  }
+
   /** `exited` once `exit-code` exists (read over SFTP); otherwise the host is asked whether the process group lives. */
   async status(): Promise<JobStatus> {
     const recorded = await this.#recordedExit();

@@ -55,6 +55,11 @@ const ACTIVE_STATES = new Set(['RUNNING', 'COMPLETING', 'CONFIGURING', 'SUSPENDE
 export type SqueueAnswer = { kind: 'active'; status: JobStatus } | { kind: 'finished'; state: string } | { kind: 'gone' };
 
 /** `squeue -h -j ID -o %T`: a state while Slurm still lists the job; `gone` once it has aged out. */
+/** The routable address of a node from `scontrol show node -o NAME` (its `NodeAddr`, else the name itself). */
+export function parseNodeAddr(stdout: string, node: string): string {
+  return /\bNodeAddr=(\S+)/.exec(stdout)?.[1] ?? node;
+}
+
 export function parseSqueue(exitCode: number, stdout: string, stderr: string): SqueueAnswer {
   const state = stdout.trim().split(/\r?\n/)[0]?.trim() ?? '';
   if (exitCode !== 0) {
@@ -219,6 +224,17 @@ export class SlurmJob extends RecordedJob implements Job {
   constructor(host: SlurmHost, record: JobRecord) {
     super(host.jobStore, record);
     this.#host = host;
+  }
+
+  async address(): Promise<string> {
+    const squeue = await this.#host.exec(['squeue', '-h', '-j', this.externalId, '-o', '%N']);
+    // One node: the jobs this app submits are single-node (a model server replica, a trainer's launcher).
+    const node = squeue.stdout.toString('utf8').trim().split(/[\s,[]/)[0];
+    if (squeue.exitCode !== 0 || !node) {
+      throw new Error(`Slurm job ${this.externalId} runs on no node (yet): ${(squeue.stderr.toString() || squeue.stdout.toString()).trim()}`);
+    }
+    const show = await this.#host.exec(['scontrol', 'show', 'node', '-o', node]);
+    return parseNodeAddr(show.stdout.toString('utf8'), node);
   }
 
   async status(): Promise<JobStatus> {

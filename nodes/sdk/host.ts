@@ -65,6 +65,11 @@ export interface Job {
   cancel(options?: { graceMs?: number }): Promise<JobStatus>;
   /** Resolves when the job has ended. */
   wait(options?: TailOptions): Promise<JobStatus>;
+  /**
+   * Where a port the running job listens on is reached from the host's side of the SSH connection: the host itself
+   * for a process job, the compute node (its `NodeAddr`) for a Slurm job.
+   */
+  address(): Promise<string>;
 }
 
 /** The machine a node runs on (`local`, an SSH host or a Slurm cluster's login node). */

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobStore } from '../../main/hosts/job-store.ts';
 import type { SlurmHostConfig } from '../../main/hosts/registry.ts';
 import {
+  parseNodeAddr,
   parseSacct,
   parseSbatchParsable,
   parseScontrolJob,
@@ -21,6 +22,12 @@ const SLURM_TOOLS = join(FAKE_TOOLS_DIR, 'slurm');
 const output = (name: string) => readFileSync(join(SLURM_TOOLS, 'outputs', name), 'utf8');
 
 describe('Slurm output parsing (recorded outputs)', () => {
+  it('reads the address of the node a job runs on from scontrol show node -o', () => {
+    const line = 'NodeName=gpu-07 Arch=x86_64 CoresPerSocket=32 CPUAlloc=8 NodeAddr=10.1.4.7 NodeHostName=gpu-07 Version=23.11.4 OS=Linux';
+    expect(parseNodeAddr(line, 'gpu-07')).toBe('10.1.4.7');
+    expect(parseNodeAddr('', 'gpu-07')).toBe('gpu-07');
+  });
+
   it('reads sbatch --parsable', () => {
     expect(parseSbatchParsable(output('sbatch-parsable.stdout'))).toBe('4242');
     expect(parseSbatchParsable('sbatch: warning: something\n1234;hpc-cluster\n')).toBe('1234');

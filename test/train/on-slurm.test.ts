@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProviderProfile } from '../../main/llm/profiles.ts';
 import { realSlurmAvailable, startSlurm, type SlurmCluster } from '../hosts/slurm-cluster.ts';
-import { tempDir } from '../support/engine-fixture.ts';
-import { sshdAvailable, startSshd, type TestSshd } from '../support/sshd.ts';
+import { tempDir, writeJsonl } from '../support/engine-fixture.ts';
+import { freePort, sshdAvailable, startSshd, type TestSshd } from '../support/sshd.ts';
 import { easyR1Metrics, engineWithHosts, grpoDataset, judgeProviders, launchGraph, logsOf, trainingRunOf, type TrainEngine } from './harness.ts';
 import { until } from './processes.ts';
 
@@ -14,7 +14,7 @@ const skipReason = !sshdAvailable()
   : !realSlurmAvailable()
     ? 'no Slurm to start (needs root and slurmctld, slurmd, munged, sbatch: apt-get install -y slurm-wlm munge)'
     : undefined;
-if (skipReason) console.warn(`skipping GRPO on a real Slurm: ${skipReason}`);
+if (skipReason) console.warn(`skipping GRPO and model serving on a real Slurm: ${skipReason}`);
 
 /** An IPv4 address of this machine other than loopback: how another node of a cluster would reach it. */
 function externalAddress(): string | undefined {
@@ -28,7 +28,7 @@ function externalAddress(): string | undefined {
  * Slurm node (this machine), and the reward server is reached the way a compute node reaches it — through the relay
  * on the login node, by the login node's host name.
  */
-describe.skipIf(skipReason !== undefined)('rewatch.grpo-launcher on a real single-node Slurm', () => {
+describe.skipIf(skipReason !== undefined)('GRPO training and model serving on a real single-node Slurm', () => {
   const dir = tempDir('rewatch-grpo-slurm-');
   const dataDir = join(dir.path, 'data');
   let slurm: SlurmCluster;
@@ -75,5 +75,28 @@ describe.skipIf(skipReason !== undefined)('rewatch.grpo-launcher on a real singl
     const answers = logsOf(t.events, runId).filter((l) => l.startsWith('reward server: '));
     expect(answers).toHaveLength(3);
     expect(answers[0]).toMatch(/caption-missing/);
+  });
+
+  it('serves a model as a batch job on the compute node, reached through the login node', async () => {
+    const port = await freePort();
+    const graph = {
+      format: 'rewatch-studio/graph' as const,
+      version: 1 as const,
+      name: 'served-on-slurm',
+      nodes: [
+        { id: 'src', type: 'core.jsonl-source', typeVersion: 1, position: { x: 0, y: 0 }, config: { path: writeJsonl(join(dir.path, 'items.jsonl'), [{ n: 1 }, { n: 2 }]) } },
+        { id: 'serve', type: 'rewatch.model-server', typeVersion: 1, position: { x: 0, y: 200 }, config: { profile: 'policy', model: 'org/policy', hosts: ['cluster'], port } },
+        { id: 'ask', type: 'core.llm-map', typeVersion: 1, position: { x: 200, y: 0 }, config: { provider: 'policy', prompt: 'Count {{n}}' } },
+      ],
+      edges: [{ id: 'e1', from: { node: 'src', port: 'items' }, to: { node: 'ask', port: 'items' } }],
+    };
+    const { runId } = await t.engine.startRun({ graph });
+    expect(await t.engine.waitForRun(runId)).toBe('done');
+    const replies = (await t.engine.nodeOutput(runId, 'ask', 'items', {})).items.map((i) => (i.data as { output: string }).output);
+    expect(replies).toEqual([1, 2].map((n) => `model=org/policy limit={"image": 64, "video": 1} port=${port} said=Count ${n}`));
+    const job = t.hosts.jobStore.list('cluster').at(-1);
+    expect(job).toMatchObject({ kind: 'slurm', name: 'vllm_org_policy' });
+    // Stopped with the run: scancel'd.
+    expect((await (await t.hosts('cluster').attachJob(job!.id)).status()).state).toBe('exited');
   });
 });
