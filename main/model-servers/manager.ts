@@ -82,17 +82,13 @@ export class ModelServerManager {
   }
 
   list(): ModelServerInfo[] {
+    // Replicas still loading are left out until they answer.
     const infos: ModelServerInfo[] = [];
-    const seen = new Set<string>();
     for (const slot of this.#slots.values()) {
-      const replica = slot.ready;
-      if (!replica) continue;
-      seen.add(replica.id);
-      infos.push(info(replica, replica.server.baseURL, [...replica.runs]));
+      if (slot.ready) infos.push(info(slot.ready, slot.ready.server.baseURL, [...slot.ready.runs]));
     }
     for (const record of this.#options.records.list()) {
-      if (seen.has(record.id) || this.#slots.has(record.id)) continue;
-      infos.push(info(record, null, []));
+      if (!this.#slots.has(record.id)) infos.push(info(record, null, []));
     }
     return infos;
   }
