@@ -33,7 +33,7 @@ import type { NodeCatalog } from './catalog.ts';
 import { testHost, testProvider } from './connection-tests.ts';
 import { explainGraph } from './explain.ts';
 import { RunExecution } from './executor.ts';
-import { planRun } from './plan.ts';
+import { planRun, type RunPlan } from './plan.ts';
 import { withServedProfileEdges } from './served-profiles.ts';
 import { validateGraph } from './validate.ts';
 
@@ -124,17 +124,21 @@ export class Engine implements EngineApi {
   }
 
   async explain(graph: unknown, nodeId?: string): Promise<Explanation[]> {
-    const parsed = this.#runnable(graph, nodeId ? { until: nodeId } : {});
-    const explanations = await explainGraph({ store: this.store, catalog: this.nodeCatalog, host: this.#host }, this.#flow(parsed));
+    const { flow } = this.#runnable(graph, nodeId ? { until: nodeId } : {});
+    const explanations = await explainGraph({ store: this.store, catalog: this.nodeCatalog, host: this.#host }, flow);
     return nodeId ? explanations.filter((e) => e.nodeId === nodeId) : explanations;
   }
 
-  /** Parses, plans and validates; a graph with errors in the part a run touches never runs. */
-  #runnable(graph: unknown, options: { until?: string; from?: string }): GraphFile {
+  /**
+   * Parses, plans and validates; a graph with errors in the part a run touches never runs. `flow` is the graph with
+   * the edges its model-server nodes imply (see served-profiles.ts), which the plan follows.
+   */
+  #runnable(graph: unknown, options: { until?: string; from?: string }): { graph: GraphFile; flow: GraphFile; plan: RunPlan } {
     const { graph: parsed } = this.parse(graph);
+    const flow = withServedProfileEdges(parsed, this.nodeCatalog.lookup);
     let plan;
     try {
-      plan = planRun(this.#flow(parsed), options);
+      plan = planRun(flow, options);
     } catch (error) {
       throw new ApiError(400, (error as Error).message);
     }
@@ -143,17 +147,12 @@ export class Engine implements EngineApi {
       const first = errors.slice(0, 3).map((e) => `${e.nodeId}${e.field ? `.${e.field}` : ''}: ${e.message}`);
       throw new ApiError(400, `the graph is not valid: ${first.join('; ')}${errors.length > 3 ? '; …' : ''}`, errors);
     }
-    return parsed;
-  }
-
-  /** The graph with the edges its model-server nodes imply (see served-profiles.ts). */
-  #flow(graph: GraphFile): GraphFile {
-    return withServedProfileEdges(graph, this.nodeCatalog.lookup);
+    return { graph: parsed, flow, plan };
   }
 
   async startRun(request: RunRequest): Promise<{ runId: string }> {
     const options = { until: request.until, from: request.from, noCache: request.noCache };
-    const graph = this.#runnable(request.graph, options);
+    const { graph, flow, plan } = this.#runnable(request.graph, options);
     const execution = new RunExecution(
       {
         store: this.store,
@@ -165,7 +164,8 @@ export class Engine implements EngineApi {
         emit: (e) => this.#emit(e),
       },
       graph,
-      planRun(this.#flow(graph), options),
+      flow,
+      plan,
       options,
     );
     const finished = execution.run().finally(() => this.#active.delete(execution.runId));

@@ -5,7 +5,7 @@ import type { LlmClient } from '../llm/client.ts';
 import type { ModelServerLease, ModelServerManager } from '../model-servers/manager.ts';
 import type { NodeRunRecord, RunStore } from '../store/index.ts';
 import type { StoredOutput } from '../store/outputs.ts';
-import { RunDetached, type HostHandle, type NodeContext, type NodeDefinition, type RewardService, type ServedModel } from '../../nodes/sdk/index.ts';
+import { RunDetached, type HostHandle, type NodeContext, type NodeDefinition, type RewardService } from '../../nodes/sdk/index.ts';
 import { itemScopeKey, nodeKey, type Ingredients } from './cache-key.ts';
 import { buildIngredients } from './ingredients.ts';
 import type { NodeCatalog } from './catalog.ts';
@@ -14,7 +14,7 @@ import { NodeCounters, sumTotals } from './node-counters.ts';
 import { createNodeContext } from './node-context.ts';
 import { concatCollection, inputHashes, inputSources, type NodeInputs } from './node-inputs.ts';
 import type { RunPlan } from './plan.ts';
-import { servedInputHashes, servedModelsOf, servedProfilePort, withServedProfileEdges } from './served-profiles.ts';
+import { servedInputHashes, servedModelsOf, type ServedTo } from './served-profiles.ts';
 
 export interface ExecutorDeps {
   store: RunStore;
@@ -45,19 +45,18 @@ export class RunExecution {
   readonly #outcomes = new Map<string, Promise<Outcome>>();
   readonly #counters = new Map<string, NodeCounters>();
   readonly #nodes: Map<string, GraphNode>;
-  /** The graph with the edges from model-server nodes to the nodes calling their profiles. */
-  readonly #flow: GraphFile;
   readonly #servers: ModelServerLease;
   #stopLedger: () => void = () => {};
 
   constructor(
     private readonly deps: ExecutorDeps,
     private readonly graph: GraphFile,
+    /** `graph` with the edges from model-server nodes to the nodes calling their profiles (`withServedProfileEdges`). */
+    private readonly flow: GraphFile,
     private readonly plan: RunPlan,
     private readonly options: RunOptions,
   ) {
     this.#nodes = new Map(graph.nodes.map((n) => [n.id, n]));
-    this.#flow = withServedProfileEdges(graph, deps.catalog.lookup);
     this.#servers = deps.modelServers.lease(this.runId);
   }
 
@@ -124,7 +123,7 @@ export class RunExecution {
   async #runNode(nodeId: string): Promise<Outcome> {
     const node = this.#nodes.get(nodeId)!;
     const definition = this.deps.catalog.get(node.type)!;
-    const upstream = [...new Set(this.#flow.edges.filter((e) => e.to.node === nodeId).map((e) => e.from.node))];
+    const upstream = [...new Set(this.flow.edges.filter((e) => e.to.node === nodeId).map((e) => e.from.node))];
     const before = await Promise.all(upstream.map(async (id) => [id, await this.#outcome(id)] as const));
     const ready = new Map<string, StoredOutput>();
     for (const [id, outcome] of before) {
@@ -137,8 +136,8 @@ export class RunExecution {
     let identity: Partial<NodeRunRecord> = {};
     try {
       const config = definition.config.parse(node.config) as Record<string, unknown>;
-      const inputs = inputSources(this.#flow, nodeId, definition, (id) => ready.get(id)!);
-      const served = servedModelsOf(this.#flow, nodeId, this.deps.store.outputs, (id) => ready.get(id)!);
+      const inputs = inputSources(this.flow, nodeId, definition, (id) => ready.get(id)!);
+      const served = servedModelsOf(this.flow, nodeId, this.deps.store.outputs, (id) => ready.get(id)!);
       const ctx = this.#context(node, !this.options.noCache, served);
       const ingredients = await this.#ingredients(ctx, node, definition, config, inputs, served);
       const key = nodeKey(ingredients);
@@ -176,7 +175,7 @@ export class RunExecution {
     definition: NodeDefinition,
     config: Record<string, unknown>,
     inputs: NodeInputs,
-    served: ReadonlyMap<string, ServedModel>,
+    served: ReadonlyMap<string, ServedTo>,
   ) {
     return buildIngredients({
       store: this.deps.store,
@@ -231,12 +230,9 @@ export class RunExecution {
     return writer.finish();
   }
 
-  #context(node: GraphNode, useCache: boolean, served: ReadonlyMap<string, ServedModel>) {
+  #context(node: GraphNode, useCache: boolean, served: ReadonlyMap<string, ServedTo>) {
     const counters = this.#countersFor(node.id);
     const signal = this.#abort.signal;
-    const serverNode = new Map(
-      this.#flow.edges.filter((e) => e.to.node === node.id).map((e) => [e.to.port, e.from.node]),
-    );
     return createNodeContext(
       { store: this.deps.store, llm: this.deps.llm, host: this.deps.host(node.host), reward: this.deps.reward, emit: this.deps.emit },
       {
@@ -245,12 +241,12 @@ export class RunExecution {
         signal,
         useCache,
         served: (name) => {
-          const spec = served.get(name);
-          if (!spec) return undefined;
-          const logTo = serverNode.get(servedProfilePort(name)) ?? node.id;
+          const to = served.get(name);
+          if (!to) return undefined;
+          // The server's progress belongs in the log of the node that serves it.
           const log = (level: 'info' | 'warn', message: string) =>
-            this.deps.emit({ type: 'node-log', runId: this.runId, nodeId: logTo, level, message });
-          return this.#servers.profile(spec, log, signal);
+            this.deps.emit({ type: 'node-log', runId: this.runId, nodeId: to.serverNodeId, level, message });
+          return this.#servers.profile(to.spec, log, signal);
         },
       },
       (done, total) => {

@@ -70,6 +70,12 @@ export function withServedProfileEdges(graph: GraphFile, lookup: Lookup): GraphF
   return extra.length ? { ...graph, edges: [...graph.edges, ...extra] } : graph;
 }
 
+/** A served model a node calls, and the model-server node serving it. */
+export interface ServedTo {
+  spec: ServedModel;
+  serverNodeId: string;
+}
+
 /** The served models a node calls, by profile, read from the outputs of the model-server nodes feeding it
  * (those without an output yet are left out). */
 export function servedModelsOf(
@@ -77,19 +83,19 @@ export function servedModelsOf(
   nodeId: string,
   outputs: OutputStore,
   outputOf: (nodeId: string) => StoredOutput | undefined,
-): Map<string, ServedModel> {
-  const models = new Map<string, ServedModel>();
+): Map<string, ServedTo> {
+  const models = new Map<string, ServedTo>();
   for (const edge of flow.edges) {
     if (edge.to.node !== nodeId || !isServedProfilePort(edge.to.port)) continue;
     const output = outputOf(edge.from.node);
     if (!output) continue;
     const [spec] = outputs.collection<ServedModel>(output, edge.from.port).page(0, 1);
-    if (spec) models.set(servedProfileOfPort(edge.to.port), spec);
+    if (spec) models.set(servedProfileOfPort(edge.to.port), { spec, serverNodeId: edge.from.node });
   }
   return models;
 }
 
 /** How served models enter a node's cache key: by what answers, not by where or how long it runs. */
-export function servedInputHashes(models: ReadonlyMap<string, ServedModel>): Record<string, string[]> {
-  return Object.fromEntries([...models].map(([profile, spec]) => [servedProfilePort(profile), [servedIdentity(spec)]]));
+export function servedInputHashes(models: ReadonlyMap<string, ServedTo>): Record<string, string[]> {
+  return Object.fromEntries([...models].map(([profile, { spec }]) => [servedProfilePort(profile), [servedIdentity(spec)]]));
 }

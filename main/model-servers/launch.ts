@@ -80,11 +80,10 @@ async function connect(host: HostHandle, job: Job, spec: ModelServerSpec, option
     await job.cancel({ graceMs: 10_000 });
   };
   try {
-    // A Slurm job may wait in the queue; its port is on the compute node it lands on.
-    await waitRunning(job, spec);
-    forward = await host.forwardLocal(spec.port, await job.address());
-    const baseURL = `http://127.0.0.1:${forward.localPort}/v1`;
-    await waitReady(job, baseURL, spec);
+    const baseURL = await untilReady(job, spec, async () => {
+      forward = await host.forwardLocal(spec.port, await job.address());
+      return `http://127.0.0.1:${forward.localPort}/v1`;
+    });
     return { baseURL, model: spec.model, job, stop, detach };
   } catch (error) {
     await (options.cancelOnFailure ? stop() : detach()).catch(() => {});
@@ -92,33 +91,37 @@ async function connect(host: HostHandle, job: Job, spec: ModelServerSpec, option
   }
 }
 
-async function waitRunning(job: Job, spec: ModelServerSpec): Promise<void> {
+/**
+ * Polls until `/v1/models` answers, forwarding the port once the job runs: a Slurm job may wait in the queue, and
+ * its port is on the compute node it lands on. Queueing and loading share the one deadline.
+ */
+async function untilReady(job: Job, spec: ModelServerSpec, openForward: () => Promise<string>): Promise<string> {
   const deadline = Date.now() + (spec.readyTimeoutMs ?? 600_000);
+  let baseURL: string | undefined;
   for (;;) {
     spec.signal?.throwIfAborted();
+    if (baseURL && (await answers(baseURL))) return baseURL;
     const status = await job.status();
-    if (status.state === 'running') return;
-    if (status.state === 'exited') throw await exitedEarly(job, spec, status.code);
-    if (Date.now() > deadline) throw new Error(`${spec.engine} on ${job.hostName} is still queued (${status.detail ?? 'pending'})`);
+    if (status.state === 'exited') {
+      throw new Error(`${spec.engine} on ${job.hostName} exited (${status.code}) before it was ready:\n${await logTail(job)}`);
+    }
+    if (status.state === 'running' && !baseURL) {
+      baseURL = await openForward();
+      continue;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(
+        baseURL
+          ? `${spec.engine} on ${job.hostName} was not ready in time:\n${await logTail(job)}`
+          : `${spec.engine} on ${job.hostName} is still queued (${status.detail ?? 'pending'})`,
+      );
+    }
     await new Promise((r) => setTimeout(r, spec.pollMs ?? 1000));
   }
 }
 
-async function waitReady(job: Job, baseURL: string, spec: ModelServerSpec): Promise<void> {
-  const deadline = Date.now() + (spec.readyTimeoutMs ?? 600_000);
-  for (;;) {
-    spec.signal?.throwIfAborted();
-    const ok = await fetch(`${baseURL}/models`, { signal: AbortSignal.timeout(5000) }).then((r) => r.ok, () => false);
-    if (ok) return;
-    const status = await job.status();
-    if (status.state === 'exited') throw await exitedEarly(job, spec, status.code);
-    if (Date.now() > deadline) throw new Error(`${spec.engine} on ${job.hostName} was not ready in time:\n${await logTail(job)}`);
-    await new Promise((r) => setTimeout(r, spec.pollMs ?? 1000));
-  }
-}
-
-async function exitedEarly(job: Job, spec: ModelServerSpec, code: number | null): Promise<Error> {
-  return new Error(`${spec.engine} on ${job.hostName} exited (${code}) before it was ready:\n${await logTail(job)}`);
+function answers(baseURL: string): Promise<boolean> {
+  return fetch(`${baseURL}/models`, { signal: AbortSignal.timeout(5000) }).then((r) => r.ok, () => false);
 }
 
 async function logTail(job: Job, lines = 30): Promise<string> {

@@ -119,8 +119,8 @@ export const trajectoryStepSchema = z.object({
 });
 export type TrajectoryStep = z.infer<typeof trajectoryStepSchema>;
 
-export const trajectorySchema = z.object({
-  id: z.string(),
+/** The question a trajectory answers, and what it was asked over; a CoT carries it on. */
+const askedQuestionShape = {
   questionId: z.string(),
   videoId: z.string(),
   videoPath: z.string(),
@@ -128,6 +128,11 @@ export const trajectorySchema = z.object({
   question: z.string(),
   options: z.array(z.string()).optional(),
   groundTruth: z.string(),
+};
+
+export const trajectorySchema = z.object({
+  id: z.string(),
+  ...askedQuestionShape,
   steps: z.array(trajectoryStepSchema),
   finalAnswer: z.string(),
   correct: z.boolean(),
@@ -140,13 +145,7 @@ export type Trajectory = z.infer<typeof trajectorySchema>;
 export const cotSchema = z.object({
   id: z.string(),
   trajectoryId: z.string(),
-  questionId: z.string(),
-  videoId: z.string(),
-  videoPath: z.string(),
-  captionId: z.string(),
-  question: z.string(),
-  options: z.array(z.string()).optional(),
-  groundTruth: z.string(),
+  ...askedQuestionShape,
   /** Natural reasoning keeping `<action>`, `<observation>` and `<answer>` tags. */
   text: z.string(),
 });

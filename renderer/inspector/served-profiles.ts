@@ -9,9 +9,9 @@ export function useServedProfiles(catalog: CatalogIndex): SettingsInfo['provider
   const key = useEditor((s) =>
     s.nodes
       .flatMap((node) => {
-        const serves = catalog.nodeTypes.get(node.data.type)?.servesProfile;
-        if (!serves) return [];
-        const info = catalog.nodeTypes.get(node.data.type)!;
+        const info = catalog.nodeTypes.get(node.data.type);
+        const serves = info?.servesProfile;
+        if (!info || !serves) return [];
         const fallback = (info.configSchema.properties as Record<string, { default?: unknown }> | undefined)?.[serves.field]?.default;
         const name = node.data.config[serves.field] ?? fallback;
         const model = node.data.config.model;
