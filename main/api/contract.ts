@@ -88,6 +88,8 @@ export interface NodeTotals {
   itemsFailed: number;
   llmCalls: number;
   llmCached: number;
+  /** JSON repair requests: replies that failed their schema and were asked for again. */
+  llmRepairs: number;
   tokensIn: number;
   tokensOut: number;
   durationMs: number;

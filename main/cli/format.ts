@@ -17,10 +17,10 @@ export function table(header: string[], rows: Array<Array<string | number>>): st
     .join('\n');
 }
 
-const columns = ['node', 'state', 'items', 'cached', 'failed', 'llm calls', 'llm cached', 'tokens in', 'tokens out', 'time'];
+const columns = ['node', 'state', 'items', 'cached', 'failed', 'llm calls', 'llm cached', 'json repairs', 'tokens in', 'tokens out', 'time'];
 
 function row(name: string, state: string, t: NodeTotals): Array<string | number> {
-  return [name, state, t.itemsTotal, t.itemsCached, t.itemsFailed, t.llmCalls, t.llmCached, t.tokensIn, t.tokensOut, duration(t.durationMs)];
+  return [name, state, t.itemsTotal, t.itemsCached, t.itemsFailed, t.llmCalls, t.llmCached, t.llmRepairs, t.tokensIn, t.tokensOut, duration(t.durationMs)];
 }
 
 /** The per-node summary printed at the end of `rewatch run`. */

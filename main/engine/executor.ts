@@ -83,6 +83,7 @@ export class RunExecution {
       if (!counters) return;
       counters.llmCalls += 1;
       if (call.cached) counters.llmCached += 1;
+      if (call.repair) counters.llmRepairs += 1;
       counters.tokensIn += call.promptTokens;
       counters.tokensOut += call.completionTokens;
       counters.changed();

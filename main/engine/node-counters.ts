@@ -8,6 +8,7 @@ export class NodeCounters {
   itemsFailed = 0;
   llmCalls = 0;
   llmCached = 0;
+  llmRepairs = 0;
   tokensIn = 0;
   tokensOut = 0;
   startedAt = 0;
@@ -23,6 +24,7 @@ export class NodeCounters {
       itemsFailed: this.itemsFailed,
       llmCalls: this.llmCalls,
       llmCached: this.llmCached,
+      llmRepairs: this.llmRepairs,
       tokensIn: this.tokensIn,
       tokensOut: this.tokensOut,
       durationMs: this.startedAt ? (this.finishedAt || Date.now()) - this.startedAt : 0,
@@ -38,6 +40,7 @@ export function sumTotals(all: Iterable<NodeTotals>): NodeTotals {
     itemsFailed: 0,
     llmCalls: 0,
     llmCached: 0,
+    llmRepairs: 0,
     tokensIn: 0,
     tokensOut: 0,
     durationMs: 0,

@@ -1,5 +1,6 @@
 import OpenAI from 'openai';
-import type { ChatMessage, LlmGateway, LlmRequest, LlmResponse } from '../../nodes/sdk/context.ts';
+import type { z } from 'zod';
+import type { ChatMessage, LlmGateway, LlmJsonResponse, LlmRequest, LlmResponse } from '../../nodes/sdk/context.ts';
 import type { JsonValue } from '../../nodes/sdk/data-types.ts';
 import { keepAliveFetch } from './keep-alive-fetch.ts';
 import { RequestLimiter } from './limiter.ts';
@@ -7,8 +8,9 @@ import { extractJson, stripThinking } from './output.ts';
 import type { CachedLlmReply, LlmCallRecord, LlmCallRecorder, LlmRequestCache } from './ports.ts';
 import { resolveApiKey, resolveProfile, type ProviderProfile } from './profiles.ts';
 import { llmRequestHash } from './request-hash.ts';
+import { replyJsonSchema, responseFormat } from './response-format.ts';
 import { DEFAULT_BACKOFF, withRetries, type BackoffOptions } from './retry.ts';
-import { compileJsonSchema, type JsonSchemaValidator } from './schema-validate.ts';
+import { compileJsonSchema } from './schema-validate.ts';
 import { sendChatCompletion, type ChatCompletionBody, type ChatReply } from './transport.ts';
 
 export interface LlmClientOptions {
@@ -65,15 +67,47 @@ function leastBusy(replicas: readonly Replica[]): Replica {
   return replicas.reduce((best, replica) => (replica.inFlight < best.inFlight ? replica : best));
 }
 
-type Output = { ok: true; json?: JsonValue } | { ok: false; problem: string };
+type Output = { ok: true; json?: JsonValue; value?: unknown } | { ok: false; problem: string };
+
+/** What a reply must be: any text, or JSON that a schema accepts (`value` is what the caller gets back). */
+interface ReplyContract {
+  /** Sent to the server (as `response_format`) and quoted in the repair request. */
+  jsonSchema: Record<string, unknown>;
+  parse(json: JsonValue): { ok: true; value: unknown } | { ok: false; problems: string[] };
+}
+
+function jsonSchemaContract(jsonSchema: Record<string, unknown>): ReplyContract {
+  const validate = compileJsonSchema(jsonSchema);
+  return {
+    jsonSchema,
+    parse(json) {
+      const problems = validate(json);
+      return problems.length === 0 ? { ok: true, value: json } : { ok: false, problems };
+    },
+  };
+}
+
+function zodContract(schema: z.ZodType): ReplyContract {
+  return {
+    jsonSchema: replyJsonSchema(schema),
+    parse(json) {
+      const parsed = schema.safeParse(json);
+      if (parsed.success) return { ok: true, value: parsed.data };
+      return {
+        ok: false,
+        problems: parsed.error.issues.map((issue) => `/${issue.path.map(String).join('/')}: ${issue.message}`),
+      };
+    },
+  };
+}
 
 /** A reply that needs no schema is usable as is; one that does must parse and validate. */
-function checkOutput(raw: string, validate: JsonSchemaValidator | undefined): Output {
-  if (!validate) return { ok: true };
+function checkOutput(raw: string, contract: ReplyContract | undefined): Output {
+  if (!contract) return { ok: true };
   const extracted = extractJson(raw);
   if (!extracted.ok) return { ok: false, problem: extracted.reason };
-  const problems = validate(extracted.value);
-  return problems.length === 0 ? { ok: true, json: extracted.value } : { ok: false, problem: problems.join('; ') };
+  const parsed = contract.parse(extracted.value);
+  return parsed.ok ? { ok: true, json: extracted.value, value: parsed.value } : { ok: false, problem: parsed.problems.join('; ') };
 }
 
 function repairPrompt(problem: string, schema: Record<string, unknown> | undefined): string {
@@ -85,13 +119,19 @@ function repairPrompt(problem: string, schema: Record<string, unknown> | undefin
   return lines.join('\n');
 }
 
-function chatBody(profile: ProviderProfile, request: LlmRequest, messages: readonly ChatMessage[]): ChatCompletionBody {
+function chatBody(
+  profile: ProviderProfile,
+  request: LlmRequest,
+  messages: readonly ChatMessage[],
+  jsonSchema?: Record<string, unknown>,
+): ChatCompletionBody {
   const core: Record<string, unknown> = {
     temperature: request.temperature,
     top_p: request.topP,
     max_tokens: request.maxTokens,
     seed: request.seed,
     stop: request.stop,
+    response_format: jsonSchema && profile.structuredOutputs ? responseFormat(jsonSchema) : undefined,
   };
   for (const key of Object.keys(core)) if (core[key] === undefined) delete core[key];
   return { ...request.extraBody, ...core, model: profile.model, messages: [...messages] };
@@ -130,7 +170,15 @@ export class LlmClient {
   }
 
   gateway(scope: LlmScope): LlmGateway {
-    return { complete: (request) => this.complete(scope, request) };
+    return {
+      complete: async (request) =>
+        this.complete(scope, request, request.jsonSchema && jsonSchemaContract(request.jsonSchema)),
+      completeJson: async <S extends z.ZodType>(schema: S, request: Omit<LlmRequest, 'jsonSchema'>) => {
+        const contract = zodContract(schema);
+        const reply = await this.complete(scope, { ...request, jsonSchema: contract.jsonSchema }, contract);
+        return reply as LlmJsonResponse<z.output<S>>;
+      },
+    };
   }
 
   /**
@@ -185,16 +233,25 @@ export class LlmClient {
     };
   }
 
-  private async complete(scope: LlmScope, request: LlmRequest): Promise<LlmResponse> {
+  /**
+   * One request answered from the cache or the server. With a `contract` the reply must be JSON it accepts; one
+   * repair request is sent when it is not. `request.jsonSchema` is the contract's schema (part of the cache key).
+   */
+  private async complete(
+    scope: LlmScope,
+    request: LlmRequest,
+    contract: ReplyContract | undefined,
+  ): Promise<LlmResponse & { value?: unknown }> {
     const startedAt = performance.now();
     scope.signal.throwIfAborted();
     const endpoint = await this.endpointFor(scope, request.profile);
-    const validate = request.jsonSchema ? compileJsonSchema(request.jsonSchema) : undefined;
+    // Whether the server constrained decoding is not in the key: a cached reply was validated against the same
+    // schema either way, so toggling a profile's structured outputs reuses every answer.
     const requestHash = llmRequestHash(endpoint.profile, request, request.messages);
-    const respond = (reply: CachedLlmReply, output: Output & { ok: true }, cached: boolean): LlmResponse => ({
+    const respond = (reply: CachedLlmReply, output: Output & { ok: true }, cached: boolean) => ({
       text: stripThinking(reply.raw),
       raw: reply.raw,
-      ...(output.json !== undefined && { json: output.json }),
+      ...(output.json !== undefined && { json: output.json, value: output.value }),
       usage: { promptTokens: reply.promptTokens, completionTokens: reply.completionTokens },
       model: reply.model,
       cached,
@@ -203,14 +260,14 @@ export class LlmClient {
 
     if (scope.useCache) {
       const hit = this.cache.get(requestHash);
-      const output = hit && checkOutput(hit.raw, validate);
+      const output = hit && checkOutput(hit.raw, contract);
       if (hit && output?.ok) {
-        this.record(scope, endpoint, requestHash, hit, { latencyMs: 0, cached: true, attempts: 0 });
+        this.record(scope, endpoint, requestHash, hit, { latencyMs: 0, cached: true, attempts: 0, repair: false });
         return respond(hit, output, true);
       }
     }
 
-    const first = await this.exchange(scope, endpoint, request, request.messages, requestHash, validate, (reply) =>
+    const first = await this.exchange(scope, endpoint, request, request.messages, requestHash, contract, (reply) =>
       this.cache.put(requestHash, reply),
     );
     if (first.output.ok) return respond(first.reply, first.output, false);
@@ -227,7 +284,7 @@ export class LlmClient {
       promptTokens: first.reply.promptTokens + reply.promptTokens,
       completionTokens: first.reply.completionTokens + reply.completionTokens,
     });
-    const repair = await this.exchange(scope, endpoint, request, repairMessages, repairHash, validate, (reply) =>
+    const repair = await this.exchange(scope, endpoint, request, repairMessages, repairHash, contract, (reply) =>
       this.cache.put(requestHash, repaired(reply)),
     );
     if (!repair.output.ok) {
@@ -249,11 +306,12 @@ export class LlmClient {
     request: LlmRequest,
     messages: readonly ChatMessage[],
     requestHash: string,
-    validate: JsonSchemaValidator | undefined,
+    contract: ReplyContract | undefined,
     store: (reply: ChatReply) => void,
   ): Promise<{ reply: ChatReply; output: Output }> {
     const { profile } = endpoint;
-    const body = chatBody(profile, request, messages);
+    const body = chatBody(profile, request, messages, contract?.jsonSchema);
+    const repair = messages !== request.messages;
     const startedAt = performance.now();
     let attempts = 0;
     let reply: ChatReply;
@@ -269,16 +327,18 @@ export class LlmClient {
         latencyMs: elapsedSince(startedAt),
         cached: false,
         attempts,
+        repair,
         error: errorMessage(error),
       });
       throw error;
     }
-    const output = checkOutput(reply.raw, validate);
+    const output = checkOutput(reply.raw, contract);
     if (output.ok) store(reply);
     this.record(scope, endpoint, requestHash, reply, {
       latencyMs: elapsedSince(startedAt),
       cached: false,
       attempts,
+      repair,
       ...(!output.ok && { error: `invalid output: ${output.problem}` }),
     });
     return { reply, output };
@@ -313,7 +373,7 @@ export class LlmClient {
     endpoint: Endpoint,
     requestHash: string,
     reply: CachedLlmReply,
-    call: Pick<LlmCallRecord, 'latencyMs' | 'cached' | 'attempts' | 'error'>,
+    call: Pick<LlmCallRecord, 'latencyMs' | 'cached' | 'attempts' | 'repair' | 'error'>,
   ): void {
     this.recorder.record({
       runId: scope.runId,

@@ -33,6 +33,8 @@ export interface LlmCallRecord {
   cached: boolean;
   /** HTTP requests sent for this call, retries included; 0 for a cache hit. */
   attempts: number;
+  /** The request asking again for JSON after a reply failed parsing or validation. */
+  repair: boolean;
   /** Why the call gave no usable reply: transport failure, abort, or output that failed JSON parsing/validation. */
   error?: string;
 }

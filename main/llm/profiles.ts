@@ -22,6 +22,11 @@ export const providerProfileSchema = z.object({
   requestsPerMinute: z.number().positive().optional(),
   timeoutMs: z.int().positive().default(120_000),
   maxRetries: z.int().nonnegative().default(4),
+  /**
+   * Send a request's JSON Schema as `response_format` so the server constrains decoding to it. Off for servers that
+   * reject the field: replies are then parsed and repaired as before.
+   */
+  structuredOutputs: z.boolean().default(true),
 });
 
 export type ProviderProfile = z.infer<typeof providerProfileSchema>;

@@ -36,6 +36,8 @@ export function publishProfile(
     baseURL: first.baseURL,
     replicas: rest.map((s) => s.baseURL),
     model: first.model,
+    // vLLM and SGLang both constrain decoding to a `response_format` JSON Schema.
+    structuredOutputs: true,
     maxConcurrency: 16,
     timeoutMs: 600_000,
     maxRetries: 2,

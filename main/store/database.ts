@@ -150,6 +150,10 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (run_id, node_id, seq)
   ) WITHOUT ROWID;
   `,
+  `
+  ALTER TABLE llm_calls ADD COLUMN repair INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE node_runs ADD COLUMN llm_repairs INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 export function openDatabase(dataDir: string): Db {

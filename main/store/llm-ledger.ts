@@ -17,7 +17,7 @@ export class LlmLedger implements LlmRequestCache, LlmCallRecorder {
       'INSERT OR REPLACE INTO llm_cache (request_hash, raw, model, prompt_tokens, completion_tokens, created_at) VALUES (?, ?, ?, ?, ?, ?)',
     );
     const insertCall = db.prepare(`INSERT INTO llm_calls (run_id, node_id, profile, model, request_hash, prompt_tokens,
-      completion_tokens, latency_ms, cached, attempts, error, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      completion_tokens, latency_ms, cached, attempts, repair, error, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     // The call log is accounting, not cache: it is written in groups; replies (`put`) are committed at once.
     this.#calls = new GroupCommit(
       db.transaction((calls: LlmCallRecord[]) => {
@@ -34,6 +34,7 @@ export class LlmLedger implements LlmRequestCache, LlmCallRecorder {
             call.latencyMs,
             call.cached ? 1 : 0,
             call.attempts,
+            call.repair ? 1 : 0,
             call.error ?? null,
             now,
           );

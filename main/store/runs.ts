@@ -27,6 +27,7 @@ interface NodeRunRow {
   items_failed: number;
   llm_calls: number;
   llm_cached: number;
+  llm_repairs: number;
   tokens_in: number;
   tokens_out: number;
   output_counts_json: string;
@@ -61,6 +62,7 @@ export interface PreviousNodeRun {
 const SUM_TOTALS = `coalesce(sum(items_total), 0) AS items_total, coalesce(sum(items_done), 0) AS items_done,
   coalesce(sum(items_cached), 0) AS items_cached, coalesce(sum(items_failed), 0) AS items_failed,
   coalesce(sum(llm_calls), 0) AS llm_calls, coalesce(sum(llm_cached), 0) AS llm_cached,
+  coalesce(sum(llm_repairs), 0) AS llm_repairs,
   coalesce(sum(tokens_in), 0) AS tokens_in, coalesce(sum(tokens_out), 0) AS tokens_out`;
 
 function totalsOf(row: Omit<NodeRunRow, 'node_id'> | Record<string, number>, durationMs: number): NodeTotals {
@@ -72,6 +74,7 @@ function totalsOf(row: Omit<NodeRunRow, 'node_id'> | Record<string, number>, dur
     itemsFailed: r.items_failed ?? 0,
     llmCalls: r.llm_calls ?? 0,
     llmCached: r.llm_cached ?? 0,
+    llmRepairs: r.llm_repairs ?? 0,
     tokensIn: r.tokens_in ?? 0,
     tokensOut: r.tokens_out ?? 0,
     durationMs,
@@ -87,10 +90,10 @@ export class RunLog {
     this.#db = db;
     this.#upsertNode = db.prepare(`
       INSERT INTO node_runs (run_id, node_id, node_type, state, node_key, output_key, ingredients_json, salt, started_at,
-        finished_at, items_total, items_done, items_cached, items_failed, llm_calls, llm_cached, tokens_in, tokens_out,
-        output_counts_json, error)
+        finished_at, items_total, items_done, items_cached, items_failed, llm_calls, llm_cached, llm_repairs, tokens_in,
+        tokens_out, output_counts_json, error)
       VALUES (@runId, @nodeId, @nodeType, @state, @nodeKey, @outputKey, @ingredients, @salt, @startedAt, @finishedAt,
-        @itemsTotal, @itemsDone, @itemsCached, @itemsFailed, @llmCalls, @llmCached, @tokensIn, @tokensOut, @outputCounts, @error)
+        @itemsTotal, @itemsDone, @itemsCached, @itemsFailed, @llmCalls, @llmCached, @llmRepairs, @tokensIn, @tokensOut, @outputCounts, @error)
       ON CONFLICT (run_id, node_id) DO UPDATE SET
         state = excluded.state, node_key = coalesce(excluded.node_key, node_key),
         output_key = coalesce(excluded.output_key, output_key),
@@ -98,7 +101,7 @@ export class RunLog {
         started_at = coalesce(excluded.started_at, started_at), finished_at = coalesce(excluded.finished_at, finished_at),
         items_total = excluded.items_total, items_done = excluded.items_done, items_cached = excluded.items_cached,
         items_failed = excluded.items_failed, llm_calls = excluded.llm_calls, llm_cached = excluded.llm_cached,
-        tokens_in = excluded.tokens_in, tokens_out = excluded.tokens_out, output_counts_json = excluded.output_counts_json,
+        llm_repairs = excluded.llm_repairs, tokens_in = excluded.tokens_in, tokens_out = excluded.tokens_out, output_counts_json = excluded.output_counts_json,
         error = coalesce(excluded.error, error)`);
   }
 
@@ -147,6 +150,7 @@ export class RunLog {
       itemsFailed: t.itemsFailed ?? 0,
       llmCalls: t.llmCalls ?? 0,
       llmCached: t.llmCached ?? 0,
+      llmRepairs: t.llmRepairs ?? 0,
       tokensIn: t.tokensIn ?? 0,
       tokensOut: t.tokensOut ?? 0,
       outputCounts: JSON.stringify(record.outputCounts ?? {}),

@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { JsonValue } from './data-types.ts';
 import type { HostHandle } from './host.ts';
 
@@ -67,7 +68,10 @@ export interface LlmRequest {
   maxTokens?: number;
   seed?: number;
   stop?: string[];
-  /** Ask for JSON matching this JSON Schema; the reply is parsed and validated, with one repair attempt. */
+  /**
+   * Ask for JSON matching this JSON Schema (a user-written schema, e.g. `core.llm-map`'s); the reply is parsed and
+   * validated, with one repair attempt. Nodes with a schema of their own use `completeJson` instead.
+   */
   jsonSchema?: Record<string, unknown>;
   /** Extra fields for the server (for vLLM: `mm_processor_kwargs`, `top_k`…). Part of the request cache key. */
   extraBody?: Record<string, unknown>;
@@ -93,8 +97,18 @@ export interface LlmResponse {
   latencyMs: number;
 }
 
+export interface LlmJsonResponse<T> extends LlmResponse {
+  /** The reply parsed by the schema (its defaults and transforms applied). */
+  value: T;
+}
+
 export interface LlmGateway {
   complete(request: LlmRequest): Promise<LlmResponse>;
+  /**
+   * Asks for JSON of `schema`'s shape: its JSON Schema goes to the server as `response_format` (when the profile
+   * allows structured outputs) and into the prompt of the one repair request; the reply is parsed with `schema`.
+   */
+  completeJson<S extends z.ZodType>(schema: S, request: Omit<LlmRequest, 'jsonSchema'>): Promise<LlmJsonResponse<z.output<S>>>;
 }
 
 export interface ProcessResult {

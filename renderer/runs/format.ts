@@ -27,6 +27,7 @@ export function totalsRows(totals: NodeTotals): [string, string][] {
       ['LLM calls', `${formatCount(totals.llmCalls)} (${formatCount(totals.llmCached)} cached)`],
       ['tokens in / out', `${formatCount(totals.tokensIn)} / ${formatCount(totals.tokensOut)}`],
     );
+    if (totals.llmRepairs > 0) rows.push(['JSON repairs', formatCount(totals.llmRepairs)]);
   }
   rows.push(['duration', formatDuration(totals.durationMs)]);
   return rows;

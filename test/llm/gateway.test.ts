@@ -66,6 +66,7 @@ describe('LlmClient gateway', () => {
         latencyMs: expect.any(Number),
         cached: false,
         attempts: 1,
+        repair: false,
       },
     ]);
   });

@@ -17,7 +17,7 @@ describe('provider profiles', () => {
     await writeFile(file, JSON.stringify({ providers: [{ name: 'vllm', baseURL: 'http://localhost:8000/v1', model: 'qwen' }] }));
     const { providers } = await loadProviderFile(file);
     expect(providers).toEqual([
-      { name: 'vllm', baseURL: 'http://localhost:8000/v1', model: 'qwen', maxConcurrency: 8, timeoutMs: 120_000, maxRetries: 4 },
+      { name: 'vllm', baseURL: 'http://localhost:8000/v1', model: 'qwen', maxConcurrency: 8, timeoutMs: 120_000, maxRetries: 4, structuredOutputs: true },
     ]);
   });
 

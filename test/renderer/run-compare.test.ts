@@ -25,6 +25,7 @@ const node = (over: Partial<NodeRunInfo> = {}): NodeRunInfo => ({
   itemsFailed: 0,
   llmCalls: 6,
   llmCached: 0,
+  llmRepairs: 0,
   tokensIn: 100,
   tokensOut: 50,
   durationMs: 1500,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { NodeTotals, RunEvent } from '../../main/api/contract.ts';
 import { logEntryOf, reduceRunEvent, type RunView } from '../../renderer/runs/run-state.ts';
 
-const totals: NodeTotals = { itemsTotal: 4, itemsDone: 4, itemsCached: 1, itemsFailed: 0, llmCalls: 3, llmCached: 1, tokensIn: 30, tokensOut: 12, durationMs: 900 };
+const totals: NodeTotals = { itemsTotal: 4, itemsDone: 4, itemsCached: 1, itemsFailed: 0, llmCalls: 3, llmCached: 1, llmRepairs: 0, tokensIn: 30, tokensOut: 12, durationMs: 900 };
 
 function play(events: RunEvent[]): RunView | undefined {
   return events.reduce<RunView | undefined>((view, event) => reduceRunEvent(view, event, 1000), undefined);

@@ -14,6 +14,7 @@ const totals: NodeTotals = {
   itemsFailed: 0,
   llmCalls: 0,
   llmCached: 0,
+  llmRepairs: 0,
   tokensIn: 0,
   tokensOut: 0,
   durationMs: 5,

@@ -25,6 +25,7 @@ const ZERO_TOTALS: NodeTotals = {
   itemsFailed: 0,
   llmCalls: 0,
   llmCached: 0,
+  llmRepairs: 0,
   tokensIn: 0,
   tokensOut: 0,
   durationMs: 0,

@@ -15,7 +15,7 @@ export function tempDir(prefix = 'rewatch-test-'): { path: string; remove(): voi
 }
 
 export function profile(name: string, baseURL: string, overrides: Partial<ProviderProfile> = {}): ProviderProfile {
-  return { name, baseURL, model: 'scripted-model', maxConcurrency: 16, timeoutMs: 5000, maxRetries: 4, ...overrides };
+  return { name, baseURL, model: 'scripted-model', maxConcurrency: 16, timeoutMs: 5000, maxRetries: 4, structuredOutputs: true, ...overrides };
 }
 
 export function openEngine(dataDir: string, providers: ProviderProfile[] = [], nodes: NodeCatalog = catalog): Engine {

@@ -126,7 +126,7 @@ export function grpoDataset(dir: string): Dataset {
 export function judgeProviders(dataDir: string): ProviderProfile[] {
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(join(dataDir, 'providers.yaml'), 'providers:\n  - { name: judge-llm, baseURL: "http://127.0.0.1:9/v1", model: judge }\n');
-  return [{ name: 'judge-llm', baseURL: 'http://127.0.0.1:9/v1', model: 'judge', maxConcurrency: 1, timeoutMs: 1000, maxRetries: 0 }];
+  return [{ name: 'judge-llm', baseURL: 'http://127.0.0.1:9/v1', model: 'judge', maxConcurrency: 1, timeoutMs: 1000, maxRetries: 0, structuredOutputs: true }];
 }
 
 /** The metrics the fake easyr1-train logs for `steps` steps, as EasyR1 prints them (3 decimal places). */
