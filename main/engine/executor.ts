@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NodeState, RunEvent, RunStatus } from '../api/contract.ts';
 import type { GraphFile, GraphNode } from '../graph/format.ts';
+import { effectiveConfig } from '../graph/node-config.ts';
 import type { LlmClient } from '../llm/client.ts';
 import type { ModelServerLease, ModelServerManager } from '../model-servers/manager.ts';
 import type { NodeRunRecord, RunStore } from '../store/index.ts';
@@ -136,7 +137,7 @@ export class RunExecution {
     const counters = this.#countersFor(nodeId);
     let identity: Partial<NodeRunRecord> = {};
     try {
-      const config = definition.config.parse(node.config) as Record<string, unknown>;
+      const config = definition.config.parse(effectiveConfig(this.graph, node, definition.config)) as Record<string, unknown>;
       const inputs = inputSources(this.flow, nodeId, definition, (id) => ready.get(id)!);
       const served = servedModelsOf(this.flow, nodeId, this.deps.store.outputs, (id) => ready.get(id)!);
       const ctx = this.#context(node, !this.options.noCache, served);

@@ -1,5 +1,6 @@
 import type { ExplainChange, Explanation } from '../api/contract.ts';
 import type { GraphFile } from '../graph/format.ts';
+import { effectiveConfig } from '../graph/node-config.ts';
 import type { RunStore } from '../store/index.ts';
 import type { StoredOutput } from '../store/outputs.ts';
 import type { HostHandle } from '../../nodes/sdk/index.ts';
@@ -33,7 +34,7 @@ export async function explainGraph(deps: ExplainDeps, graph: GraphFile): Promise
   for (const nodeId of topologicalOrder(graph, new Set(graph.nodes.map((n) => n.id)))) {
     const node = graph.nodes.find((n) => n.id === nodeId)!;
     const definition = catalog.get(node.type)!;
-    const config = definition.config.parse(node.config) as Record<string, unknown>;
+    const config = definition.config.parse(effectiveConfig(graph, node, definition.config)) as Record<string, unknown>;
 
     const inputs: Record<string, string[]> = Object.fromEntries(Object.keys(definition.inputs).map((p) => [p, []]));
     const pending = new Map<string, string>();

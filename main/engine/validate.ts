@@ -1,5 +1,6 @@
 import type { ValidationError } from '../api/contract.ts';
 import type { GraphFile } from '../graph/format.ts';
+import { effectiveConfig } from '../graph/node-config.ts';
 import { hostNames, isAssignable, providerNames, type NodeDefinition } from '../../nodes/sdk/index.ts';
 import type { NodeCatalog } from './catalog.ts';
 import { findCycle } from './plan.ts';
@@ -54,7 +55,7 @@ export function validateGraph(graph: GraphFile, context: ValidationContext, only
       continue;
     }
     definitions.set(node.id, definition);
-    errors.push(...configErrors(node.id, node.config, definition, referable));
+    errors.push(...configErrors(node.id, node.config, effectiveConfig(graph, node, definition.config), definition, referable));
     if (node.host && !context.hosts.has(node.host)) {
       errors.push({ nodeId: node.id, field: 'host', message: `unknown host "${node.host}"` });
     }
@@ -134,11 +135,12 @@ function outputType(
 
 function configErrors(
   nodeId: string,
+  written: Record<string, unknown>,
   config: Record<string, unknown>,
   definition: NodeDefinition,
   context: ValidationContext,
 ): ValidationError[] {
-  const errors: ValidationError[] = Object.keys(config)
+  const errors: ValidationError[] = Object.keys(written)
     .filter((field) => !(field in definition.config.shape))
     .map((field) => ({ nodeId, field, message: `"${definition.type}" has no config field "${field}"` }));
   const parsed = definition.config.safeParse(config);

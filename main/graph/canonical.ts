@@ -10,6 +10,7 @@ const FIRST_KEYS: readonly string[] = [
   'version',
   'name',
   'description',
+  'settings',
   'id',
   'type',
   'typeVersion',

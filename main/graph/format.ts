@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { videoBudgetSchema } from '../../nodes/sdk/video-budget.ts';
 
 /** The `*.rewatch.json` graph file. Isomorphic: the engine, the CLI and the editor all read it through this schema. */
 export const GRAPH_FORMAT = 'rewatch-studio/graph';
@@ -32,11 +33,20 @@ export const graphNodeSchema = z.looseObject({
   host: z.string().min(1).optional().describe('Name of a host from the settings; local when absent.'),
 });
 
+/** Settings of the whole graph that nodes inherit unless they set their own. */
+export const graphSettingsSchema = z.object({
+  video: videoBudgetSchema
+    .partial()
+    .optional()
+    .describe('The video budget (fps, frames, pixels per frame) for every node that samples, exports or trains on video.'),
+});
+
 export const graphFileSchema = z.looseObject({
   format: z.literal(GRAPH_FORMAT),
   version: z.literal(GRAPH_FORMAT_VERSION),
   name: z.string().min(1),
   description: z.string().optional(),
+  settings: graphSettingsSchema.optional(),
   nodes: z.array(graphNodeSchema),
   edges: z.array(graphEdgeSchema),
 });
@@ -45,6 +55,7 @@ export type PortRef = z.infer<typeof portRefSchema>;
 export type GraphEdge = z.infer<typeof graphEdgeSchema>;
 export type GraphNode = z.infer<typeof graphNodeSchema>;
 export type GraphFile = z.infer<typeof graphFileSchema>;
+export type GraphSettings = z.infer<typeof graphSettingsSchema>;
 
 export function emptyGraph(name: string): GraphFile {
   return { format: GRAPH_FORMAT, version: GRAPH_FORMAT_VERSION, name, nodes: [], edges: [] };

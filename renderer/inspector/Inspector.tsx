@@ -1,4 +1,5 @@
 import type { NodeTypeInfo } from '../../main/api/contract.ts';
+import { PAPER_VIDEO_BUDGET, type VideoBudgetKey } from '../../nodes/sdk/video-budget.ts';
 import { useEditor, useSelectedNodeIds, useServices, useValidation } from '../app/services.tsx';
 import type { GraphNodeData } from '../store/flow-types.ts';
 import { ConfigForm } from './ConfigForm.tsx';
@@ -128,7 +129,40 @@ function GraphInspector() {
           <input id="graph-name" {...nameDraft} />
         </div>
       </section>
+      <VideoBudgetSection />
     </div>
+  );
+}
+
+const BUDGET_FIELDS: ReadonlyArray<{ key: VideoBudgetKey; label: string; step: number }> = [
+  { key: 'fps', label: 'fps', step: 0.1 },
+  { key: 'maxFrames', label: 'max frames', step: 1 },
+  { key: 'maxPixels', label: 'max pixels per frame', step: 784 },
+];
+
+/** The graph's video budget: set once here, inherited by every node that samples, exports or trains on video. */
+function VideoBudgetSection() {
+  const { editor } = useServices();
+  const video = useEditor((s) => s.meta.settings?.video);
+  return (
+    <section className="inspector-section" data-section="video-budget">
+      <h4>Video budget</h4>
+      <p className="muted">Inherited by every node that samples, exports or trains on video, unless the node sets its own. Empty: the paper’s value.</p>
+      {BUDGET_FIELDS.map(({ key, label, step }) => (
+        <div className="field" key={key} data-field={`video.${key}`}>
+          <label htmlFor={`video-${key}`}>{label}</label>
+          <input
+            id={`video-${key}`}
+            type="number"
+            min={0}
+            step={step}
+            placeholder={String(PAPER_VIDEO_BUDGET[key])}
+            value={video?.[key] ?? ''}
+            onChange={(e) => editor.getState().setVideoBudget(key, e.target.value === '' ? undefined : Number(e.target.value))}
+          />
+        </div>
+      ))}
+    </section>
   );
 }
 

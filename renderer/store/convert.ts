@@ -10,7 +10,7 @@ function split<K extends string>(value: Record<string, unknown>, known: readonly
   return extra;
 }
 
-const GRAPH_KEYS = ['format', 'version', 'name', 'description', 'nodes', 'edges'] as const;
+const GRAPH_KEYS = ['format', 'version', 'name', 'description', 'settings', 'nodes', 'edges'] as const;
 const NODE_KEYS = ['id', 'type', 'typeVersion', 'position', 'label', 'notes', 'host', 'config'] as const;
 const EDGE_KEYS = ['id', 'from', 'to'] as const;
 
@@ -20,6 +20,7 @@ export function graphToDoc(graph: GraphFile): GraphDoc {
     meta: {
       name: graph.name,
       ...(graph.description !== undefined ? { description: graph.description } : {}),
+      ...(graph.settings !== undefined ? { settings: graph.settings } : {}),
       extra: split(graph, GRAPH_KEYS),
     },
     nodes: graph.nodes.map(
@@ -60,6 +61,7 @@ export function docToGraph(doc: GraphDoc): GraphFile {
     version: GRAPH_FORMAT_VERSION,
     name: meta.name,
     ...(meta.description !== undefined ? { description: meta.description } : {}),
+    ...(meta.settings !== undefined ? { settings: meta.settings } : {}),
     nodes: doc.nodes.map(({ id, position, data }) => ({
       ...data.extra,
       id,

@@ -1,4 +1,5 @@
 import type { Edge, Node } from '@xyflow/react';
+import type { GraphSettings } from '../../main/graph/format.ts';
 
 /** A graph node as the canvas holds it: the file's node fields, with `id` and `position` on the xyflow node. */
 export interface GraphNodeData extends Record<string, unknown> {
@@ -23,6 +24,7 @@ export type FlowEdge = Edge<GraphEdgeData>;
 export interface GraphMeta {
   name: string;
   description?: string;
+  settings?: GraphSettings;
   extra: Record<string, unknown>;
 }
 

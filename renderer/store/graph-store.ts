@@ -1,10 +1,12 @@
 import { applyEdgeChanges, applyNodeChanges, type EdgeChange, type NodeChange } from '@xyflow/react';
 import { temporal, type TemporalState } from 'zundo';
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { GraphSettings } from '../../main/graph/format.ts';
+import type { VideoBudgetKey } from '../../nodes/sdk/video-budget.ts';
 import type { CatalogIndex } from './catalog-index.ts';
 import { copyNodes, instantiate, type Fragment } from './clipboard.ts';
 import { checkConnection, type ConnectionCheck } from './connection-rules.ts';
-import type { FlowEdge, FlowNode, GraphDoc, GraphNodeData, PortConnection } from './flow-types.ts';
+import type { FlowEdge, FlowNode, GraphDoc, GraphMeta, GraphNodeData, PortConnection } from './flow-types.ts';
 import { nextEdgeId, nextNodeId } from './ids.ts';
 
 /** A node's optional text fields; an empty value removes the field (no host: the node runs locally). */
@@ -17,6 +19,8 @@ export interface EditorState extends GraphDoc {
   /** Replaces the document and forgets the undo history. */
   load(doc: GraphDoc): void;
   setName(name: string): void;
+  /** Sets one value of the graph's video budget; undefined goes back to the default. */
+  setVideoBudget(key: VideoBudgetKey, value: number | undefined): void;
   addNode(type: string, position: { x: number; y: number }): string;
   /** Selection, drag positions and measured sizes from the canvas. Removals go through `deleteSelection`. */
   applyNodeChanges(changes: NodeChange<FlowNode>[]): void;
@@ -76,6 +80,16 @@ export function createEditorStore(catalog: CatalogIndex, doc: GraphDoc): EditorS
         },
         setName(name) {
           set({ meta: { ...get().meta, name } });
+        },
+        setVideoBudget(key, value) {
+          const { meta } = get();
+          const video = { ...meta.settings?.video, [key]: value };
+          if (value === undefined) delete video[key];
+          const settings: GraphSettings = { ...meta.settings, video };
+          if (Object.keys(video).length === 0) delete settings.video;
+          const next: GraphMeta = { ...meta, settings };
+          if (Object.keys(settings).length === 0) delete next.settings;
+          set({ meta: next });
         },
         addNode(type, position) {
           const info = get().catalog.nodeTypes.get(type);

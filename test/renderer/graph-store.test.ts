@@ -27,6 +27,23 @@ const ids = (store: EditorStore) => store.getState().nodes.map((n) => n.id);
 const edgePairs = (store: EditorStore) => store.getState().edges.map((e) => `${e.source}.${e.sourceHandle}>${e.target}.${e.targetHandle}`);
 
 describe('editor store', () => {
+  it('edits the graph video budget as the saved file’s settings, undoably, dropping empty values', () => {
+    const store = emptyStore();
+    store.getState().setVideoBudget('maxFrames', 64);
+    store.getState().setVideoBudget('fps', 1);
+    expect(docToGraph(store.getState()).settings).toEqual({ video: { maxFrames: 64, fps: 1 } });
+    store.getState().setVideoBudget('maxFrames', undefined);
+    expect(docToGraph(store.getState()).settings).toEqual({ video: { fps: 1 } });
+    store.temporal.getState().undo();
+    expect(docToGraph(store.getState()).settings).toEqual({ video: { maxFrames: 64, fps: 1 } });
+    store.getState().setVideoBudget('maxFrames', undefined);
+    store.getState().setVideoBudget('fps', undefined);
+    expect(docToGraph(store.getState())).not.toHaveProperty('settings');
+    // A loaded file's settings survive the round trip.
+    const file = { ...docToGraph(store.getState()), settings: { video: { maxPixels: 50176 } } };
+    expect(docToGraph(graphToDoc(file)).settings).toEqual({ video: { maxPixels: 50176 } });
+  });
+
   it('adds nodes with readable ids, the catalog version and an empty config, selecting the new one', () => {
     const store = emptyStore();
     const a = store.getState().addNode('core.llm-map', { x: 10.4, y: 20.6 });
