@@ -10,6 +10,7 @@ import { sftExport } from './rewatch/export/sft-export.ts';
 import { mcqReformulation } from './rewatch/qa/mcq.ts';
 import { cotConvert } from './rewatch/reasoning/cot-convert.ts';
 import { react } from './rewatch/reasoning/react.ts';
+import { videoSplit } from './rewatch/split/video-split.ts';
 import { orReward } from './rewatch/reward/or-reward.ts';
 import { evaluate } from './rewatch/train/evaluate.ts';
 import { grpoLauncher } from './rewatch/train/grpo-launcher.ts';
@@ -37,6 +38,7 @@ export const nodeDefinitions: readonly NodeDefinition[] = [
   textBiasFilter,
   summaryBiasFilter,
   mcqReformulation,
+  videoSplit,
   react,
   cotConvert,
   orReward,

@@ -5,6 +5,7 @@ import {
   providerField,
   RecordType,
   renderTemplate,
+  seedField,
   type ChatMessage,
   type JsonObject,
 } from '../sdk/index.ts';
@@ -23,7 +24,7 @@ const config = z.object({
     }),
   temperature: z.number().min(0).max(2).default(0).meta({ description: 'Sampling temperature.' }),
   maxTokens: z.number().int().min(1).optional().meta({ description: 'Upper bound on the answer length in tokens.' }),
-  seed: z.number().int().optional().meta({ description: 'Sampling seed, for servers that honour it.' }),
+  seed: seedField(),
 });
 
 export const llmMap = defineMapNode({
@@ -47,7 +48,7 @@ export const llmMap = defineMapNode({
       messages,
       temperature: c.temperature,
       ...(c.maxTokens !== undefined ? { maxTokens: c.maxTokens } : {}),
-      ...(c.seed !== undefined ? { seed: c.seed } : {}),
+      seed: c.seed,
       ...(c.jsonSchema ? { jsonSchema: c.jsonSchema } : {}),
     });
     const answer = c.jsonSchema ? reply.json! : reply.text;

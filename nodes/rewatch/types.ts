@@ -175,6 +175,14 @@ export const datasetSchema = z.object({
   files: z.array(z.object({ path: z.string(), rows: z.number().int(), bytes: z.number().int(), sha256: z.string() })),
   /** The first rows as written, for the preview. */
   sample: z.array(z.unknown()),
+  /** The distinct videos the rows come from. */
+  videos: z.object({
+    total: z.number().int().min(0),
+    /** For each key of `rows`. */
+    byKey: z.record(z.string(), z.number().int().min(0)),
+    /** Videos under two keys or more: 0 for GRPO, whose validation videos are held out whole. */
+    shared: z.number().int().min(0),
+  }),
 });
 export type Dataset = z.infer<typeof datasetSchema>;
 

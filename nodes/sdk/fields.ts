@@ -21,6 +21,16 @@ export function hostField(description: string) {
   return z.string().min(1).meta({ description, 'x-kind': 'host' satisfies FieldKind });
 }
 
+/**
+ * The sampling seed of a node that samples (temperature > 0): sent as each request's `seed` and, being config, part of
+ * the cache key, so another seed re-runs the node instead of reusing the first seed's answers.
+ */
+export function seedField() {
+  return z.number().int().default(0).meta({
+    description: 'Sampling seed sent with each request; servers that honour it (vLLM, SGLang, OpenAI) sample reproducibly. Another seed re-runs the node.',
+  });
+}
+
 export function pathField(description: string) {
   return z.string().min(1).meta({ description, 'x-kind': 'path' satisfies FieldKind });
 }

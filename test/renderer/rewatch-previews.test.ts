@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cotTokens } from '../../renderer/previews/rewatch/cot-tokens.ts';
+import { datasetVideosLine } from '../../renderer/previews/rewatch/dataset-videos.ts';
 import { histogram } from '../../renderer/previews/rewatch/histogram.ts';
 import { metricSeries } from '../../renderer/previews/rewatch/metric-series.ts';
 
@@ -53,5 +54,14 @@ describe('metricSeries', () => {
     ]);
     expect(metricSeries(metrics, 'kl')).toEqual([{ x: 20, y: 0.01 }]);
     expect(metricSeries(metrics, 'accuracy')).toEqual([]);
+  });
+});
+
+describe('datasetVideosLine', () => {
+  it('counts the videos in all, per key, and those in more than one', () => {
+    expect(datasetVideosLine({ total: 10, byKey: { train: 7, val: 3 }, shared: 0 })).toBe('10 videos (train: 7 · val: 3), none in more than one');
+    expect(datasetVideosLine({ total: 4, byKey: { caption: 4, direct: 2, cot: 0 }, shared: 2 })).toBe(
+      '4 videos (caption: 4 · direct: 2 · cot: 0), 2 in more than one',
+    );
   });
 });

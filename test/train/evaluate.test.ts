@@ -39,7 +39,7 @@ function graph(benchmarkPath: string): GraphFile {
     format: 'rewatch-studio/graph',
     version: 1,
     name: 'evaluate',
-    nodes: [{ id: 'eval', type: 'rewatch.evaluate', typeVersion: 1, position: { x: 0, y: 0 }, config: { benchmarkPath, concurrency: 4 } }],
+    nodes: [{ id: 'eval', type: 'rewatch.evaluate', typeVersion: 1, position: { x: 0, y: 0 }, config: { benchmarkPath, concurrency: 4, seed: 5 } }],
     edges: [],
   };
 }
@@ -116,10 +116,11 @@ describe('rewatch.evaluate', () => {
     });
   });
 
-  it('sends 16 timestamped frames spread over each video before the question', () => {
+  it('sends 16 timestamped frames spread over each video before the question, with the seed', () => {
     // 8 question × mode pairs, the failing one asked twice (one retry).
     expect(server.requests).toHaveLength(9);
     for (const request of server.requests) {
+      expect(request.body.seed).toBe(5);
       const parts = partsOf(request);
       expect(parts).toHaveLength(33);
       const images = parts.filter((p) => p.type === 'image_url');

@@ -89,6 +89,7 @@ export function sftDataset(dir: string): Dataset {
     rows: { caption: 0, direct: 2, cot: 0 },
     files: [file(join(dir, 'rewatch_sft.json'), 2), file(join(dir, 'dataset_info.json'), 0)],
     sample: [],
+    videos: { total: 2, byKey: { caption: 0, direct: 2, cot: 0 }, shared: 0 },
   };
 }
 
@@ -115,7 +116,13 @@ export function grpoDataset(dir: string): Dataset {
   });
   writeFileSync(join(dir, 'train.jsonl'), `${JSON.stringify(row('q1'))}\n${JSON.stringify(row('q2'))}\n`);
   writeFileSync(join(dir, 'val.jsonl'), `${JSON.stringify(row('q3'))}\n`);
-  return { format: 'easyr1', rows: { train: 2, val: 1 }, files: [file(join(dir, 'train.jsonl'), 2), file(join(dir, 'val.jsonl'), 1)], sample: [] };
+  return {
+    format: 'easyr1',
+    rows: { train: 2, val: 1 },
+    files: [file(join(dir, 'train.jsonl'), 2), file(join(dir, 'val.jsonl'), 1)],
+    sample: [],
+    videos: { total: 1, byKey: { train: 1, val: 1 }, shared: 1 },
+  };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineMapNode, promptField, providerField, renderTemplate } from '../../sdk/index.ts';
+import { defineMapNode, promptField, providerField, renderTemplate, seedField } from '../../sdk/index.ts';
 import { stableId } from '../ids.ts';
 import { formatTimestamp } from '../timecode.ts';
 import { DenseCaptionType, SummaryType, type Summary } from '../types.ts';
@@ -18,6 +18,7 @@ const config = z.object({
     'Summary prompt. `{{caption}}` is the dense caption C_detail, `{{duration}}` the video length as MM:SS.',
   ),
   temperature: z.number().min(0).max(2).default(0).meta({ description: 'Sampling temperature.' }),
+  seed: seedField(),
 });
 
 export const summarizer = defineMapNode({
@@ -35,6 +36,7 @@ export const summarizer = defineMapNode({
     const reply = await ctx.llm.complete({
       profile: c.provider,
       temperature: c.temperature,
+      seed: c.seed,
       messages: [
         {
           role: 'user',

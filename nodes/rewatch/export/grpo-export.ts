@@ -15,6 +15,7 @@ import {
 } from './grpo-rows.ts';
 import { DEFAULT_THINKING_INSTRUCTION } from './prompts.ts';
 import { sampleKeys, seededOrder } from './sampling.ts';
+import { videoCounts } from './video-counts.ts';
 import { verlParquet } from './verl-parquet.ts';
 
 const GRPO_FORMATS = ['easyr1', 'verl'] as const;
@@ -29,7 +30,7 @@ const config = z.object({
     .default([...GRPO_FORMATS])
     .meta({ description: 'Trainer formats to write: EasyR1 JSONL (train/val.jsonl), verl Parquet (train/val.parquet).' }),
   valFraction: z.number().min(0).max(1).default(0.05).meta({
-    description: 'Share of the questions held out for validation; a question and its multiple-choice form stay together.',
+    description: 'Share of the videos held out for validation, with all their questions: no video is in both train and val.',
   }),
   seed: z.number().int().default(0).meta({ description: 'Seed of the train/validation split and of the row order.' }),
   instruction: promptField(
@@ -76,11 +77,13 @@ function configHints(c: Config, outputDir: string, formats: readonly GrpoFormat[
 
 export const grpoExport = defineOnceNode({
   type: 'rewatch.grpo-export',
-  version: 1,
+  version: 2,
+  // Version 2 holds out videos instead of questions; a version-1 valFraction carries over as the share of videos.
+  migrations: { 1: (config) => config },
   title: 'GRPO question export',
   category: 'Export',
   description:
-    'Writes the RL question set with a seeded train/validation split, as EasyR1 JSONL (problem, answer, videos) and ' +
+    'Writes the RL question set with a seeded train/validation split by video, as EasyR1 JSONL (problem, answer, videos) and ' +
     'verl Parquet (prompt, videos, reward_model, extra_info as nested columns), plus config-hints.json with the ' +
     'paper’s GRPO settings. The ground truth (EasyR1 `answer`, verl `reward_model.ground_truth`) is a JSON string ' +
     '{answer, caption_id, question_id, type, question, options?}, because EasyR1 hands the reward function nothing ' +
@@ -111,12 +114,12 @@ export const grpoExport = defineOnceNode({
     for (const mcq of questions) add(multipleChoiceQuestion(mcq));
     for (const qa of open) add(openQuestion(qa));
 
-    const held = sampleKeys(prompts.map((p) => p.question.groupId), c.valFraction, c.seed, 'grpo-val');
+    const held = sampleKeys(prompts.map((p) => p.question.videoId), c.valFraction, c.seed, 'grpo-val');
     const splits = Object.fromEntries(
       SPLITS.map((split) => [
         split,
         seededOrder(
-          prompts.filter((p) => held.has(p.question.groupId) === (split === 'val')),
+          prompts.filter((p) => held.has(p.question.videoId) === (split === 'val')),
           (p) => p.question.questionId,
           c.seed,
           `grpo-order:${split}`,
@@ -124,6 +127,8 @@ export const grpoExport = defineOnceNode({
       ]),
     ) as Record<Split, RlPrompt[]>;
     const rows = { train: splits.train.length, val: splits.val.length };
+    const videos = videoCounts(Object.fromEntries(SPLITS.map((split) => [split, splits[split].map((p) => p.question.videoId)])));
+    if (videos.shared) throw new Error(`train and validation share ${videos.shared} videos; the split must hold out whole videos`);
 
     const outputDir = resolve(c.outputDir);
     const formats = [...new Set<GrpoFormat>(c.formats)];
@@ -144,10 +149,13 @@ export const grpoExport = defineOnceNode({
           sample.push(...written.slice(0, 3 - sample.length));
         }
       }
-      datasets.push({ format, rows, files: [...files, hints], sample });
+      datasets.push({ format, rows, files: [...files, hints], sample, videos });
     }
     ctx.progress.update(prompts.length, prompts.length);
-    ctx.log.info(`${prompts.length} questions: ${rows.train} train, ${rows.val} validation`);
+    ctx.log.info(
+      `${prompts.length} questions: ${rows.train} train, ${rows.val} validation; ` +
+        `${videos.byKey.train} train videos, ${videos.byKey.val} validation videos, none in both`,
+    );
     return { dataset: datasets };
   },
 });

@@ -7,11 +7,8 @@ import { mediaTagProblem, videoPrompt } from './prompts.ts';
 /** A question of the RL set, whichever form (multiple choice or open) it comes in. */
 export interface RlQuestion {
   questionId: string;
-  /**
-   * The open question it derives from: a multiple-choice question and its open form share it, so both land in the
-   * same split and validation never scores a question the policy trained on in its other form.
-   */
-  groupId: string;
+  /** The split unit: all questions of a video land in the same split, so validation never shows a trained-on video. */
+  videoId: string;
   captionId: string;
   videoPath: string;
   type: MCQ['type'];
@@ -25,7 +22,7 @@ export type Split = 'train' | 'val';
 export function multipleChoiceQuestion(mcq: MCQ): RlQuestion {
   return {
     questionId: mcq.id,
-    groupId: mcq.qaId,
+    videoId: mcq.videoId,
     captionId: mcq.captionId,
     videoPath: mcq.videoPath,
     type: mcq.type,
@@ -38,7 +35,7 @@ export function multipleChoiceQuestion(mcq: MCQ): RlQuestion {
 export function openQuestion(qa: QA): RlQuestion {
   return {
     questionId: qa.id,
-    groupId: qa.id,
+    videoId: qa.videoId,
     captionId: qa.captionId,
     videoPath: qa.videoPath,
     type: qa.type,

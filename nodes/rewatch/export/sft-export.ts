@@ -10,6 +10,7 @@ import {
   DEFAULT_THINKING_INSTRUCTION,
 } from './prompts.ts';
 import { sampleKeys, seededOrder } from './sampling.ts';
+import { videoCounts } from './video-counts.ts';
 import { captionRow, cotRow, multipleChoiceRow, openRow, type SftInstructions, type SftRow, type SftTask } from './sft-rows.ts';
 
 const SFT_FORMATS = ['llamafactory', 'ms-swift'] as const;
@@ -49,10 +50,16 @@ const config = z.object({
 interface RowSource {
   task: SftTask;
   keys(): string[];
-  rows(selected: ReadonlySet<string>, onError: (key: string, error: Error) => void): Iterable<{ key: string; row: SftRow }>;
+  rows(selected: ReadonlySet<string>, onError: (key: string, error: Error) => void): Iterable<PickedRow>;
 }
 
-function rowSource<T extends { id: string }>(
+interface PickedRow {
+  key: string;
+  videoId: string;
+  row: SftRow;
+}
+
+function rowSource<T extends { id: string; videoId: string }>(
   task: SftTask,
   kind: string,
   items: ItemCollection<T>,
@@ -69,7 +76,7 @@ function rowSource<T extends { id: string }>(
         if (!selected.has(key) || done.has(key)) continue;
         done.add(key);
         try {
-          yield { key, row: build(item) };
+          yield { key, videoId: item.videoId, row: build(item) };
         } catch (error) {
           onError(key, error as Error);
         }
@@ -141,15 +148,18 @@ export const sftExport = defineOnceNode({
       selected.set(task, sampleKeys(keys, c.ratios[task], c.seed, `sft-sample:${task}`));
     }
 
-    const picked: Array<{ task: SftTask; key: string; row: SftRow }> = [];
+    const picked: Array<PickedRow & { task: SftTask }> = [];
     const skip = (key: string, error: Error) => ctx.log.warn(`${key} left out: ${error.message}`);
     for (const source of sources) {
-      for (const { key, row } of source.rows(selected.get(source.task)!, skip)) picked.push({ task: source.task, key, row });
+      for (const row of source.rows(selected.get(source.task)!, skip)) picked.push({ task: source.task, ...row });
     }
     const mixed = seededOrder(picked, (p) => p.key, c.seed, 'sft-mix');
     const rows = mixed.map((p) => p.row);
     const counts = { caption: 0, direct: 0, cot: 0 };
     for (const p of mixed) counts[p.task] += 1;
+    const videos = videoCounts(
+      Object.fromEntries(Object.keys(counts).map((task) => [task, picked.filter((p) => p.task === task).map((p) => p.videoId)])),
+    );
 
     const outputDir = resolve(c.outputDir);
     const withSystem = Boolean(c.systemPrompt.trim());
@@ -162,10 +172,12 @@ export const sftExport = defineOnceNode({
               await writeJsonDocument(join(outputDir, 'dataset_info.json'), datasetInfo(c.name, withSystem), ctx.signal),
             ]
           : [await writeJsonLines(join(outputDir, `${c.name}.jsonl`), rows, ctx.signal)];
-      datasets.push({ format, rows: { ...counts }, files, sample: rows.slice(0, 3) });
+      datasets.push({ format, rows: { ...counts }, files, sample: rows.slice(0, 3), videos });
     }
     ctx.progress.update(rows.length, rows.length);
-    ctx.log.info(`${rows.length} rows: ${counts.caption} caption, ${counts.direct} direct, ${counts.cot} thinking`);
+    ctx.log.info(
+      `${rows.length} rows from ${videos.total} videos: ${counts.caption} caption, ${counts.direct} direct, ${counts.cot} thinking`,
+    );
     return { dataset: datasets };
   },
 });

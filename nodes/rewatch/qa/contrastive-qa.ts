@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineMapNode, promptField, providerField, renderTemplate } from '../../sdk/index.ts';
+import { defineMapNode, promptField, providerField, renderTemplate, seedField } from '../../sdk/index.ts';
 import { stableId } from '../ids.ts';
 import { formatTimestamp, parseTimestamp } from '../timecode.ts';
 import { DenseCaptionType, QAType, QUESTION_TYPES, SummaryType, type QA, type QuestionType } from '../types.ts';
@@ -68,6 +68,7 @@ const config = z.object({
     .default([...QUESTION_TYPES])
     .meta({ description: 'Question types to spread the questions over; questions of other types are dropped.' }),
   temperature: z.number().min(0).max(2).default(0).meta({ description: 'Sampling temperature.' }),
+  seed: seedField(),
 });
 
 /** `MM:SS-MM:SS` as seconds, or undefined when a time is not a valid timestamp. */
@@ -121,6 +122,7 @@ export const contrastiveQa = defineMapNode({
     const reply = await ctx.llm.complete({
       profile: c.provider,
       temperature: c.temperature,
+      seed: c.seed,
       messages: [{ role: 'user', content: prompt }],
       jsonSchema: QUESTIONS_SCHEMA,
     });

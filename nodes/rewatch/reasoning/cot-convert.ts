@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineMapNode, promptField, providerField, renderTemplate } from '../../sdk/index.ts';
+import { defineMapNode, promptField, providerField, renderTemplate, seedField } from '../../sdk/index.ts';
 import { stableId } from '../ids.ts';
 import { CoTType, TrajectoryType, type Trajectory } from '../types.ts';
 import { evidenceActions, formatAction } from './actions.ts';
@@ -29,6 +29,7 @@ const config = z.object({
       'lines) and `{{finalAnswer}}` are filled in.',
   ),
   temperature: z.number().min(0).max(2).default(0).meta({ description: 'Sampling temperature.' }),
+  seed: seedField(),
 });
 
 /** The trajectory as the converter reads it: Thought / Action / Observation per step, then the final answer. */
@@ -60,6 +61,7 @@ export const cotConvert = defineMapNode({
     const reply = await ctx.llm.complete({
       profile: c.converter,
       temperature: c.temperature,
+      seed: c.seed,
       messages: [
         {
           role: 'user',

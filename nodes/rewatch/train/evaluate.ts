@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import pLimit from 'p-limit';
 import { z } from 'zod';
-import { defineOnceNode, pathField, promptField, providerField, RecordType, type ChatContentPart, type NodeContext } from '../../sdk/index.ts';
+import { defineOnceNode, pathField, promptField, providerField, RecordType, seedField, type ChatContentPart, type NodeContext } from '../../sdk/index.ts';
 import { DEFAULT_DIRECT_INSTRUCTION, DEFAULT_THINKING_INSTRUCTION } from '../export/prompts.ts';
 import { stableId } from '../ids.ts';
 import { chosenLetter } from '../judge.ts';
@@ -27,6 +27,7 @@ const config = z.object({
   frames: z.number().int().min(1).default(16).meta({ description: 'Frames sampled evenly over each video, sent with `[MM:SS]` times.' }),
   frameWidth: z.number().int().min(16).default(448).meta({ description: 'Frames wider than this are scaled down to it.' }),
   temperature: z.number().min(0).max(2).default(0).meta({ description: 'Sampling temperature of the model.' }),
+  seed: seedField(),
   maxTokens: z.number().int().min(1).default(4096).meta({ description: 'Upper bound on each reply in tokens.' }),
   concurrency: z.number().int().min(1).max(1024).default(8).meta({
     description: 'Questions asked at the same time.',
@@ -109,6 +110,7 @@ async function ask(ctx: NodeContext, question: Question, mode: Mode, frames: Cha
     profile: c.provider,
     messages: [{ role: 'user', content: [...frames, { type: 'text', text }] }],
     temperature: c.temperature,
+    seed: c.seed,
     maxTokens: c.maxTokens,
   });
   const predicted = predictedLetter(reply.text, mode) ?? null;

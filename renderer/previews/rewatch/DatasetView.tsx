@@ -1,8 +1,9 @@
 import type { Dataset } from '../../../nodes/rewatch/types.ts';
 import { formatCount } from '../../runs/format.ts';
 import { JsonTree } from '../JsonTree.tsx';
+import { datasetVideosLine } from './dataset-videos.ts';
 
-/** A written dataset: its files with rows and size, the rows per task, and the first rows as written. */
+/** A written dataset: its files with rows and size, the rows and videos per task, and the first rows as written. */
 export function DatasetBody({ data }: { data: Dataset }) {
   return (
     <div className="item-body">
@@ -13,6 +14,9 @@ export function DatasetBody({ data }: { data: Dataset }) {
             .map(([task, rows]) => `${task}: ${formatCount(rows)}`)
             .join(' · ')}
         </span>
+      </p>
+      <p className="muted" data-testid="dataset-videos">
+        {datasetVideosLine(data.videos)}
       </p>
       <table className="runs-table" data-testid="dataset-files">
         <thead>

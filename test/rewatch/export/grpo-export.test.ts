@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodeGroundTruth } from '../../../nodes/rewatch/export/ground-truth.ts';
 import { DEFAULT_THINKING_INSTRUCTION } from '../../../nodes/rewatch/export/prompts.ts';
 import { MCQType, QAType } from '../../../nodes/rewatch/types.ts';
+import { mcq } from '../reasoning/support.ts';
 import { corpus, count, openExportEngine, readJson, readJsonLines, sha256, type Inputs } from './support.ts';
 
 interface EasyR1Row {
@@ -154,6 +155,27 @@ describe('rewatch.grpo-export', () => {
     const other = await questionIds(2);
     expect(new Set(other[1])).not.toEqual(new Set(first[1]));
     expect([...other[0]!, ...other[1]!].sort()).toEqual(data.questions.map((q) => q.id).sort());
+  });
+
+  it('holds out whole videos: no video has questions in both train and val, and the dataset counts each side’s videos', async () => {
+    // Three multiple-choice questions (and their open forms) per video.
+    const extra = data.questions.flatMap((q, v) =>
+      [1, 2].map((k) => mcq(`${q.id}-${k}`, data.captions[v]!, `Question ${k} about scene ${v}?`, ['Yes', 'No'], 'AB'[k - 1]!)),
+    );
+    const questions = [...data.questions, ...extra];
+    const videoOf = new Map([...questions, ...questions.map((q) => q.open)].map((q) => [q.id, q.videoId]));
+    const datasets = await env.run(
+      'rewatch.grpo-export',
+      { outputDir: out, valFraction: 0.3, seed: 5, formats: ['easyr1'] },
+      { questions: { type: MCQType, items: questions }, open: { type: QAType, items: questions.map((q) => q.open) } },
+    );
+    const [train, val] = (['train', 'val'] as const).map(
+      (split) => new Set(readJsonLines<EasyR1Row>(join(out, `${split}.jsonl`)).map((row) => videoOf.get(decodeGroundTruth(row.answer).questionId)!)),
+    );
+    expect([...val!].filter((video) => train!.has(video))).toEqual([]);
+    expect([train!.size, val!.size]).toEqual([7, 3]);
+    expect(datasets[0]!.rows).toEqual({ train: 42, val: 18 });
+    expect(datasets[0]!.videos).toEqual({ total: 10, byKey: { train: 7, val: 3 }, shared: 0 });
   });
 
   it('leaves the validation files empty at valFraction 0 and writes the paper’s GRPO settings beside the files', async () => {

@@ -37,6 +37,22 @@ function classify(row: Row): string {
   return `mcq:${data.questions.find((q) => q.question === question)!.id}`;
 }
 
+/** A dataset's `videos` recomputed from its rows as written: the distinct video paths of each task. */
+function videosOfRows(rows: Row[]) {
+  const byKey: Record<string, Set<string>> = { caption: new Set(), direct: new Set(), cot: new Set() };
+  for (const row of rows) {
+    const kind = classify(row).split(':')[0]!;
+    byKey[kind === 'mcq' || kind === 'open' ? 'direct' : kind]!.add(row.videos[0]!);
+  }
+  const all = rows.map((row) => row.videos[0]!);
+  const tasksOf = (video: string) => Object.values(byKey).filter((videos) => videos.has(video)).length;
+  return {
+    total: new Set(all).size,
+    byKey: Object.fromEntries(Object.entries(byKey).map(([task, videos]) => [task, videos.size])),
+    shared: [...new Set(all)].filter((video) => tasksOf(video) > 1).length,
+  };
+}
+
 describe('rewatch.sft-export', () => {
   let env: Awaited<ReturnType<typeof openExportEngine>>;
   let out: string;
@@ -138,6 +154,8 @@ describe('rewatch.sft-export', () => {
     const [first] = await env.run('rewatch.sft-export', { outputDir: out, ratios, seed: 7, formats: ['ms-swift'] }, inputs());
     expect(first!.rows).toEqual({ caption: 5, direct: 5, cot: 0 });
     const rows = readJsonLines<Row>(join(out, 'rewatch_sft.jsonl'));
+    expect(first!.videos).toEqual(videosOfRows(rows));
+    expect(first!.videos.byKey).toEqual({ caption: 5, direct: expect.any(Number), cot: 0 });
     const keys = rows.map(classify);
     expect(keys.filter((k) => k.startsWith('caption:'))).toHaveLength(5);
     expect(keys.filter((k) => k.startsWith('mcq:') || k.startsWith('open:'))).toHaveLength(5);
