@@ -1,7 +1,8 @@
 /**
  * How report figures are shown, shared by the Markdown file and the editor's preview: browser-safe (type imports only).
  */
-import type { FigureUnit, ReportFigure, ReportSection } from './types.ts';
+import type { FigureUnit, ReportSection } from './figure-kinds.ts';
+import type { ReportFigure } from './types.ts';
 
 export const SECTION_TITLES: Record<ReportSection, string> = {
   funnel: 'Counts through the pipeline',
@@ -24,7 +25,7 @@ export function formatValue(value: number | null, unit: FigureUnit): string {
     case 'mean':
       return value.toFixed(2);
     case 'tokens':
-      return value.toFixed(1);
+      return value.toFixed(2);
   }
 }
 

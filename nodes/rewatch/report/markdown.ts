@@ -1,10 +1,12 @@
 import { formatPaper, formatRatio, formatValue, paperRatio, SECTION_TITLES } from './format.ts';
-import { REPORT_SECTIONS, type DatasetReport, type ReportFigure } from './types.ts';
+import { REPORT_SECTIONS } from './figure-kinds.ts';
+import type { DatasetReport, ReportFigure } from './types.ts';
 
 const SHOWN_REPLIES = 10;
 
-function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
+/** Text for a table cell or list item: one line, pipes and tags escaped (`<action>` would be read as HTML). */
+function inline(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/\s*\n\s*/g, ' ');
 }
 
 function figureTable(figures: readonly ReportFigure[]): string[] {
@@ -12,7 +14,7 @@ function figureTable(figures: readonly ReportFigure[]): string[] {
     '| figure | this run | paper | run / paper | computed from |',
     '|---|---:|---:|---:|---|',
     ...figures.map((f) =>
-      `| ${[f.label, formatValue(f.value, f.unit), formatPaper(f), formatRatio(paperRatio(f)), f.basis].map(cell).join(' | ')} |`,
+      `| ${[f.label, formatValue(f.value, f.unit), formatPaper(f), formatRatio(paperRatio(f)), f.basis].map(inline).join(' | ')} |`,
     ),
   ];
 }
@@ -24,7 +26,7 @@ function probeReplies(textOnly: NonNullable<DatasetReport['textOnly']>): string[
     '',
     `Replies naming no option (${textOnly.unparsable.length}; all of them are in dataset-report.json):`,
     '',
-    ...shown.map((r) => `- \`${r.questionId}\`: ${cell(r.reply)}`),
+    ...shown.map((r) => `- \`${r.questionId}\`: ${inline(r.reply)}`),
   ];
 }
 
@@ -43,6 +45,6 @@ export function reportMarkdown(report: Pick<DatasetReport, 'figures' | 'textOnly
   }
   const cited = report.figures.filter((f) => f.paper);
   lines.push('', '## Where the paper’s figures come from', '');
-  for (const f of cited) lines.push(`- ${f.label}: ${f.paper!.source}${f.paper!.note ? ` (${f.paper!.note})` : ''}`);
+  for (const f of cited) lines.push(inline(`- ${f.label}: ${f.paper!.source}${f.paper!.note ? ` (${f.paper!.note})` : ''}`));
   return `${lines.join('\n')}\n`;
 }

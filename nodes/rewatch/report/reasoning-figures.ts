@@ -35,7 +35,9 @@ export function reasoningFigures(
       label: 'Questions with an accepted trajectory',
       unit: 'percent',
       value: percent(accepted.size, attempted.size),
-      basis: `${plural(accepted.size, 'question')} of ${attempted.size.toLocaleString('en-US')} attempted`,
+      basis: attempted.size
+        ? `${plural(accepted.size, 'question')} of ${attempted.size.toLocaleString('en-US')} attempted`
+        : 'no trajectories given',
     }),
     figure('reasoning', { id: 'steps-mean', label: 'Steps per CoT, mean', unit: 'mean', value: meanSteps, basis: cotBasis, paper: PAPER.stepsMean }),
     figure('reasoning', {

@@ -1,12 +1,8 @@
 import { z } from 'zod';
 import { defineDataType } from '../../sdk/index.ts';
 import { datasetSchema } from '../types.ts';
+import { FIGURE_UNITS, REPORT_SECTIONS } from './figure-kinds.ts';
 
-export const REPORT_SECTIONS = ['funnel', 'filters', 'questions', 'captions', 'reasoning', 'probe'] as const;
-export type ReportSection = (typeof REPORT_SECTIONS)[number];
-
-export const FIGURE_UNITS = ['count', 'percent', 'per-minute', 'mean', 'tokens'] as const;
-export type FigureUnit = (typeof FIGURE_UNITS)[number];
 
 const paperFigureSchema = z.object({
   value: z.number(),
