@@ -37,7 +37,7 @@ export function questionFigures(questions: ReadonlyMap<string, QA>): ReportFigur
         label: `Type: ${type}`,
         unit: 'percent',
         value: percent(byType.get(type) ?? 0, total),
-        basis: `${plural(byType.get(type) ?? 0, 'question')} of ${total.toLocaleString('en-US')}`,
+        basis: total ? `${plural(byType.get(type) ?? 0, 'question')} of ${total.toLocaleString('en-US')}` : basis,
       }),
     ),
   ];

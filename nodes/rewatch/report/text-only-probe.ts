@@ -12,7 +12,7 @@ import type { ReportFigure, TextOnlyProbe } from './types.ts';
 export const DEFAULT_TEXT_ONLY_PROMPT = `Answer this multiple-choice question about a video. You cannot see the video: pick the most likely option anyway.
 Reply with the letter of one option only.
 
-{{question}}`;
+Question: {{question}}`;
 
 export interface TextOnlySettings {
   probe: string;

@@ -47,7 +47,7 @@ export function DatasetReportBody({ data }: { data: DatasetReport }) {
         return (
           <section key={section}>
             <h4>{SECTION_TITLES[section]}</h4>
-            <table className="runs-table" data-testid={`report-${section}`}>
+            <table className="runs-table" data-testid={`report-section-${section}`}>
               <thead>
                 <tr>
                   <th>figure</th>
