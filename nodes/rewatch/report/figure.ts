@@ -1,6 +1,5 @@
-import type { PaperFigure } from './paper.ts';
 import type { FigureUnit, ReportSection } from './figure-kinds.ts';
-import type { ReportFigure } from './types.ts';
+import type { PaperFigure, ReportFigure } from './types.ts';
 
 /** A figure of one report section; `paper` left out when the paper gives no such figure. */
 export function figure(

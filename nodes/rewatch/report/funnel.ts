@@ -2,8 +2,8 @@ import type { ItemCollection } from '../../sdk/index.ts';
 import type { CoT, Dataset, DenseCaption, MCQ, QA, Segment, Summary, Trajectory, Video } from '../types.ts';
 import { exportedRows } from './exported-rows.ts';
 import { figure, plural } from './figure.ts';
-import { PAPER, type PaperFigure } from './paper.ts';
-import type { ReportFigure } from './types.ts';
+import { PAPER } from './paper.ts';
+import type { PaperFigure, ReportFigure } from './types.ts';
 import type { StageTally } from './verdict-stages.ts';
 
 export interface FunnelInputs {

@@ -1,19 +1,11 @@
+import type { PaperFigure } from './types.ts';
+
 /**
  * What the ReWatch-R1 paper (ICLR 2026) reports about its data, each figure with where it is stated. Sources: the
  * paper summary the project follows (shared/paper/ReWatch-R1.md, "summary") and the paper details gathered in
  * shared/reference/formats.md ("formats.md"). A figure the paper does not give is absent from this table; the report
  * says so instead of inventing one.
  */
-export interface PaperFigure {
-  readonly value: number;
-  /** Where the paper states it, quoted briefly. */
-  readonly source: string;
-  /** The same figure for the dataset the paper compares against, when it gives one. */
-  readonly contrast?: { readonly label: string; readonly value: number };
-  /** What the paper's figure measures, when that differs from what a data run can measure. */
-  readonly note?: string;
-}
-
 export const PAPER = {
   captions: {
     value: 10_000,

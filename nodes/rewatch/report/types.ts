@@ -3,13 +3,16 @@ import { defineDataType } from '../../sdk/index.ts';
 import { datasetSchema } from '../types.ts';
 import { FIGURE_UNITS, REPORT_SECTIONS } from './figure-kinds.ts';
 
-
 const paperFigureSchema = z.object({
   value: z.number(),
+  /** Where the paper states it, quoted briefly. */
   source: z.string(),
+  /** The same figure for the dataset the paper compares against, when it gives one. */
   contrast: z.object({ label: z.string(), value: z.number() }).optional(),
+  /** What the paper's figure measures, when that differs from what a data run can measure. */
   note: z.string().optional(),
 });
+export type PaperFigure = z.infer<typeof paperFigureSchema>;
 
 export const reportFigureSchema = z.object({
   id: z.string(),
