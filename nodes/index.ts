@@ -10,6 +10,7 @@ import { sftExport } from './rewatch/export/sft-export.ts';
 import { mcqReformulation } from './rewatch/qa/mcq.ts';
 import { cotConvert } from './rewatch/reasoning/cot-convert.ts';
 import { react } from './rewatch/reasoning/react.ts';
+import { datasetReport } from './rewatch/report/dataset-report.ts';
 import { videoSplit } from './rewatch/split/video-split.ts';
 import { orReward } from './rewatch/reward/or-reward.ts';
 import { evaluate } from './rewatch/train/evaluate.ts';
@@ -44,6 +45,7 @@ export const nodeDefinitions: readonly NodeDefinition[] = [
   orReward,
   sftExport,
   grpoExport,
+  datasetReport,
   sftLauncher,
   grpoLauncher,
   modelServer,

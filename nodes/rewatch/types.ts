@@ -148,6 +148,8 @@ export const cotSchema = z.object({
   ...askedQuestionShape,
   /** Natural reasoning keeping `<action>`, `<observation>` and `<answer>` tags. */
   text: z.string(),
+  /** Length of the converter's reply in tokens, as its server counted them (absent when the server reported none). */
+  completionTokens: z.number().int().positive().optional(),
 });
 export type CoT = z.infer<typeof cotSchema>;
 

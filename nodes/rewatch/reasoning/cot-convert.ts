@@ -97,6 +97,7 @@ export const cotConvert = defineMapNode({
           ...(trajectory.options ? { options: trajectory.options } : {}),
           groundTruth: trajectory.groundTruth,
           text,
+          ...(reply.usage.completionTokens > 0 ? { completionTokens: reply.usage.completionTokens } : {}),
         },
       ],
     };

@@ -1,5 +1,6 @@
 import type { PreviewKind } from '../registry.ts';
 import { CotBody } from './CotView.tsx';
+import { DatasetReportBody } from './DatasetReportView.tsx';
 import { DatasetBody } from './DatasetView.tsx';
 import { FilterVerdictView } from './FilterVerdictView.tsx';
 import { RewardView } from './RewardView.tsx';
@@ -14,5 +15,6 @@ export const REWATCH_PREVIEWS: Array<[string, PreviewKind[]]> = [
   ['CoT', [{ id: 'cot', title: 'Chain of thought', component: singleItemPreview('chain of thought', CotBody) }]],
   ['RewardBreakdown', [{ id: 'reward', title: 'Reward', component: RewardView }]],
   ['Dataset', [{ id: 'dataset', title: 'Dataset', component: singleItemPreview('dataset', DatasetBody) }]],
+  ['DatasetReport', [{ id: 'dataset-report', title: 'Dataset report', component: singleItemPreview('report', DatasetReportBody) }]],
   ['TrainingRun', [{ id: 'training', title: 'Training run', component: singleItemPreview('training run', TrainingRunBody) }]],
 ];

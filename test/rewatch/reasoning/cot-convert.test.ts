@@ -107,4 +107,17 @@ describe('rewatch.cot-convert', () => {
       `action 1 is "segment_query(00:10 - 00:20)", the trajectory's is "segment_retrieval(the man opens a door)"`,
     );
   });
+
+  it('records on each CoT the completion tokens the server reported for its conversion', async () => {
+    const graph = nodeGraph(
+      { type: 'rewatch.cot-convert' },
+      { trajectories: { type: TrajectoryType, items: [trajectory('t-good', 'Case good?')] } },
+    );
+    const { runId, status, nodes } = await runToEnd(engine, graph);
+    expect(status).toBe('done');
+    const [cot] = (await engine.nodeOutput(runId, 'n', 'cot', {})).items.map((i) => i.data as CoT);
+    const converter = nodes.find((n) => n.nodeId === 'n')!;
+    expect(converter.tokensOut).toBeGreaterThan(0);
+    expect(cot!.completionTokens).toBe(converter.tokensOut);
+  });
 });
