@@ -191,7 +191,7 @@ function warnCapped(ctx: NodeContext, clip: CaptionClip, sampling: ClipSampling,
   const seconds = clip.end - clip.start;
   ctx.log.warn(
     `${clip.segment.videoPath}: ${whereIs(clip)} is captioned at ${rate(sampling.fps)} fps, below the configured ${rate(c.fps)} fps: ` +
-      `its ${Math.round(seconds)} s need ${Math.ceil(seconds * c.fps)} frames at that rate, over maxFrames (${c.maxFrames}); ` +
+      `at ${rate(c.fps)} fps its ${Math.round(seconds)} s need ${Math.ceil(seconds * c.fps)} frames, over maxFrames (${c.maxFrames}); ` +
       'frameBudget "split" keeps the configured rate',
   );
 }
