@@ -57,6 +57,35 @@ export const captionEventSchema = z.object({
 });
 export type CaptionEvent = z.infer<typeof captionEventSchema>;
 
+const clipSamplingShape = {
+  /** Index of the segment the clip belongs to. */
+  segment: z.number().int().min(0),
+  /** The clip sent in one request: the whole segment, or one of its consecutive sub-clips (`frameBudget: split`). */
+  start: seconds,
+  end: seconds,
+  configuredFps: z.number().positive(),
+  /** Whether `maxFrames` lowered the rate below `configuredFps` (`frameBudget: cap`). */
+  capped: z.boolean(),
+};
+/** How one clip of a dense caption was sampled: the frame rate the model really got. */
+export const clipSamplingSchema = z.discriminatedUnion('input', [
+  z.object({
+    input: z.literal('frames'),
+    ...clipSamplingShape,
+    /** JPEG frames sent. */
+    frames: z.number().int().min(0),
+    /** Effective rate: frames sent ÷ clip duration. */
+    fps: z.number().min(0),
+  }),
+  z.object({
+    input: z.literal('video_url'),
+    ...clipSamplingShape,
+    /** The rate the request asks the server to sample at (`mm_processor_kwargs.fps`); the server counts the frames. */
+    fps: z.number().positive(),
+  }),
+]);
+export type ClipSampling = z.infer<typeof clipSamplingSchema>;
+
 export const denseCaptionSchema = z.object({
   id: z.string(),
   videoId: z.string(),
@@ -67,6 +96,8 @@ export const denseCaptionSchema = z.object({
   text: z.string(),
   /** Caption lines the parser could not read, with their segment. */
   unparsed: z.array(z.object({ segment: z.number().int(), line: z.string() })).default([]),
+  /** One entry per clip captioned, in time order; absent on captions the captioner did not make. */
+  sampling: z.array(clipSamplingSchema).optional(),
 });
 export type DenseCaption = z.infer<typeof denseCaptionSchema>;
 

@@ -1,8 +1,10 @@
 import { useRef, useState } from 'react';
+import type { ClipSampling } from '../../nodes/rewatch/types.ts';
 import { mediaUrl } from '../api/index.ts';
 import { useServices } from '../app/services.tsx';
 import { ItemPager, blobHashOf, clock, useItemCursor } from './ItemCursor.tsx';
 import type { PreviewProps } from './registry.ts';
+import { SamplingStrip } from './rewatch/SamplingStrip.tsx';
 
 interface CaptionEvent {
   start: number;
@@ -16,11 +18,17 @@ interface DenseCaption {
   duration: number;
   events: CaptionEvent[];
   unparsed?: { segment: number; line: string }[];
+  sampling?: ClipSampling[];
+}
+
+/** The seconds the timeline spans, and where a time lies on it (a CSS length). */
+function timelineScale(caption: DenseCaption) {
+  const span = caption.duration || Math.max(1, ...caption.events.map((e) => e.end));
+  return { span, at: (seconds: number) => `${Math.min(100, (seconds / span) * 100)}%` };
 }
 
 function Timeline({ caption, time, onSeek }: { caption: DenseCaption; time: number; onSeek(seconds: number): void }) {
-  const span = caption.duration || Math.max(1, ...caption.events.map((e) => e.end));
-  const at = (seconds: number) => `${Math.min(100, (seconds / span) * 100)}%`;
+  const { span, at } = timelineScale(caption);
   return (
     <div
       className="timeline"
@@ -72,6 +80,7 @@ export function DenseCaptionView({ items }: PreviewProps) {
       ) : (
         <>
           <Timeline caption={caption} time={time} onSeek={seek} />
+          {caption.sampling && <SamplingStrip sampling={caption.sampling} at={timelineScale(caption).at} />}
           <div className="caption-body">
             <div className="caption-media">
               {hash && !videoFailed ? (
