@@ -125,7 +125,6 @@ export type Question = z.infer<typeof questionSchema>;
 
 /** `mc`: answered by option letter; `open`: a free-text answer, judged against the reference. */
 export const QUESTION_FORMS = ['mc', 'open'] as const;
-export type QuestionForm = (typeof QUESTION_FORMS)[number];
 
 /** The question a trajectory answers, and what it was asked over; a CoT carries it on. */
 const askedQuestionShape = {

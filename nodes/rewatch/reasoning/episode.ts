@@ -25,13 +25,8 @@ export interface EpisodeQuestion {
   optionCount?: number;
 }
 
-export interface EpisodeResult {
-  steps: TrajectoryStep[];
-  /** The final answer (an option letter for multiple choice), or undefined when the episode ended without one. */
-  answer: string | undefined;
-  /** Why the episode ended without an answer. */
-  failure?: string;
-}
+/** The steps taken, and the final answer (an option letter for multiple choice) or why there is none. */
+export type EpisodeResult = { steps: TrajectoryStep[] } & ({ answer: string } | { answer?: undefined; failure: string });
 
 /** One ReAct episode: reasoner turns and observations until an answer, a second malformed reply or `maxSteps`. */
 export async function runEpisode(
@@ -59,7 +54,7 @@ export async function runEpisode(
       if (malformed > 1) {
         const failure = `second malformed reasoner reply (${turn.problem}): ${reply.raw}`;
         ctx.log.warn(`${question.id}: ${failure}`);
-        return { steps, answer: undefined, failure };
+        return { steps, failure };
       }
       messages.push({ role: 'user', content: renderTemplate(s.malformedPrompt, { problem: turn.problem, answerAction }) });
       continue;
@@ -79,5 +74,5 @@ export async function runEpisode(
   }
   const failure = `no answer within ${s.maxSteps} steps`;
   ctx.log.info(`${question.id}: ${failure}`);
-  return { steps, answer: undefined, failure };
+  return { steps, failure };
 }

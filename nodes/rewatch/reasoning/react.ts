@@ -5,7 +5,7 @@ import { joinOne } from '../qa/join.ts';
 import { AnyQuestionType, DenseCaptionType, TrajectoryType, type Question, type Trajectory } from '../types.ts';
 import { optionLetters } from './actions.ts';
 import { askedQuestion, isMultipleChoice, trajectoryId } from './asked-question.ts';
-import { runEpisode, type EpisodeQuestion } from './episode.ts';
+import { runEpisode, type EpisodeQuestion, type EpisodeSettings } from './episode.ts';
 import { DEFAULT_RETRIEVAL_PROMPT, DEFAULT_SEGMENT_PROMPT } from './observer.ts';
 import { renderOptions } from './question-text.ts';
 
@@ -104,6 +104,23 @@ function episodeQuestion(question: Question, c: Config): Omit<EpisodeQuestion, '
   return { opening, optionCount: question.options.length };
 }
 
+/** How one attempt runs; each attempt samples with its own seed: `seed` for the first, then the next integers. */
+function episodeSettings(c: Config, attempt: number): EpisodeSettings {
+  return {
+    reasoner: c.reasoner,
+    temperature: c.temperature,
+    seed: c.seed + attempt - 1,
+    maxSteps: c.maxSteps,
+    malformedPrompt: c.malformedPrompt,
+    observer: {
+      profile: c.observer,
+      retrievalPrompt: c.retrievalPrompt,
+      segmentPrompt: c.segmentPrompt,
+      temperature: c.observerTemperature,
+    },
+  };
+}
+
 /** Why a final answer is wrong, or undefined when it is right: by letter for multiple choice, by the judge for open questions. */
 async function wrongAnswer(ctx: NodeContext, question: Question, answer: string, c: Config): Promise<string | undefined> {
   if (isMultipleChoice(question)) {
@@ -146,33 +163,17 @@ export const react = defineMapNode({
   async execute(ctx, { questions: question, captions }, c) {
     const caption = joinOne(captions, 'id', question.captionId, 'caption');
     const asked = askedQuestion(question);
-    const episode = episodeQuestion(question, c);
+    const asking = episodeQuestion(question, c);
     let trajectory: Trajectory | undefined;
     for (let attempt = 1; attempt <= c.attempts; attempt++) {
-      const { steps, answer, failure } = await runEpisode(
-        ctx,
-        caption,
-        { ...episode, id: `${question.id} attempt ${attempt}` },
-        {
-          reasoner: c.reasoner,
-          temperature: c.temperature,
-          seed: c.seed + attempt - 1,
-          maxSteps: c.maxSteps,
-          malformedPrompt: c.malformedPrompt,
-          observer: {
-            profile: c.observer,
-            retrievalPrompt: c.retrievalPrompt,
-            segmentPrompt: c.segmentPrompt,
-            temperature: c.observerTemperature,
-          },
-        },
-      );
-      const wrong = answer === undefined ? failure : await wrongAnswer(ctx, question, answer, c);
+      const id = `${question.id} attempt ${attempt}`;
+      const result = await runEpisode(ctx, caption, { ...asking, id }, episodeSettings(c, attempt));
+      const wrong = result.answer === undefined ? result.failure : await wrongAnswer(ctx, question, result.answer, c);
       trajectory = {
         id: trajectoryId(asked),
         ...asked,
-        steps,
-        finalAnswer: answer ?? '',
+        steps: result.steps,
+        finalAnswer: result.answer ?? '',
         correct: wrong === undefined,
         attempt,
         ...(wrong === undefined ? {} : { failure: wrong }),
