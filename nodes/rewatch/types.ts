@@ -150,6 +150,13 @@ export const trajectoryStepSchema = z.object({
 });
 export type TrajectoryStep = z.infer<typeof trajectoryStepSchema>;
 
+/** Either form of a question, as the reasoner is asked it. */
+export const questionSchema = z.union([mcqSchema, qaSchema]);
+export type Question = z.infer<typeof questionSchema>;
+
+/** `mc`: answered by option letter; `open`: a free-text answer, judged against the reference. */
+export const QUESTION_FORMS = ['mc', 'open'] as const;
+
 /** The question a trajectory answers, and what it was asked over; a CoT carries it on. */
 const askedQuestionShape = {
   questionId: z.string(),
@@ -157,7 +164,10 @@ const askedQuestionShape = {
   videoPath: z.string(),
   captionId: z.string(),
   question: z.string(),
+  form: z.enum(QUESTION_FORMS),
+  /** The options of a multiple-choice (`mc`) question; absent for an open one. */
   options: z.array(z.string()).optional(),
+  /** The correct letter (`mc`) or the reference answer (`open`). */
   groundTruth: z.string(),
 };
 
@@ -267,6 +277,14 @@ export const MCQType = defineDataType({
   description: 'A question with shuffled options and the correct letter; keeps its open form.',
   color: '#06b6d4',
   schema: mcqSchema,
+});
+export const AnyQuestionType = defineDataType({
+  id: 'Question',
+  title: 'Question (multiple choice or open)',
+  description: 'A multiple-choice or an open question: a port of this type takes both.',
+  color: '#0ea5e9',
+  schema: questionSchema,
+  accepts: [MCQType.id, QAType.id],
 });
 export const TrajectoryType = defineDataType({
   id: 'Trajectory',

@@ -252,6 +252,31 @@ function optionStated(options: ReadonlyArray<{ letter: string; text: string }>, 
   return found.sort((a, b) => a.at - b.at)[0]?.option;
 }
 
+/** Of an observation, what a `segment_query(MM:SS)` was about: its `From … to …, …` line holding that moment. */
+function focusOf(action: string, observation: string): string {
+  const at = /^segment_query\((\d+:\d{2})\)$/.exec(action)?.[1];
+  if (!at) return observation;
+  const moment = parseTimestamp(at)!;
+  const line = observation.split('\n').find((l) => {
+    const said = /^From (\d+:\d{2}) to (\d+:\d{2}), /.exec(l);
+    return said !== null && parseTimestamp(said[1]!)! <= moment && moment <= parseTimestamp(said[2]!)!;
+  });
+  return line ?? observation;
+}
+
+/**
+ * The answer an observation gives: the letter of the option it states (multiple choice), or for an open question
+ * the time, the colour or the sight it reports.
+ */
+function answerFrom(question: string, options: ReadonlyArray<{ letter: string; text: string }>, observation: string): string | undefined {
+  if (options.length) return optionStated(options, observation)?.letter;
+  const said = /^From (\d+:\d{2}) to \d+:\d{2}, (.*)\.$/m.exec(observation);
+  if (!said) return undefined;
+  if (/^at what time/i.test(question)) return said[1];
+  if (/\bcolou?r\b/i.test(question)) return colourIn(said[2]!);
+  return said[2];
+}
+
 /** The first message, which every text-only role gets as plain text. */
 function textOf(request: ScriptedChatRequest): string {
   const content = request.messages[0]?.content;
@@ -445,10 +470,11 @@ export function createScriptedModel(): ScriptedModel {
     }
     if (prompt.includes('{"score"')) return scoreObservation(prompt);
     if (prompt.startsWith('Answer the question using only the observations')) {
-      const observations = [...prompt.matchAll(/\nObservation \d+: ([\s\S]*?)(?=\n\n|$)/g)].map((m) => m[1]!);
+      const question = field(prompt, 'Question');
       const options = optionsOf(prompt);
-      const stated = observations.map((o) => optionStated(options, o)).filter(Boolean).at(-1);
-      return stated?.letter ?? 'I cannot tell from these observations.';
+      const pairs = [...prompt.matchAll(/\nAction (\d+): (.*)\nObservation \1: ([\s\S]*?)(?=\n\n|$)/g)];
+      const answers = pairs.map((m) => answerFrom(question, options, focusOf(m[2]!, m[3]!))).filter(Boolean);
+      return answers.at(-1) ?? 'I cannot tell from these observations.';
     }
     throw new Error('judge-llm cannot tell what this prompt asks for');
   }
@@ -472,7 +498,7 @@ export function createScriptedModel(): ScriptedModel {
     return JSON.stringify({ score, note: `${claims.filter(Boolean).length} of ${claims.length} statements match the description` });
   }
 
-  /** A_R: retrieve the moment the question is about, look at it, answer with the option it shows. */
+  /** A_R: retrieve the moment the question is about, look at it (`segment_query(MM:SS)`, the paper's form), answer from what is shown there. */
   function reasoner(request: ScriptedChatRequest): string {
     const prompt = textOf(request);
     check('reasoner-llm', !HAS_CAPTION_LINE.test(prompt), 'the reasoner is shown the caption');
@@ -486,11 +512,15 @@ export function createScriptedModel(): ScriptedModel {
       const query = span ? `what happens from ${span[1]} to ${span[2]}` : colour ? `the screen turning ${colour}` : question.replace(/\?$/, '');
       return `Thought: I need to find the part of the video the question is about.\nAction: segment_retrieval(${query})`;
     }
-    const range = /\[(\d+:\d{2}-\d+:\d{2})\]/.exec(observation)?.[1];
-    if (turn === 1 && range) return `Thought: The matching event is at ${range}; I will watch it closely.\nAction: segment_query(${range})`;
-    const stated = optionStated(options, observation);
-    if (stated) return `Thought: The observation shows ${stated.text}.\nAction: answer(${stated.letter})`;
-    return `Thought: Nothing I saw settles it, so I guess.\nAction: answer(${options[0]?.letter ?? 'A'})`;
+    const range = /\[(\d+:\d{2})-(\d+:\d{2})\]/.exec(observation);
+    if (turn === 1 && range) {
+      const middle = formatTimestamp((parseTimestamp(range[1]!)! + parseTimestamp(range[2]!)!) / 2);
+      return `Thought: The matching event is at ${range[0]}; I will watch its middle closely.\nAction: segment_query(${middle})`;
+    }
+    const lastAction = field(String(request.messages.filter((m) => m.role === 'assistant').at(-1)?.content ?? ''), 'Action');
+    const answer = answerFrom(question, options, focusOf(lastAction, observation));
+    if (answer) return `Thought: The observation settles it.\nAction: answer(${answer})`;
+    return `Thought: Nothing I saw settles it, so I guess.\nAction: answer(${options[0]?.letter ?? 'I cannot tell'})`;
   }
 
   /** A_O: reads the caption lines it is given. */

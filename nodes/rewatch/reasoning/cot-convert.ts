@@ -77,7 +77,7 @@ export const cotConvert = defineMapNode({
     const problems = cotProblems(text, {
       actions: evidenceActions(trajectory.steps),
       finalAnswer: trajectory.finalAnswer,
-      multipleChoice: Boolean(trajectory.options?.length),
+      multipleChoice: trajectory.form === 'mc',
     });
     if (problems.length) {
       throw Object.assign(new Error(`the converted CoT does not match the trajectory: ${problems.join('; ')}`), {
@@ -94,6 +94,7 @@ export const cotConvert = defineMapNode({
           videoPath: trajectory.videoPath,
           captionId: trajectory.captionId,
           question: trajectory.question,
+          form: trajectory.form,
           ...(trajectory.options ? { options: trajectory.options } : {}),
           groundTruth: trajectory.groundTruth,
           text,

@@ -91,7 +91,14 @@ export interface CotExpectation {
 
 function sameAnswer(given: string, expected: string, multipleChoice: boolean): boolean {
   if (multipleChoice) return chosenLetter(given) === (chosenLetter(expected) ?? expected.trim());
-  const normal = (s: string) => s.trim().replace(/\s+/g, ' ').toLowerCase();
+  // Open answers are free text: a converter may quote them or end them with a full stop.
+  const normal = (s: string) =>
+    s
+      .trim()
+      .replace(/^["'“‘]+|["'”’.!]+$/g, '')
+      .trim()
+      .replace(/\s+/g, ' ')
+      .toLowerCase();
   return normal(given) === normal(expected);
 }
 

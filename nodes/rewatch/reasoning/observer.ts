@@ -2,7 +2,16 @@ import { renderTemplate, type LlmGateway } from '../../sdk/index.ts';
 import { formatTimestamp, renderCaption } from '../timecode.ts';
 import type { DenseCaption } from '../types.ts';
 import type { Action } from './actions.ts';
-import { eventsInRange, findTimeRanges, formatTimeRange, parseTimeRange, type TimeRange } from './time-ranges.ts';
+import {
+  eventsAround,
+  eventsInRange,
+  findTimeRanges,
+  formatTimeRange,
+  parseSegmentTarget,
+  spanOf,
+  type SegmentTarget,
+  type TimeRange,
+} from './time-ranges.ts';
 
 /** A_O: carries out the reasoner's actions on the dense caption (C_detail) and returns the observation. */
 
@@ -73,11 +82,20 @@ async function retrieveSegments(llm: LlmGateway, caption: DenseCaption, query: s
   return `Matching events: ${ranges.map((r) => `[${formatTimeRange(r)}]`).join(', ')}`;
 }
 
-async function querySegment(llm: LlmGateway, caption: DenseCaption, range: TimeRange, s: ObserverSettings): Promise<string> {
-  const events = eventsInRange(caption.events, range);
+/** The caption lines a segment query reads, and the time they are described over. */
+function linesFor(caption: DenseCaption, target: SegmentTarget): { events: DenseCaption['events']; range: TimeRange } {
+  if (target.kind === 'range') return { events: eventsInRange(caption.events, target.range), range: target.range };
+  const events = target.at > captionEnd(caption) + END_TOLERANCE_SEC ? [] : eventsAround(caption.events, target.at);
+  return { events, range: events.length ? spanOf(events) : { start: target.at, end: target.at } };
+}
+
+async function querySegment(llm: LlmGateway, caption: DenseCaption, target: SegmentTarget, s: ObserverSettings): Promise<string> {
+  const { events, range } = linesFor(caption, target);
   const start = formatTimestamp(range.start);
   const end = formatTimestamp(range.end);
-  if (events.length === 0) return `Nothing is described from ${start} to ${end}.`;
+  if (events.length === 0) {
+    return target.kind === 'moment' ? `Nothing is described at ${start}.` : `Nothing is described from ${start} to ${end}.`;
+  }
   const reply = await llm.complete({
     profile: s.profile,
     temperature: s.temperature,
@@ -99,7 +117,7 @@ export async function observe(llm: LlmGateway, caption: DenseCaption, action: Ac
     case 'segment_retrieval':
       return retrieveSegments(llm, caption, action.argument, settings);
     case 'segment_query':
-      return querySegment(llm, caption, parseTimeRange(action.argument)!, settings);
+      return querySegment(llm, caption, parseSegmentTarget(action.argument)!, settings);
     case 'answer':
       throw new Error('answer is not an observer action');
   }

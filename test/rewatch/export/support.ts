@@ -62,6 +62,7 @@ function cot(q: MCQ): CoT {
     videoPath: q.videoPath,
     captionId: q.captionId,
     question: q.question,
+    form: 'mc',
     options: q.options,
     groundTruth: q.answer,
     text:

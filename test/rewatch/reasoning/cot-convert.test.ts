@@ -14,6 +14,7 @@ function trajectory(id: string, question: string): Trajectory {
     videoPath: '/videos/1.mp4',
     captionId: 'cap-1',
     question,
+    form: 'mc',
     options: ['The fridge opens', 'The man opens the red door'],
     groundTruth: 'B',
     steps: [

@@ -53,6 +53,16 @@ describe('cotProblems', () => {
     expect(cotProblems(good.replace('<answer>B</answer>', '<answer>(B) the red door</answer>'), expected)).toEqual([]);
   });
 
+  it('compares timestamp queries in canonical form', () => {
+    const atMoment = { actions: ['segment_query(01:15)'], finalAnswer: 'B', multipleChoice: true };
+    const cot = (action: string) => `<action>${action}</action><observation>x</observation><answer>B</answer>`;
+    expect(cotProblems(cot('segment_query(timestamp="1:15")'), atMoment)).toEqual([]);
+    expect(cotProblems(cot('segment_query(75s)'), atMoment)).toEqual([]);
+    expect(cotProblems(cot('segment_query(01:15-01:20)'), atMoment)).toEqual([
+      `action 1 is "segment_query(01:15-01:20)", the trajectory's is "segment_query(01:15)"`,
+    ]);
+  });
+
   it('reports a missing pair, another action and another answer', () => {
     expect(cotProblems('<action>segment_retrieval(a door opens)</action><observation>x</observation><answer>B</answer>', expected)).toEqual([
       '1 action/observation pairs, the trajectory has 2',
@@ -66,6 +76,7 @@ describe('cotProblems', () => {
   it('compares open answers as text', () => {
     const open = { actions: [], finalAnswer: 'A red door', multipleChoice: false };
     expect(cotProblems('<answer> a red  door </answer>', open)).toEqual([]);
+    expect(cotProblems('<answer>"A red door."</answer>', open)).toEqual([]);
     expect(cotProblems('<answer>a blue door</answer>', open)).toEqual([`the answer is "a blue door", the trajectory's is "A red door"`]);
   });
 });

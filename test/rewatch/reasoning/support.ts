@@ -17,6 +17,7 @@ import {
   type CaptionEvent,
   type DenseCaption,
   type MCQ,
+  type QA,
 } from '../../../nodes/rewatch/types.ts';
 import type { DataType } from '../../../nodes/sdk/index.ts';
 import type { ScriptedChatRequest } from '../../support/scripted-llm-server.ts';
@@ -45,19 +46,23 @@ export function openEngine(dataDir: string, baseURL: string): Engine {
   return new Engine({ dataDir, catalog, providers, llmBackoff: { baseMs: 5, capMs: 50 } });
 }
 
-/** A graph of item sources feeding one node: `inputs` maps the node's input ports to their items. */
-export function nodeGraph(
-  node: { type: string; config?: Record<string, unknown> },
-  inputs: Record<string, { type: DataType; items: unknown[] }>,
-): GraphFile {
-  const entries = Object.entries(inputs);
+interface Feed {
+  type: DataType;
+  items: unknown[];
+}
+
+/** A graph of item sources feeding one node: `inputs` maps the node's input ports to their items (several feeds: several edges). */
+export function nodeGraph(node: { type: string; config?: Record<string, unknown> }, inputs: Record<string, Feed | Feed[]>): GraphFile {
+  const feeds = Object.entries(inputs).flatMap(([port, feed]) =>
+    (Array.isArray(feed) ? feed : [feed]).map((f, i) => ({ port, ...f, source: i === 0 ? `src-${port}` : `src-${port}-${i}` })),
+  );
   return {
     format: 'rewatch-studio/graph',
     version: 1,
     name: 'under-test',
     nodes: [
-      ...entries.map(([port, { type, items }], i) => ({
-        id: `src-${port}`,
+      ...feeds.map(({ source, type, items }, i) => ({
+        id: source,
         type: sourceType(type),
         typeVersion: 1,
         position: { x: 0, y: i * 100 },
@@ -65,9 +70,9 @@ export function nodeGraph(
       })),
       { id: 'n', type: node.type, typeVersion: 1, position: { x: 300, y: 0 }, config: node.config ?? {} },
     ],
-    edges: entries.map(([port]) => ({
-      id: `e-${port}`,
-      from: { node: `src-${port}`, port: 'items' },
+    edges: feeds.map(({ port, source }) => ({
+      id: `e-${source}`,
+      from: { node: source, port: 'items' },
       to: { node: 'n', port },
     })),
   };
@@ -106,6 +111,19 @@ export function mcq(id: string, caption: DenseCaption, question: string, options
       type: 'causal',
       evidence: { start: 0, end: 10 },
     },
+  };
+}
+
+export function openQuestion(id: string, caption: DenseCaption, question: string, answer: string): QA {
+  return {
+    id,
+    videoId: caption.videoId,
+    videoPath: caption.videoPath,
+    captionId: caption.id,
+    question,
+    answer,
+    type: 'causal',
+    evidence: { start: 0, end: 10 },
   };
 }
 

@@ -42,7 +42,7 @@ function response(name: string, text: string, open = false): CoT {
     videoPath: caption.videoPath,
     captionId: caption.id,
     question: `Case ${name}: why does the dog leave?`,
-    ...(open ? {} : { options: ['The fridge opens', 'The man opens the door'] }),
+    ...(open ? { form: 'open' as const } : { form: 'mc' as const, options: ['The fridge opens', 'The man opens the door'] }),
     groundTruth: open ? 'the man opened a red door' : 'B',
     text,
   };
