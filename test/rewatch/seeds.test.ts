@@ -23,6 +23,7 @@ const TRAJECTORY: Trajectory = {
   videoPath: CAPTION.videoPath,
   captionId: CAPTION.id,
   question: 'How many plants does he water?',
+  form: 'open',
   groundTruth: 'three',
   steps: [{ thought: 'The caption says three.', action: { name: 'answer', argument: 'three' }, observation: '' }],
   finalAnswer: 'three',

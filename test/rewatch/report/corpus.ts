@@ -122,6 +122,7 @@ export function trajectory(mcq: MCQ, attempt: number, correct: boolean): Traject
     videoPath,
     captionId,
     question,
+    form: 'mc',
     options,
     groundTruth: mcq.answer,
     steps: [{ thought: 'Answer.', action: { name: 'answer', argument: correct ? mcq.answer : 'Z' }, observation: '' }],
@@ -138,7 +139,7 @@ export function cot(t: Trajectory, actions: number, completionTokens?: number): 
     { length: actions },
     (_, i) => `Step ${i + 1}.\n<action>segment_query(00:0${i}-00:0${i + 1})</action>\n<observation>Seen ${i}.</observation>`,
   );
-  const { questionId, videoId, videoPath, captionId, question, options, groundTruth } = t;
+  const { questionId, videoId, videoPath, captionId, question, form, options, groundTruth } = t;
   return {
     id: `cot-${t.id}`,
     trajectoryId: t.id,
@@ -147,6 +148,7 @@ export function cot(t: Trajectory, actions: number, completionTokens?: number): 
     videoPath,
     captionId,
     question,
+    form,
     ...(options ? { options } : {}),
     groundTruth,
     text: `${steps.join('\n')}\n<answer>${t.finalAnswer}</answer>`,
