@@ -5,3 +5,4 @@ export * from './fields.ts';
 export * from './host.ts';
 export * from './served-model.ts';
 export * from './template.ts';
+export * from './thinking.ts';
