@@ -30,12 +30,17 @@ export function optionLetters(optionCount: number): string[] {
   return Array.from({ length: optionCount }, (_, i) => String.fromCharCode(65 + i));
 }
 
-export function parseChoice(reply: string, options: readonly string[]): Choice {
+/**
+ * The option `reply` chooses among `options` (their texts, optionally written `B. text`). With `tagRequired`, only an
+ * `<answer>` tag counts (thinking mode, where the format is part of the task).
+ */
+export function parseChoice(reply: string, options: readonly string[], { tagRequired = false } = {}): Choice {
   const text = stripThinking(reply);
   if (!text) return none(reply.trim() ? 'the reply holds nothing but its <think> block' : 'the reply is empty');
   const offered = optionLetters(options.length);
   const tags = answerTags(text);
-  return tags.length ? fromTags(tags, offered, options) : fromProse(text, offered, options);
+  if (tags.length) return fromTags(tags, offered, options);
+  return tagRequired ? none('the reply has no <answer> tag') : fromProse(text, offered, options);
 }
 
 const none = (reason: string): Choice => ({ kind: 'none', reason });

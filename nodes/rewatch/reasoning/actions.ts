@@ -1,4 +1,4 @@
-import { chosenLetter } from '../judge.ts';
+import { optionLetters, parseChoice } from '../answers/choice.ts';
 import type { TrajectoryStep } from '../types.ts';
 import { formatTimeRange, parseTimeRange } from './time-ranges.ts';
 
@@ -20,11 +20,6 @@ export function evidenceActions(steps: readonly TrajectoryStep[]): string[] {
   return steps.filter((s) => s.action.name !== 'answer').map((s) => formatAction(s.action));
 }
 
-/** The letters of a question's options, `A` for the first. */
-export function optionLetters(optionCount: number): string[] {
-  return Array.from({ length: optionCount }, (_, i) => String.fromCharCode(65 + i));
-}
-
 function unquote(text: string): string {
   const trimmed = text.trim();
   const quoted = /^(["'`])([\s\S]*)\1$/.exec(trimmed);
@@ -33,9 +28,9 @@ function unquote(text: string): string {
 
 /**
  * Reads one action call and returns it in canonical form: a segment query's range as `MM:SS-MM:SS`, an answer as
- * its option letter when the question has options (`optionCount`), otherwise as written.
+ * its option letter when the question has `options`, otherwise as written.
  */
-export function parseAction(text: string, optionCount?: number): Parsed<Action> {
+export function parseAction(text: string, options?: readonly string[]): Parsed<Action> {
   const call = /^`?\s*([A-Za-z_]+)\s*\(([\s\S]*)\)\s*`?\s*\.?$/.exec(text.trim());
   if (!call) return { ok: false, problem: `"${text.trim()}" is not an action call like name(argument)` };
   const name = call[1]!.toLowerCase();
@@ -50,15 +45,15 @@ export function parseAction(text: string, optionCount?: number): Parsed<Action> 
       return { ok: true, value: { name: 'segment_query', argument: formatTimeRange(range) } };
     }
     case 'answer': {
-      if (optionCount === undefined) {
+      if (options === undefined) {
         return argument ? { ok: true, value: { name: 'answer', argument } } : { ok: false, problem: 'answer needs an answer' };
       }
-      const letters = optionLetters(optionCount);
-      const letter = chosenLetter(argument);
-      if (!letter || !letters.includes(letter)) {
-        return { ok: false, problem: `answer needs the letter of an option (${letters.join(', ')}), got "${argument}"` };
+      const choice = parseChoice(argument, options);
+      if (choice.kind === 'none') {
+        const letters = optionLetters(options.length).join(', ');
+        return { ok: false, problem: `answer needs the letter of an option (${letters}), got "${argument}": ${choice.reason}` };
       }
-      return { ok: true, value: { name: 'answer', argument: letter } };
+      return { ok: true, value: { name: 'answer', argument: choice.letter } };
     }
     default:
       return {
@@ -85,14 +80,14 @@ const ACTION_LINE = /^\s*Action\s*:\s*(.*)$/i;
  * Reads a reasoner reply `Thought: …\nAction: name(argument)`. Anything from an `Observation:` line on is the
  * model writing the observer's part and is ignored; more than one `Action:` line is a malformed reply.
  */
-export function parseReasonerReply(reply: string, optionCount: number): Parsed<ReasonerTurn> {
+export function parseReasonerReply(reply: string, options: readonly string[]): Parsed<ReasonerTurn> {
   const lines = reply.replace(/\*\*/g, '').split(/\r?\n/);
   const observationAt = lines.findIndex((line) => /^\s*Observation\s*:/i.test(line));
   const ownLines = observationAt === -1 ? lines : lines.slice(0, observationAt);
   const actionAt = ownLines.flatMap((line, index) => (ACTION_LINE.test(line) ? [index] : []));
   if (actionAt.length === 0) return { ok: false, problem: 'the reply has no "Action:" line' };
   if (actionAt.length > 1) return { ok: false, problem: `the reply has ${actionAt.length} "Action:" lines; give exactly one` };
-  const action = parseAction(ACTION_LINE.exec(ownLines[actionAt[0]!]!)![1]!, optionCount);
+  const action = parseAction(ACTION_LINE.exec(ownLines[actionAt[0]!]!)![1]!, options);
   if (!action.ok) return action;
   const thought = ownLines
     .slice(0, actionAt[0])

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { defineMapNode, promptField, providerField, renderTemplate, type ChatMessage, type NodeContext } from '../../sdk/index.ts';
+import { optionLetters } from '../answers/choice.ts';
 import { stableId } from '../ids.ts';
 import { joinOne } from '../qa/join.ts';
 import { DenseCaptionType, MCQType, TrajectoryType, type DenseCaption, type MCQ, type Trajectory, type TrajectoryStep } from '../types.ts';
-import { formatAction, optionLetters, parseReasonerReply } from './actions.ts';
+import { formatAction, parseReasonerReply } from './actions.ts';
 import { DEFAULT_RETRIEVAL_PROMPT, DEFAULT_SEGMENT_PROMPT, observe, type ObserverSettings } from './observer.ts';
 import { renderOptions } from './question-text.ts';
 
@@ -97,7 +98,7 @@ async function runAttempt(ctx: NodeContext, mcq: MCQ, caption: DenseCaption, c: 
       stop: ['\nObservation:'],
       cacheSalt: `attempt ${attempt}`,
     });
-    const turn = parseReasonerReply(reply.text, mcq.options.length);
+    const turn = parseReasonerReply(reply.text, mcq.options);
     if (!turn.ok) {
       messages.push({ role: 'assistant', content: reply.text });
       malformed += 1;
