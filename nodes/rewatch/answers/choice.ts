@@ -62,8 +62,8 @@ function fromTags(tags: readonly string[], offered: readonly string[], options: 
   const letters = [...new Set(readings.flatMap((r) => (r.kind === 'choice' ? [r.letter] : [])))];
   if (letters.length > 1) return none(`the <answer> tags name different options (${letters.join(', ')})`);
   if (letters.length === 1) return { kind: 'choice', letter: letters[0]!, via: 'tag' };
-  const last = readings.at(-1) as Extract<Choice, { kind: 'none' }>;
-  return none(`the <answer> tag ${quote(tags.at(-1)!)} names no option: ${last.reason}`);
+  const reasons = readings.flatMap((r) => (r.kind === 'none' ? [r.reason] : []));
+  return none(`the <answer> tag ${quote(tags.at(-1)!)} names no option: ${reasons.at(-1)}`);
 }
 
 /** The reply's own words, markdown emphasis removed: statements, then a refusal, then bare letters, then option text. */
@@ -78,11 +78,9 @@ function fromProse(raw: string, offered: readonly string[], options: readonly st
   return optionByText(text, options);
 }
 
-/** Letters a stage found, each group one place in the reply; a group of several is "A or B". */
-type Found = string[][];
-
-function settle(found: Found, offered: readonly string[], via: ChoiceEvidence): Choice {
-  const letters = [...new Set(found.flat())];
+/** The one offered letter among those a stage found, or why there is none. */
+function settle(found: readonly string[], offered: readonly string[], via: ChoiceEvidence): Choice {
+  const letters = [...new Set(found)];
   if (letters.length > 1) return none(`the reply names several options as its answer (${letters.join(', ')})`);
   const letter = letters[0]!;
   if (!offered.includes(letter)) {
@@ -106,7 +104,7 @@ interface Token {
 }
 
 /** The option letter written at `at` (after blanks and an optional "option"), if one is. */
-function tokenAt(text: string, at: number, lowercase: boolean): Token | undefined {
+function tokenAt(text: string, at: number, lowercaseBare: boolean): Token | undefined {
   OPTION_WORD.lastIndex = at;
   OPTION_WORD.exec(text);
   LETTER.lastIndex = OPTION_WORD.lastIndex;
@@ -117,7 +115,7 @@ function tokenAt(text: string, at: number, lowercase: boolean): Token | undefine
   if (bracketed) return { letter: bracketed.toUpperCase(), end };
   const letter = match[3]!;
   const rest = text.slice(end);
-  if (letter !== letter.toUpperCase()) return lowercase && AFTER_LOWERCASE.test(rest) ? { letter: letter.toUpperCase(), end } : undefined;
+  if (letter !== letter.toUpperCase()) return lowercaseBare && AFTER_LOWERCASE.test(rest) ? { letter: letter.toUpperCase(), end } : undefined;
   const nextWord = /^[ \t]+([\p{Ll}\p{N}][\p{L}\p{N}]*)/u.exec(rest)?.[1];
   if ((letter === 'A' || letter === 'I') && nextWord && !CONNECTIVES.has(nextWord)) return undefined;
   return { letter, end };
@@ -156,10 +154,10 @@ const STATEMENT_LEAD = new RegExp(
 // A letter followed by a verdict: "B is correct", "(C) is the best answer".
 const STATEMENT_TAIL = /(?:\(([A-Za-z])\)|\b([A-Z])\b)[ \t]+(?:is|seems|would[ \t]+be)[ \t]+(?:the[ \t]+)?(?:(?:most[ \t]+)?(?:correct|right|best|accurate)|answer)\b/g;
 
-function statedLetters(text: string): Found {
-  const found: Found = [...text.matchAll(STATEMENT_LEAD)].map((m) => lettersAt(text, m.index + m[0].length));
-  for (const m of text.matchAll(STATEMENT_TAIL)) found.push([(m[1] ?? m[2])!.toUpperCase()]);
-  return found.filter((letters) => letters.length > 0);
+function statedLetters(text: string): string[] {
+  const led = [...text.matchAll(STATEMENT_LEAD)].flatMap((m) => lettersAt(text, m.index + m[0].length));
+  const tailed = [...text.matchAll(STATEMENT_TAIL)].map((m) => (m[1] ?? m[2])!.toUpperCase());
+  return [...led, ...tailed];
 }
 
 const REFUSAL =
@@ -169,16 +167,14 @@ const REFUSAL =
  * Letters standing on their own: alone on a line or opening one ("B", "(B) a red cup", "B. Because…"); failing
  * those, the offered letters that stand alone anywhere ("the red cup (C) is on the table").
  */
-function bareLetters(text: string, offered: readonly string[]): Found {
+function bareLetters(text: string, offered: readonly string[]): string[] {
   const lines = text.split('\n').map((line) => line.replace(/^[ \t]*(?:[-*•>#]+[ \t]*)?/, ''));
-  const opening = lines.map((line) => lettersAt(line, 0)).filter((letters) => letters.length > 0);
+  const opening = lines.flatMap((line) => lettersAt(line, 0));
   if (opening.length) return opening;
-  const standing: Found = [];
-  for (const m of text.matchAll(/(?<![\p{Script=Latin}\p{N}'’])[([]?[A-Za-z]/gu)) {
+  return [...text.matchAll(/(?<![\p{Script=Latin}\p{N}'’])[([]?[A-Za-z]/gu)].flatMap((m) => {
     const token = tokenAt(text, m.index, false);
-    if (token && offered.includes(token.letter)) standing.push([token.letter]);
-  }
-  return standing;
+    return token && offered.includes(token.letter) ? [token.letter] : [];
+  });
 }
 
 const words = (text: string) => text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
