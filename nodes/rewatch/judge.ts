@@ -37,14 +37,3 @@ export async function judgeAnswer(
   });
   return reply.json as unknown as JudgeVerdict;
 }
-
-/** The option letter a reply chooses: `B`, `(B)`, `B.`, `Answer: B`, `<answer>B</answer>`, or undefined. */
-export function chosenLetter(reply: string): string | undefined {
-  const tagged = /<answer>\s*\(?([A-Z])\b/i.exec(reply);
-  if (tagged) return tagged[1]!.toUpperCase();
-  const trimmed = reply.trim();
-  const bare = /^\(?([A-Z])\)?(?:[.:)\s]|$)/.exec(trimmed);
-  if (bare) return bare[1];
-  const stated = /\banswer(?: is)?\s*[:：]?\s*\(?([A-Z])\b/i.exec(trimmed);
-  return stated?.[1]?.toUpperCase();
-}

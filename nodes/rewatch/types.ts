@@ -116,7 +116,13 @@ export const qaSchema = z.object({
 });
 export type QA = z.infer<typeof qaSchema>;
 
-export const probeAnswerSchema = z.object({ probe: z.string(), answer: z.string(), correct: z.boolean() });
+export const probeAnswerSchema = z.object({
+  probe: z.string(),
+  answer: z.string(),
+  correct: z.boolean(),
+  /** How the answer was graded: the option it was read as choosing, or the judge's reason. */
+  reason: z.string().optional(),
+});
 export const filterVerdictSchema = z.object({
   qaId: z.string(),
   stage: z.enum(['F1', 'F2', 'F3']),

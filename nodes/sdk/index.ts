@@ -5,4 +5,5 @@ export * from './fields.ts';
 export * from './host.ts';
 export * from './served-model.ts';
 export * from './template.ts';
+export * from './thinking.ts';
 export * from './video-budget.ts';

@@ -16,7 +16,7 @@ const catalog = new NodeCatalog([...nodeDefinitions.filter((d) => d.type !== eva
 
 /** Replies by question and mode: right, wrong, a thinking reply with no `<answer>` tag, and a failing request. */
 const SCRIPT: Record<string, { direct: string | Error; thinking: string }> = {
-  'How many cars?': { direct: 'B', thinking: 'A red screen first, then blue.\n<answer>B</answer>' },
+  'How many cars?': { direct: 'I think the answer is B.', thinking: 'A red screen first, then blue.\n<answer>B</answer>' },
   'What colour opens?': { direct: 'C.', thinking: 'A red screen opens the video, so the first option.' },
   'What comes last?': { direct: '(C)', thinking: '<action>re-watch 00:03</action><observation>yellow</observation><answer>(D)</answer>' },
   'What comes first?': { direct: new Error('model crashed'), thinking: 'Clearly green.\n<answer>D</answer>' },
@@ -86,14 +86,24 @@ describe('rewatch.evaluate', () => {
     expect(Object.keys(rows).sort()).toEqual(['q1', 'q2', 'q3', 'q4'].flatMap((q) => [`${q}/direct`, `${q}/thinking`]));
     expect(rows['q1/thinking']).toMatchObject({ index: 0, type: 'counting', predicted: 'B', correct: true, answer: 'B' });
     expect(rows['q1/thinking']!.reply).toContain('<answer>B</answer>');
+    expect(rows['q1/direct']).toMatchObject({ predicted: 'B', correct: true });
     // A thinking reply without `<answer>` names no letter, even though it starts with one.
-    expect(rows['q2/thinking']).toMatchObject({ predicted: null, correct: false });
+    expect(rows['q2/thinking']).toMatchObject({ predicted: null, correct: false, unparsed: 'the reply has no <answer> tag' });
     expect(rows['q2/thinking']!.error).toBeUndefined();
     expect(rows['q2/direct']).toMatchObject({ predicted: 'C', correct: false });
     expect(rows['q3/direct']).toMatchObject({ predicted: 'C', correct: true });
     expect(rows['q3/thinking']).toMatchObject({ predicted: 'D', correct: false });
     expect(rows['q4/direct']).toMatchObject({ predicted: null, correct: false, reply: null });
     expect(rows['q4/direct']!.error).toMatch(/q4 \(direct\).*model crashed/);
+  });
+
+  it('fails naming the line of a benchmark answer that is not one of its options', async () => {
+    const path = writeJsonl(join(dir.path, 'bad.jsonl'), [
+      { question: 'How many cars?', options: ['one', 'two'], answer: 'C', video: 'videos/short.mp4' },
+    ]);
+    const failed = await runToEnd(engine, graph(path));
+    expect(failed.status).toBe('failed');
+    expect(failed.nodes.find((n) => n.nodeId === 'eval')!.error).toContain(`${path}:1: answer "C" names no option: the reply answers C, which is not an option (A–B)`);
   });
 
   it('reports accuracy per mode and per type as computed by hand', async () => {

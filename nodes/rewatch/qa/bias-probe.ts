@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 import { promptField, providerField, type LlmGateway, type NodeContext } from '../../sdk/index.ts';
-import { chosenLetter, DEFAULT_JUDGE_PROMPT, judgeAnswer } from '../judge.ts';
+import { parseChoice } from '../answers/choice.ts';
+import { DEFAULT_JUDGE_PROMPT, judgeAnswer } from '../judge.ts';
 import { FilterVerdictType, QAType, type FilterVerdict, type QA } from '../types.ts';
 
 export interface GradedQuestion {
@@ -19,14 +20,24 @@ export interface JudgeSettings {
   prompt: string;
 }
 
-/** The correctness rule of the filters: the exact option letter for multiple choice, the judge's verdict for open answers. */
+export interface ProbeGrade {
+  correct: boolean;
+  /** The option the reply was read as choosing (or why none could be read), or the judge's reason. */
+  reason: string;
+}
+
+/** The correctness rule of the filters: the chosen option for multiple choice, the judge's verdict for open answers. */
 export async function answeredCorrectly(
   llm: LlmGateway,
   judge: JudgeSettings,
   item: GradedQuestion,
   reply: string,
-): Promise<boolean> {
-  if (item.options?.length) return chosenLetter(reply) === item.answer;
+): Promise<ProbeGrade> {
+  if (item.options?.length) {
+    const choice = parseChoice(reply, item.options);
+    if (choice.kind === 'none') return { correct: false, reason: `no option chosen: ${choice.reason}` };
+    return { correct: choice.letter === item.answer, reason: `chose ${choice.letter}, the answer is ${item.answer}` };
+  }
   const verdict = await judgeAnswer(llm, {
     profile: judge.profile,
     prompt: judge.prompt,
@@ -34,7 +45,7 @@ export async function answeredCorrectly(
     reference: item.answer,
     candidate: reply,
   });
-  return verdict.correct;
+  return { correct: verdict.correct, reason: verdict.reason };
 }
 
 export function biasFilterConfig(defaultPrompt: string, promptDescription: string) {
@@ -81,7 +92,7 @@ export async function probeQuestion(
   const probes = await Promise.all(
     c.probes.map(async (probe) => {
       const reply = await ctx.llm.complete({ profile: probe, temperature: 0, messages: [{ role: 'user', content: prompt }] });
-      return { probe, answer: reply.text, correct: await answeredCorrectly(ctx.llm, judge, qa, reply.text) };
+      return { probe, answer: reply.text, ...(await answeredCorrectly(ctx.llm, judge, qa, reply.text)) };
     }),
   );
   const correct = probes.filter((p) => p.correct).length;

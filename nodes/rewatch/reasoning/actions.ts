@@ -1,4 +1,4 @@
-import { chosenLetter } from '../judge.ts';
+import { optionLetters, parseChoice } from '../answers/choice.ts';
 import type { TrajectoryStep } from '../types.ts';
 import { formatSegmentTarget, parseSegmentTarget, rangeBetween, type SegmentTarget } from './time-ranges.ts';
 
@@ -21,11 +21,6 @@ export function evidenceActions(steps: readonly TrajectoryStep[]): string[] {
   return steps.filter((s) => s.action.name !== 'answer').map((s) => formatAction(s.action));
 }
 
-/** The letters of a question's options, `A` for the first. */
-export function optionLetters(optionCount: number): string[] {
-  return Array.from({ length: optionCount }, (_, i) => String.fromCharCode(65 + i));
-}
-
 /**
  * An argument as meant, without what models wrap it in: a keyword (`timestamp="01:23"`, `query='a dog'`) and
  * quotes.
@@ -46,9 +41,9 @@ function segmentTarget(argument: string): SegmentTarget | undefined {
 
 /**
  * Reads one action call and returns it in canonical form: a segment query's moment as `MM:SS` or range as
- * `MM:SS-MM:SS`, an answer as its option letter when the question has options (`optionCount`), otherwise as written.
+ * `MM:SS-MM:SS`, an answer as its option letter when the question has `options`, otherwise as written.
  */
-export function parseAction(text: string, optionCount?: number): Parsed<Action> {
+export function parseAction(text: string, options?: readonly string[]): Parsed<Action> {
   const call = /^`?\s*([A-Za-z_]+)\s*\(([\s\S]*)\)\s*`?\s*\.?$/.exec(text.trim());
   if (!call) return { ok: false, problem: `"${text.trim()}" is not an action call like name(argument)` };
   const name = call[1]!.toLowerCase();
@@ -65,15 +60,15 @@ export function parseAction(text: string, optionCount?: number): Parsed<Action> 
       return { ok: true, value: { name: 'segment_query', argument: formatSegmentTarget(target) } };
     }
     case 'answer': {
-      if (optionCount === undefined) {
+      if (options === undefined) {
         return argument ? { ok: true, value: { name: 'answer', argument } } : { ok: false, problem: 'answer needs an answer' };
       }
-      const letters = optionLetters(optionCount);
-      const letter = chosenLetter(argument);
-      if (!letter || !letters.includes(letter)) {
-        return { ok: false, problem: `answer needs the letter of an option (${letters.join(', ')}), got "${argument}"` };
+      const choice = parseChoice(argument, options);
+      if (choice.kind === 'none') {
+        const letters = optionLetters(options.length).join(', ');
+        return { ok: false, problem: `answer needs the letter of an option (${letters}), got "${argument}": ${choice.reason}` };
       }
-      return { ok: true, value: { name: 'answer', argument: letter } };
+      return { ok: true, value: { name: 'answer', argument: choice.letter } };
     }
     default:
       return {
@@ -116,9 +111,9 @@ function actionText(lines: readonly string[], at: number): string {
  * Reads a reasoner reply `Thought: …\nAction: name(argument)`, as models write it: markdown emphasis around the
  * labels, a `<think>` block first (its text is the thought when the reply has no other). Anything from an
  * `Observation:` line on is the model writing the observer's part and is ignored; more than one `Action:` line is a
- * malformed reply. `optionCount` is given for multiple-choice questions, whose answer must be an option letter.
+ * malformed reply. `options` are given for multiple-choice questions, whose answer must choose one of them.
  */
-export function parseReasonerReply(reply: string, optionCount?: number): Parsed<ReasonerTurn> {
+export function parseReasonerReply(reply: string, options?: readonly string[]): Parsed<ReasonerTurn> {
   const thinking = THINKING.exec(reply);
   const visible = thinking ? reply.slice(thinking[0].length) : reply;
   const lines = visible.replace(/\*\*|__/g, '').split(/\r?\n/);
@@ -127,7 +122,7 @@ export function parseReasonerReply(reply: string, optionCount?: number): Parsed<
   const actionAt = ownLines.flatMap((line, index) => (ACTION_LINE.test(line) ? [index] : []));
   if (actionAt.length === 0) return { ok: false, problem: 'the reply has no "Action:" line' };
   if (actionAt.length > 1) return { ok: false, problem: `the reply has ${actionAt.length} "Action:" lines; give exactly one` };
-  const action = parseAction(actionText(ownLines, actionAt[0]!), optionCount);
+  const action = parseAction(actionText(ownLines, actionAt[0]!), options);
   if (!action.ok) return action;
   const thought = ownLines.slice(0, actionAt[0]).join('\n').replace(THOUGHT_LABEL, '').trim() || (thinking?.[1]?.trim() ?? '');
   return { ok: true, value: { thought, action: action.value } };

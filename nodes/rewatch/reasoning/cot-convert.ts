@@ -77,7 +77,7 @@ export const cotConvert = defineMapNode({
     const problems = cotProblems(text, {
       actions: evidenceActions(trajectory.steps),
       finalAnswer: trajectory.finalAnswer,
-      multipleChoice: trajectory.form === 'mc',
+      options: trajectory.options,
     });
     if (problems.length) {
       throw Object.assign(new Error(`the converted CoT does not match the trajectory: ${problems.join('; ')}`), {

@@ -1,4 +1,4 @@
-import { chosenLetter } from '../judge.ts';
+import { parseChoice } from '../answers/choice.ts';
 import { actionKey } from './actions.ts';
 
 /**
@@ -85,21 +85,28 @@ export interface CotExpectation {
   /** The evidence actions of the trajectory in order, as `name(argument)`. */
   actions: readonly string[];
   finalAnswer: string;
-  /** Multiple choice: answers are compared by option letter. */
-  multipleChoice: boolean;
+  /** The question's options when it is multiple choice: answers are then compared by the option they choose. */
+  options?: readonly string[];
 }
 
-function sameAnswer(given: string, expected: string, multipleChoice: boolean): boolean {
-  if (multipleChoice) return chosenLetter(given) === (chosenLetter(expected) ?? expected.trim());
-  // Open answers are free text: a converter may quote them or end them with a full stop.
-  const normal = (s: string) =>
-    s
-      .trim()
-      .replace(/^["'“‘]+|["'”’.!]+$/g, '')
-      .trim()
-      .replace(/\s+/g, ' ')
-      .toLowerCase();
-  return normal(given) === normal(expected);
+/** Why the CoT's answer is not the trajectory's, or undefined when it is. */
+function answerMismatch(given: string, { finalAnswer, options }: CotExpectation): string | undefined {
+  const differs = `the answer is "${given}", the trajectory's is "${finalAnswer}"`;
+  if (!options?.length) {
+    // Open answers are free text: a converter may quote them or end them with a full stop.
+    const normal = (s: string) =>
+      s
+        .trim()
+        .replace(/^["'“‘]+|["'”’.!]+$/g, '')
+        .trim()
+        .replace(/\s+/g, ' ')
+        .toLowerCase();
+    return normal(given) === normal(finalAnswer) ? undefined : differs;
+  }
+  const chosen = parseChoice(given, options);
+  if (chosen.kind === 'none') return `${differs} (${chosen.reason})`;
+  const expected = parseChoice(finalAnswer, options);
+  return expected.kind === 'choice' && expected.letter === chosen.letter ? undefined : differs;
 }
 
 /** Why a CoT does not faithfully carry its trajectory: tag problems, a changed action list, a different answer. */
@@ -115,8 +122,7 @@ export function cotProblems(text: string, expected: CotExpectation): string[] {
       problems.push(`action ${i + 1} is "${pair.action}", the trajectory's is "${wanted}"`);
     }
   });
-  if (parsed.answer !== undefined && !sameAnswer(parsed.answer, expected.finalAnswer, expected.multipleChoice)) {
-    problems.push(`the answer is "${parsed.answer}", the trajectory's is "${expected.finalAnswer}"`);
-  }
+  const mismatch = parsed.answer === undefined ? undefined : answerMismatch(parsed.answer, expected);
+  if (mismatch) problems.push(mismatch);
   return problems;
 }

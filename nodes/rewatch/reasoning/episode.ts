@@ -21,8 +21,8 @@ export interface EpisodeQuestion {
   id: string;
   /** The reasoner's first message. */
   opening: string;
-  /** Multiple choice: the answer must be one of this many option letters. Absent for an open question. */
-  optionCount?: number;
+  /** Multiple choice: the answer must choose one of these options. Absent for an open question. */
+  options?: readonly string[];
 }
 
 /** The steps taken, and the final answer (an option letter for multiple choice) or why there is none. */
@@ -36,7 +36,7 @@ export async function runEpisode(
   s: EpisodeSettings,
 ): Promise<EpisodeResult> {
   const messages: ChatMessage[] = [{ role: 'user', content: question.opening }];
-  const answerAction = question.optionCount === undefined ? 'answer(SHORT ANSWER)' : 'answer(LETTER)';
+  const answerAction = question.options === undefined ? 'answer(SHORT ANSWER)' : 'answer(LETTER)';
   const steps: TrajectoryStep[] = [];
   let malformed = 0;
   while (steps.length < s.maxSteps) {
@@ -47,7 +47,7 @@ export async function runEpisode(
       seed: s.seed,
       stop: ['\nObservation:'],
     });
-    const turn = parseReasonerReply(reply.text, question.optionCount);
+    const turn = parseReasonerReply(reply.text, question.options);
     if (!turn.ok) {
       messages.push({ role: 'assistant', content: reply.text });
       malformed += 1;

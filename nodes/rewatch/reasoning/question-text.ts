@@ -1,4 +1,4 @@
-import { optionLetters } from './actions.ts';
+import { optionLetters } from '../answers/choice.ts';
 
 /** Options as `A. text` lines; an option already starting with its own letter (`B. text`, `(B) text`) is kept. */
 export function renderOptions(options: readonly string[]): string {

@@ -3,7 +3,7 @@ import { defineMapNode, promptField, providerField, renderTemplate, type NodeCon
 import { DEFAULT_JUDGE_PROMPT, judgeAnswer } from '../judge.ts';
 import { joinOne } from '../qa/join.ts';
 import { AnyQuestionType, DenseCaptionType, TrajectoryType, type Question, type Trajectory } from '../types.ts';
-import { optionLetters } from './actions.ts';
+import { optionLetters } from '../answers/choice.ts';
 import { askedQuestion, isMultipleChoice, trajectoryId } from './asked-question.ts';
 import { runEpisode, type EpisodeQuestion, type EpisodeSettings } from './episode.ts';
 import { DEFAULT_RETRIEVAL_PROMPT, DEFAULT_SEGMENT_PROMPT } from './observer.ts';
@@ -101,7 +101,7 @@ function episodeQuestion(question: Question, c: Config): Omit<EpisodeQuestion, '
     letters: optionLetters(question.options.length).join(', '),
     maxSteps: c.maxSteps,
   });
-  return { opening, optionCount: question.options.length };
+  return { opening, options: question.options };
 }
 
 /** How one attempt runs; each attempt samples with its own seed: `seed` for the first, then the next integers. */

@@ -26,7 +26,7 @@ function probeReplies(textOnly: NonNullable<DatasetReport['textOnly']>): string[
     '',
     `Replies naming no option (${textOnly.unparsable.length}; all of them are in dataset-report.json):`,
     '',
-    ...shown.map((r) => `- \`${r.questionId}\`: ${inline(r.reply)}`),
+    ...shown.map((r) => `- \`${r.questionId}\` (${r.reason}): ${inline(r.reply)}`),
   ];
 }
 

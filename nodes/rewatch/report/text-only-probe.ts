@@ -1,8 +1,7 @@
 import pLimit from 'p-limit';
 import { renderTemplate, type ItemCollection, type NodeContext } from '../../sdk/index.ts';
 import { seededOrder } from '../export/sampling.ts';
-import { chosenLetter } from '../judge.ts';
-import { optionLetters } from '../reasoning/actions.ts';
+import { parseChoice } from '../answers/choice.ts';
 import { renderQuestion } from '../reasoning/question-text.ts';
 import type { MCQ } from '../types.ts';
 import { figure, percent, plural } from './figure.ts';
@@ -24,7 +23,7 @@ export interface TextOnlySettings {
 }
 
 type Outcome =
-  | { kind: 'graded'; correct: boolean; reply: string; letter: string | undefined }
+  | { kind: 'graded'; reply: string; choice: ReturnType<typeof parseChoice> }
   | { kind: 'failed'; error: string; raw?: string };
 
 async function ask(ctx: NodeContext, mcq: MCQ, s: TextOnlySettings): Promise<Outcome> {
@@ -34,9 +33,7 @@ async function ask(ctx: NodeContext, mcq: MCQ, s: TextOnlySettings): Promise<Out
       temperature: 0,
       messages: [{ role: 'user', content: renderTemplate(s.prompt, { question: renderQuestion(mcq.question, mcq.options), type: mcq.type }) }],
     });
-    const chosen = chosenLetter(reply.text);
-    const letter = chosen !== undefined && optionLetters(mcq.options.length).includes(chosen) ? chosen : undefined;
-    return { kind: 'graded', correct: letter === mcq.answer, reply: reply.text, letter };
+    return { kind: 'graded', reply: reply.text, choice: parseChoice(reply.text, mcq.options) };
   } catch (error) {
     if (ctx.signal.aborted) throw error;
     const raw = (error as { raw?: unknown }).raw;
@@ -67,9 +64,9 @@ export async function probeTextOnly(ctx: NodeContext, questions: ItemCollection<
     if (outcome.kind === 'failed') {
       ctx.log.warn(`text-only probe, question ${mcq.id}: ${outcome.error}`);
       result.failed.push({ questionId: mcq.id, error: outcome.error, ...(outcome.raw !== undefined ? { raw: outcome.raw } : {}) });
-    } else if (outcome.letter === undefined) {
-      result.unparsable.push({ questionId: mcq.id, reply: outcome.reply });
-    } else if (outcome.correct) {
+    } else if (outcome.choice.kind === 'none') {
+      result.unparsable.push({ questionId: mcq.id, reply: outcome.reply, reason: outcome.choice.reason });
+    } else if (outcome.choice.letter === mcq.answer) {
       result.correct += 1;
     }
   }

@@ -28,7 +28,12 @@ export const reportFigureSchema = z.object({
 });
 export type ReportFigure = z.infer<typeof reportFigureSchema>;
 
-const probeReplySchema = z.object({ questionId: z.string(), reply: z.string() });
+const probeReplySchema = z.object({
+  questionId: z.string(),
+  reply: z.string(),
+  /** Why the answer parser chose no option (ambiguous, a refusal, a letter outside the options…). */
+  reason: z.string(),
+});
 
 export const textOnlyProbeSchema = z.object({
   probe: z.string(),

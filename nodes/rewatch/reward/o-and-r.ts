@@ -1,5 +1,6 @@
 import { renderTemplate, type LlmGateway } from '../../sdk/index.ts';
-import { chosenLetter, judgeAnswer } from '../judge.ts';
+import { parseChoice } from '../answers/choice.ts';
+import { judgeAnswer } from '../judge.ts';
 import { parseTaggedResponse, type ActionObservation } from '../reasoning/cot-tags.ts';
 import { renderQuestion } from '../reasoning/question-text.ts';
 import type { RewardBreakdown } from '../types.ts';
@@ -82,10 +83,11 @@ interface AnswerCheck {
 /** A candidate against the ground truth: by option letter for multiple choice, by the judge for open questions. */
 async function checkAnswer(llm: LlmGateway, input: RewardInput, config: RewardConfig, candidate: string): Promise<AnswerCheck> {
   if (input.options?.length) {
-    const expected = chosenLetter(input.groundTruth) ?? input.groundTruth.trim();
-    const letter = chosenLetter(candidate);
-    if (!letter) return { correct: false, note: `no option letter in "${candidate}" (ground truth ${expected})` };
-    return { correct: letter === expected, note: `chose ${letter}, ground truth ${expected}` };
+    const expected = parseChoice(input.groundTruth, input.options);
+    if (expected.kind === 'none') throw new Error(`the ground truth "${input.groundTruth}" names no option: ${expected.reason}`);
+    const chosen = parseChoice(candidate, input.options);
+    if (chosen.kind === 'none') return { correct: false, note: `no option chosen (${chosen.reason}), ground truth ${expected.letter}` };
+    return { correct: chosen.letter === expected.letter, note: `chose ${chosen.letter}, ground truth ${expected.letter}` };
   }
   const verdict = await judgeAnswer(llm, {
     profile: config.judgeProfile,

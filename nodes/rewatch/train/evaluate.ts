@@ -3,9 +3,9 @@ import { dirname, resolve } from 'node:path';
 import pLimit from 'p-limit';
 import { z } from 'zod';
 import { defineOnceNode, pathField, promptField, providerField, RecordType, seedField, type ChatContentPart, type NodeContext } from '../../sdk/index.ts';
+import { parseChoice } from '../answers/choice.ts';
 import { DEFAULT_DIRECT_INSTRUCTION, DEFAULT_THINKING_INSTRUCTION } from '../export/prompts.ts';
 import { stableId } from '../ids.ts';
-import { chosenLetter } from '../judge.ts';
 import { renderQuestion } from '../reasoning/question-text.ts';
 import { frameParts } from '../video/frame-parts.ts';
 import { probeVideo, sampleFrames } from '../video/frames.ts';
@@ -50,6 +50,7 @@ interface Question {
   index: number;
   type: string;
   text: string;
+  options: string[];
   answer: string;
   video: string;
 }
@@ -67,24 +68,20 @@ async function readBenchmark(path: string): Promise<Question[]> {
     }
     if (!parsed.success) throw new Error(`${path}:${n + 1}: ${z.prettifyError(parsed.error)}`);
     const row = parsed.data;
+    const answer = parseChoice(row.answer, row.options);
+    if (answer.kind === 'none') throw new Error(`${path}:${n + 1}: answer "${row.answer}" names no option: ${answer.reason}`);
     const video = resolve(dirname(path), row.video);
     questions.push({
       id: row.id !== undefined ? String(row.id) : stableId(video, row.question),
       index: questions.length,
       type: row.type,
       text: renderQuestion(row.question, row.options),
-      answer: chosenLetter(row.answer) ?? row.answer.trim().toUpperCase(),
+      options: row.options,
+      answer: answer.letter,
       video,
     });
   });
   return questions;
-}
-
-/** The letter a reply chooses; in thinking mode only what its last `<answer>` tag holds counts. */
-export function predictedLetter(reply: string, mode: Mode): string | undefined {
-  if (mode === 'direct') return chosenLetter(reply);
-  const tag = reply.toLowerCase().lastIndexOf('<answer>');
-  return tag < 0 ? undefined : chosenLetter(reply.slice(tag));
 }
 
 /** `frames` frames spread evenly over the whole video. */
@@ -113,8 +110,10 @@ async function ask(ctx: NodeContext, question: Question, mode: Mode, frames: Cha
     seed: c.seed,
     maxTokens: c.maxTokens,
   });
-  const predicted = predictedLetter(reply.text, mode) ?? null;
-  return { ...base, predicted, correct: predicted === question.answer, reply: reply.text };
+  // In thinking mode only what the `<answer>` tag holds counts.
+  const choice = parseChoice(reply.text, question.options, { tagRequired: mode === 'thinking' });
+  if (choice.kind === 'none') return { ...base, predicted: null, correct: false, reply: reply.text, unparsed: choice.reason };
+  return { ...base, predicted: choice.letter, correct: choice.letter === question.answer, reply: reply.text };
 }
 
 export const evaluate = defineOnceNode({
@@ -130,7 +129,7 @@ export const evaluate = defineOnceNode({
   outputs: {
     results: {
       type: RecordType,
-      description: 'One row per question and mode: questionId, index, type, mode, answer, predicted, correct, reply, error?.',
+      description: 'One row per question and mode: questionId, index, type, mode, answer, predicted, correct, reply, unparsed? (why no letter was read), error?.',
     },
     report: {
       type: RecordType,

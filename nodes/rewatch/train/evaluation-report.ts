@@ -11,6 +11,8 @@ export type EvaluationResult = {
   predicted: string | null;
   correct: boolean;
   reply: string | null;
+  /** Why no letter was read from the reply (the answer parser's reason). */
+  unparsed?: string;
   /** Why the model gave no reply; such rows are left out of accuracy and counted in `errors`. */
   error?: string;
 };

@@ -29,7 +29,7 @@ function VerdictRow({ item }: { item: Item }) {
       <td>{v.kept ? 'kept' : 'dropped'}</td>
       <td>
         {v.probes.map((p) => (
-          <div key={p.probe}>
+          <div key={p.probe} title={p.reason}>
             <span className="mono">{p.probe}</span>: {p.answer} {p.correct ? '✓' : '✗'}
           </div>
         ))}

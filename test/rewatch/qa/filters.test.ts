@@ -115,8 +115,8 @@ describe('answer verification and bias filters', () => {
       stage: 'F2',
       kept: false,
       probes: [
-        { probe: 'probe-text', answer: 'An omelette', correct: true },
-        { probe: 'probe-vlm', answer: 'an omelette.', correct: true },
+        { probe: 'probe-text', answer: 'An omelette', correct: true, reason: 'Same answer.' },
+        { probe: 'probe-vlm', answer: 'an omelette.', correct: true, reason: 'Same answer.' },
       ],
       accuracy: 1,
       reason: '2/2 probes answered correctly without the video',
@@ -126,8 +126,8 @@ describe('answer verification and bias filters', () => {
       stage: 'F2',
       kept: true,
       probes: [
-        { probe: 'probe-text', answer: 'Three', correct: true },
-        { probe: 'probe-vlm', answer: 'Two', correct: false },
+        { probe: 'probe-text', answer: 'Three', correct: true, reason: 'Same answer.' },
+        { probe: 'probe-vlm', answer: 'Two', correct: false, reason: 'A different answer.' },
       ],
       accuracy: 0.5,
       reason: '1/2 probes answered correctly without the video',
@@ -152,8 +152,8 @@ describe('answer verification and bias filters', () => {
       stage: 'F3',
       kept: false,
       probes: [
-        { probe: 'probe-text', answer: 'A woman', correct: true },
-        { probe: 'probe-vlm', answer: 'A woman.', correct: true },
+        { probe: 'probe-text', answer: 'A woman', correct: true, reason: 'Same answer.' },
+        { probe: 'probe-vlm', answer: 'A woman.', correct: true, reason: 'Same answer.' },
       ],
       accuracy: 1,
       reason: '2/2 probes answered correctly from the summary alone',
@@ -177,17 +177,25 @@ describe('answer verification and bias filters', () => {
 });
 
 describe('answeredCorrectly', () => {
-  it('grades multiple choice by the exact letter, without asking the judge', async () => {
+  it('grades multiple choice by the option the reply chooses, without asking the judge', async () => {
     const server = await startScriptedLlmServer({ respond: () => '{"correct": true, "reason": "judge asked"}' });
     try {
       const llm = testClient(server.baseURL, { name: 'judge-llm' }).gateway();
       const judge = { profile: 'judge-llm', prompt: DEFAULT_JUDGE_PROMPT };
       const item = { question: 'How many eggs?', answer: 'C', options: ['Two', 'Four', 'Three', 'Five'] };
-      expect(await answeredCorrectly(llm, judge, item, 'The answer is (C).')).toBe(true);
-      expect(await answeredCorrectly(llm, judge, item, '<answer>B</answer>')).toBe(false);
-      expect(await answeredCorrectly(llm, judge, item, 'Three')).toBe(false);
+      expect(await answeredCorrectly(llm, judge, item, 'The answer is (C).')).toEqual({ correct: true, reason: 'chose C, the answer is C' });
+      expect(await answeredCorrectly(llm, judge, item, '<answer>B</answer>')).toEqual({ correct: false, reason: 'chose B, the answer is C' });
+      expect(await answeredCorrectly(llm, judge, item, 'Three')).toEqual({ correct: true, reason: 'chose C, the answer is C' });
+      expect(await answeredCorrectly(llm, judge, item, 'I think it is two or three.')).toEqual({
+        correct: false,
+        reason: 'no option chosen: the reply restates the text of several options (A, C)',
+      });
+      expect(await answeredCorrectly(llm, judge, item, 'I think the answer is C')).toEqual({ correct: true, reason: 'chose C, the answer is C' });
       expect(server.requests).toHaveLength(0);
-      expect(await answeredCorrectly(llm, judge, { question: 'How many eggs?', answer: 'Three' }, '3')).toBe(true);
+      expect(await answeredCorrectly(llm, judge, { question: 'How many eggs?', answer: 'Three' }, '3')).toEqual({
+        correct: true,
+        reason: 'judge asked',
+      });
       expect(server.requests).toHaveLength(1);
     } finally {
       await server.close();

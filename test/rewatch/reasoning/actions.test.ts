@@ -10,10 +10,12 @@ import {
 
 const query = (argument: string): Action => ({ name: 'segment_query', argument });
 
+const DOORS = ['the red door', 'the blue door', 'the green door'];
+
 describe('parseReasonerReply', () => {
   it('reads the thought and the one action, ignoring an observation the model wrote itself', () => {
     const reply = '**Thought:** Check the door.\nIt matters.\n**Action:** segment_query("[1:05 - 1:15]")\nObservation: he opens it\nAction: answer(A)';
-    expect(parseReasonerReply(reply, 3)).toEqual({
+    expect(parseReasonerReply(reply, DOORS)).toEqual({
       ok: true,
       value: { thought: 'Check the door.\nIt matters.', action: query('01:05-01:15') },
     });
@@ -46,36 +48,42 @@ describe('parseReasonerReply', () => {
     ['an unquoted query with an apostrophe', "Thought: Look at it.\nAction: segment_retrieval(the man's dog)", { name: 'segment_retrieval', argument: "the man's dog" }],
     ['a lower-case action label', 'thought: Look at it.\naction: segment_query(01:23)', query('01:23')],
   ])('reads %s', (_case, reply, action) => {
-    expect(parseReasonerReply(reply, 3)).toEqual({ ok: true, value: { thought: 'Look at it.', action } });
+    expect(parseReasonerReply(reply, DOORS)).toEqual({ ok: true, value: { thought: 'Look at it.', action } });
   });
 
   it('skips a <think> block before the Thought, and takes its text as the thought when there is no other', () => {
     const reasoned = '<think>\nThe question is about the door. Action: segment_query(00:01) would be too early.\n</think>\n\nThought: The door opens around 01:23.\nAction: segment_query(01:23)';
-    expect(parseReasonerReply(reasoned, 3)).toEqual({ ok: true, value: { thought: 'The door opens around 01:23.', action: query('01:23') } });
+    expect(parseReasonerReply(reasoned, DOORS)).toEqual({ ok: true, value: { thought: 'The door opens around 01:23.', action: query('01:23') } });
     // DeepSeek-R1 chat templates open the block in the prompt, so the reply holds only its end.
     const closedOnly = 'The door opens around 01:23.\n</think>\nAction: segment_query(01:23)';
-    expect(parseReasonerReply(closedOnly, 3)).toEqual({ ok: true, value: { thought: 'The door opens around 01:23.', action: query('01:23') } });
+    expect(parseReasonerReply(closedOnly, DOORS)).toEqual({ ok: true, value: { thought: 'The door opens around 01:23.', action: query('01:23') } });
   });
 
   it.each([
     ['no action line', 'Thought: hmm', 'no "Action:" line'],
     ['two actions', 'Action: answer(A)\nAction: answer(B)', '2 "Action:" lines'],
     ['an unknown action', 'Action: rewind(10)', 'unknown action "rewind"'],
-    ['a letter outside the options', 'Action: answer(D)', 'the letter of an option (A, B, C), got "D"'],
+    ['a letter outside the options', 'Action: answer(D)', 'the letter of an option (A, B, C), got "D": the reply answers D, which is not an option (A–C)'],
+    ['two letters', 'Action: answer(A or B)', 'names several options as its answer (A, B)'],
     ['a reversed range', 'Action: segment_query(02:00-01:00)', 'needs a timestamp MM:SS (or a range MM:SS-MM:SS), got "02:00-01:00"'],
     ['a timestamp in words', 'Action: segment_query(the end)', 'needs a timestamp MM:SS (or a range MM:SS-MM:SS), got "the end"'],
     ['three times', 'Action: segment_query(00:01, 00:02, 00:03)', 'needs a timestamp'],
     ['an empty query', 'Action: segment_retrieval( )', 'needs a description'],
     ['text after the call', 'Action: answer(B) because it is red', 'is not an action call'],
   ])('reports %s', (_case, reply, problem) => {
-    const parsed = parseReasonerReply(reply, 3);
+    const parsed = parseReasonerReply(reply, DOORS);
     expect(parsed.ok).toBe(false);
     expect(!parsed.ok && parsed.problem).toContain(problem);
   });
 
-  it('normalises multiple-choice answers to the option letter and keeps open answers as written', () => {
-    expect(parseAction('answer((B) the red door)', 2)).toEqual({ ok: true, value: { name: 'answer', argument: 'B' } });
-    expect(parseAction('answer("B")', 2)).toEqual({ ok: true, value: { name: 'answer', argument: 'B' } });
+  it('normalises multiple-choice answers to the option letter (also when only the option is restated) and keeps open answers as written', () => {
+    expect(parseAction('answer("B")', DOORS)).toEqual({ ok: true, value: { name: 'answer', argument: 'B' } });
+    expect(parseAction('answer((B) the blue door)', DOORS)).toEqual({ ok: true, value: { name: 'answer', argument: 'B' } });
+    expect(parseAction('answer("the green door")', DOORS)).toEqual({ ok: true, value: { name: 'answer', argument: 'C' } });
+    expect(parseAction('answer(I think so)', DOORS)).toEqual({
+      ok: false,
+      problem: 'answer needs the letter of an option (A, B, C), got "I think so": the reply names no option letter and restates no option’s text',
+    });
     expect(parseAction('answer(a red door)')).toEqual({ ok: true, value: { name: 'answer', argument: 'a red door' } });
     expect(parseReasonerReply('Thought: It was red.\nAction: answer(answer="a red door")')).toEqual({
       ok: true,

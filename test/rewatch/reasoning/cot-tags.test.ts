@@ -46,11 +46,12 @@ describe('parseTaggedResponse', () => {
 });
 
 describe('cotProblems', () => {
-  const expected = { actions: ['segment_retrieval(a door opens)', 'segment_query(00:10-00:20)'], finalAnswer: 'B', multipleChoice: true };
+  const expected = { actions: ['segment_retrieval(a door opens)', 'segment_query(00:10-00:20)'], finalAnswer: 'B', options: ['the blue door', 'the red door', 'the green door'] };
 
   it('accepts the same actions in order, comparing canonical forms, and the same answer', () => {
     expect(cotProblems(good.replace('segment_query(00:10-00:20)', 'segment_query( 0:10 - 0:20 )'), expected)).toEqual([]);
     expect(cotProblems(good.replace('<answer>B</answer>', '<answer>(B) the red door</answer>'), expected)).toEqual([]);
+    expect(cotProblems(good.replace('<answer>B</answer>', '<answer>the red door</answer>'), expected)).toEqual([]);
   });
 
   it('compares timestamp queries in canonical form', () => {
@@ -71,10 +72,13 @@ describe('cotProblems', () => {
       `action 2 is "segment_query(00:40-00:50)", the trajectory's is "segment_query(00:10-00:20)"`,
     ]);
     expect(cotProblems(good.replace('<answer>B', '<answer>C'), expected)).toEqual([`the answer is "C", the trajectory's is "B"`]);
+    expect(cotProblems(good.replace('<answer>B', '<answer>B or C'), expected)).toEqual([
+      `the answer is "B or C", the trajectory's is "B" (the reply names several options as its answer (B, C))`,
+    ]);
   });
 
   it('compares open answers as text', () => {
-    const open = { actions: [], finalAnswer: 'A red door', multipleChoice: false };
+    const open = { actions: [], finalAnswer: 'A red door' };
     expect(cotProblems('<answer> a red  door </answer>', open)).toEqual([]);
     expect(cotProblems('<answer>"A red door."</answer>', open)).toEqual([]);
     expect(cotProblems('<answer>a blue door</answer>', open)).toEqual([`the answer is "a blue door", the trajectory's is "A red door"`]);

@@ -57,7 +57,13 @@ const responses = {
 };
 
 /** M_infer's answer per case, from the pairs alone. */
-const inferred: Record<string, string> = { correct: 'B', wrong: 'B', malformed: 'A', open: 'A red door was opened.' };
+const inferred: Record<string, string> = {
+  correct: 'B',
+  wrong: 'B',
+  malformed: 'A',
+  open: 'A red door was opened.',
+  restated: 'I think the answer is B.',
+};
 
 const caseOf = (text: string) => /Case (\w+):/.exec(text)?.[1];
 
@@ -147,6 +153,29 @@ describe('rewatch.or-reward', () => {
     const rewards = await score([responses.wrong], { skipProcessWhenWrong: false });
     expect(rewards.wrong).toMatchObject({ rAcc: 0, rObs: 0.75, rRea: 1, rFmt: 1, total: 1 });
     expect(rewards.wrong!.notes.accuracy).toBe('chose A, ground truth B');
+  });
+
+  it('reads answers as the one answer parser does, and keeps its reason when no option is chosen', async () => {
+    const restated = response('restated', `${retrieve}\n<answer>The man opens the door</answer>`);
+    const hedged = response('hedged', `${retrieve}\n<answer>A or B</answer>`);
+    const rewards = await score([restated, hedged]);
+    // The option's text is answer B; M_infer's "I think the answer is B." is B too, not "I": 1·(1 + 1 + 1) + 1.
+    expect(rewards.restated).toMatchObject({ rAcc: 1, rObs: 1, rRea: 1, rFmt: 1, total: 4 });
+    expect(rewards.restated!.notes.accuracy).toBe('chose B, ground truth B');
+    expect(rewards.restated!.notes.reasoning).toBe('M_infer answered "I think the answer is B.": chose B, ground truth B');
+    expect(rewards.hedged).toMatchObject({ rAcc: 0, total: 1 });
+    expect(rewards.hedged!.notes.accuracy).toBe('no option chosen (the reply names several options as its answer (A, B)), ground truth B');
+  });
+
+  it('makes a ground truth that names no option an item error', async () => {
+    const graph = nodeGraph(
+      { type: 'rewatch.or-reward', config: { maxErrorRatio: 1 } },
+      { responses: { type: CoTType, items: [{ ...responses.direct, groundTruth: 'E' }] }, captions: { type: DenseCaptionType, items: [caption] } },
+    );
+    const { runId } = await runToEnd(engine, graph);
+    expect((await engine.nodeErrors(runId, 'n', {})).errors).toEqual([
+      expect.objectContaining({ message: expect.stringContaining('the ground truth "E" names no option: the reply answers E, which is not an option (A–B)') }),
+    ]);
   });
 
   it('makes a missing caption an item error', async () => {
