@@ -279,6 +279,11 @@ export interface ScriptedModel {
   readonly captions: CaptionReply[];
   /** The questions the writer knows give their answer away without the video, and what gives it away. */
   readonly guessable: Map<string, 'question' | 'summary'>;
+  /**
+   * The questions whose open form keeps its answer but whose multiple-choice form gives it away: a "first" time whose
+   * distractors the writer all puts later.
+   */
+  readonly guessableFromOptions: Set<string>;
 }
 
 /** Distractors for answers that are neither a colour nor a time. */
@@ -289,6 +294,7 @@ export function createScriptedModel(): ScriptedModel {
   const calls = new Map<string, number>();
   const captions: CaptionReply[] = [];
   const guessable = new Map<string, 'question' | 'summary'>();
+  const guessableFromOptions = new Set<string>();
   /** Summaries this model wrote: the only ones a question writer or an F3 probe should be shown. */
   const summaries = new Set<string>();
 
@@ -378,7 +384,9 @@ export function createScriptedModel(): ScriptedModel {
       }
       questions.push({ question: `What colour is the screen from ${from} to ${to}?`, answer: colour, type: 'object recognition', evidence: line.range });
       if (!named.has(colour)) {
-        questions.push({ question: `At what time does the screen first turn ${colour}?`, answer: from, type: 'temporal localization', evidence: line.range });
+        const question = `At what time does the screen first turn ${colour}?`;
+        guessableFromOptions.add(question);
+        questions.push({ question, answer: from, type: 'temporal localization', evidence: line.range });
       }
       named.add(colour);
     }
@@ -414,8 +422,9 @@ export function createScriptedModel(): ScriptedModel {
   }
 
   /**
-   * A probe without the video: it answers a colour question when what it was told names the colour on that topic,
-   * as that colour's option letter when it is shown options.
+   * A probe without the video: it answers a colour question when what it was told names the colour on that topic
+   * (as that colour's option letter when it is shown options), and a "first" question among time options with the
+   * earliest.
    */
   function probe(role: 'probe-text' | 'probe-vlm', request: ScriptedChatRequest): string {
     const prompt = textOf(request);
@@ -426,14 +435,19 @@ export function createScriptedModel(): ScriptedModel {
     else check(role, ![...summaries].some((s) => prompt.includes(s)), 'a text-only probe sees the summary');
     const question = field(prompt, 'Question');
     const asked = sentences(question).at(-1) ?? question;
+    const options = optionsOf(prompt);
     if (/\bcolou?r\b/i.test(asked)) {
       const told = [...sentences(summary), ...sentences(question).slice(0, -1)];
       const hint = told.find((s) => colourIn(s) && shareTopic(s, asked));
       const hinted = hint && colourIn(hint);
-      const options = optionsOf(prompt);
       if (hinted && !options.length) return `It is probably ${hinted}.`;
       const option = hinted && options.find((o) => colourIn(o.text) === hinted);
       if (option) return `The answer is ${option.letter}.`;
+    }
+    // Asked when something first happens among times, it bets on the earliest one.
+    const times = options.map((o) => ({ ...o, at: parseTimestamp(o.text) }));
+    if (/\bfirst\b/i.test(asked) && times.length && times.every((t) => t.at !== undefined)) {
+      return `The answer is ${times.reduce((a, b) => (b.at! < a.at! ? b : a)).letter}.`;
     }
     return 'I cannot tell without watching the video.';
   }
@@ -586,6 +600,7 @@ export function createScriptedModel(): ScriptedModel {
     calls,
     captions,
     guessable,
+    guessableFromOptions,
     async respond(request) {
       calls.set(request.model, (calls.get(request.model) ?? 0) + 1);
       const role = roles[request.model as ModelRole];
