@@ -90,7 +90,7 @@ export const biasFilterOutputs = {
   verdicts: { type: FilterVerdictType, description: 'Every probe’s answer and correctness, the accuracy and the decision.' },
 };
 
-export function isMultipleChoice(question: QA | MCQ): question is MCQ {
+function isMultipleChoice(question: QA | MCQ): question is MCQ {
   return 'options' in question;
 }
 
