@@ -131,8 +131,21 @@ export const filterVerdictSchema = z.object({
   /** Mean probe accuracy (F2, F3) or 1/0 for the judge's verdict (F1). */
   accuracy: z.number().min(0).max(1),
   reason: z.string(),
+  /** F2/F3 on a multiple-choice question: the probes' answers to its MC form (with the options) and their accuracy. */
+  mcProbes: z.array(probeAnswerSchema).optional(),
+  mcAccuracy: z.number().min(0).max(1).optional(),
 });
 export type FilterVerdict = z.infer<typeof filterVerdictSchema>;
+
+/** The judge's verdict on one distractor: `also-correct` when C_detail makes it a correct answer too. */
+export const distractorCheckSchema = z.object({
+  text: z.string(),
+  verdict: z.enum(['wrong', 'also-correct']),
+  reason: z.string(),
+  /** 0 for the first distractors written, n for the n-th regeneration. */
+  round: z.number().int().min(0),
+});
+export type DistractorCheck = z.infer<typeof distractorCheckSchema>;
 
 export const mcqSchema = z.object({
   id: z.string(),
@@ -146,8 +159,21 @@ export const mcqSchema = z.object({
   /** Letter of the correct option (A, B, …). */
   answer: z.string().regex(/^[A-Z]$/),
   open: qaSchema,
+  /** The judge's check of every distractor written, over all rounds (absent when distractors were not checked). */
+  distractorChecks: z.array(distractorCheckSchema).optional(),
 });
 export type MCQ = z.infer<typeof mcqSchema>;
+
+/** A question `rewatch.mcq` could not give enough checked distractors. */
+export const rejectedMcqSchema = z.object({
+  qaId: z.string(),
+  open: qaSchema,
+  /** The options that survived the checks, the correct answer first. */
+  options: z.array(z.string()),
+  distractorChecks: z.array(distractorCheckSchema),
+  reason: z.string(),
+});
+export type RejectedMCQ = z.infer<typeof rejectedMcqSchema>;
 
 export const trajectoryStepSchema = z.object({
   thought: z.string(),
@@ -291,6 +317,13 @@ export const AnyQuestionType = defineDataType({
   color: '#0ea5e9',
   schema: questionSchema,
   accepts: [MCQType.id, QAType.id],
+});
+export const RejectedMCQType = defineDataType({
+  id: 'RejectedMCQ',
+  title: 'Rejected multiple-choice question',
+  description: 'An open question left with too few options once distractors that are also correct were dropped; with the reason.',
+  color: '#0e7490',
+  schema: rejectedMcqSchema,
 });
 export const TrajectoryType = defineDataType({
   id: 'Trajectory',

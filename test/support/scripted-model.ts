@@ -304,6 +304,11 @@ export interface ScriptedModel {
   readonly captions: CaptionReply[];
   /** The questions the writer knows give their answer away without the video, and what gives it away. */
   readonly guessable: Map<string, 'question' | 'summary'>;
+  /**
+   * The questions whose open form keeps its answer but whose multiple-choice form gives it away: a "first" time whose
+   * distractors the writer all puts later.
+   */
+  readonly guessableFromOptions: Set<string>;
 }
 
 /** Distractors for answers that are neither a colour nor a time. */
@@ -314,6 +319,7 @@ export function createScriptedModel(): ScriptedModel {
   const calls = new Map<string, number>();
   const captions: CaptionReply[] = [];
   const guessable = new Map<string, 'question' | 'summary'>();
+  const guessableFromOptions = new Set<string>();
   /** Summaries this model wrote: the only ones a question writer or an F3 probe should be shown. */
   const summaries = new Set<string>();
 
@@ -403,27 +409,34 @@ export function createScriptedModel(): ScriptedModel {
       }
       questions.push({ question: `What colour is the screen from ${from} to ${to}?`, answer: colour, type: 'object recognition', evidence: line.range });
       if (!named.has(colour)) {
-        questions.push({ question: `At what time does the screen first turn ${colour}?`, answer: from, type: 'temporal localization', evidence: line.range });
+        const question = `At what time does the screen first turn ${colour}?`;
+        guessableFromOptions.add(question);
+        questions.push({ question, answer: from, type: 'temporal localization', evidence: line.range });
       }
       named.add(colour);
     }
     return JSON.stringify({ questions: questions.slice(0, count) });
   }
 
+  /**
+   * Wrong options of the answer's kind. Asked to replace some (the prompt then lists the options kept and those
+   * rejected as also correct, as `- option` lines), it skips every option listed.
+   */
   function writeDistractors(prompt: string): string {
     const answer = field(prompt, 'Correct answer');
-    const count = Number(/Write (\d+) wrong options/.exec(prompt)?.[1] ?? 3);
+    const count = Number(/Write (\d+) (?:new )?wrong options/.exec(prompt)?.[1] ?? 3);
+    const listed = new Set([...prompt.matchAll(/^- (\d+:\d{2}|[^:\n]+)/gm)].map((m) => m[1]!));
     const seconds = parseTimestamp(answer);
-    let distractors: string[];
+    let candidates: string[];
     if (answer in PALETTE) {
       const at = COLOURS.indexOf(answer);
-      distractors = Array.from({ length: count }, (_, k) => COLOURS[(at + 1 + k) % COLOURS.length]!);
+      candidates = Array.from({ length: COLOURS.length - 1 }, (_, k) => COLOURS[(at + 1 + k) % COLOURS.length]!);
     } else if (seconds !== undefined && answer.includes(':')) {
-      distractors = Array.from({ length: count }, (_, k) => formatTimestamp(seconds + 15 * (k + 1)));
+      candidates = Array.from({ length: count + listed.size }, (_, k) => formatTimestamp(seconds + 15 * (k + 1)));
     } else {
-      distractors = OTHER_SIGHTS.filter((s) => phraseAt(s, answer) < 0).slice(0, count);
+      candidates = OTHER_SIGHTS.filter((s) => phraseAt(s, answer) < 0);
     }
-    return JSON.stringify({ distractors });
+    return JSON.stringify({ distractors: candidates.filter((c) => !listed.has(c)).slice(0, count) });
   }
 
   function questionWriter(request: ScriptedChatRequest): string {
@@ -433,20 +446,33 @@ export function createScriptedModel(): ScriptedModel {
     throw new Error('qa-llm cannot tell what this prompt asks for');
   }
 
-  /** A probe without the video: it answers a colour question when what it was told names the colour on that topic. */
+  /**
+   * A probe without the video: it answers a colour question when what it was told names the colour on that topic
+   * (as that colour's option letter when it is shown options), and a "first" question among time options with the
+   * earliest.
+   */
   function probe(role: 'probe-text' | 'probe-vlm', request: ScriptedChatRequest): string {
     const prompt = textOf(request);
     check(role, request.messages.length === 1, 'more than one message');
     check(role, !HAS_CAPTION_LINE.test(prompt), 'the prompt shows caption lines');
-    const summary = between(prompt, 'Here is a short summary of a video:', '\n\nAnswer this question');
+    const summary = between(prompt, 'Here is a short summary of a video:', '\n\nAnswer this');
     if (summary) check(role, summaries.has(summary), `a summary the summarizer did not write: ${JSON.stringify(summary)}`);
     else check(role, ![...summaries].some((s) => prompt.includes(s)), 'a text-only probe sees the summary');
     const question = field(prompt, 'Question');
     const asked = sentences(question).at(-1) ?? question;
+    const options = optionsOf(prompt);
     if (/\bcolou?r\b/i.test(asked)) {
       const told = [...sentences(summary), ...sentences(question).slice(0, -1)];
       const hint = told.find((s) => colourIn(s) && shareTopic(s, asked));
-      if (hint) return `It is probably ${colourIn(hint)}.`;
+      const hinted = hint && colourIn(hint);
+      if (hinted && !options.length) return `It is probably ${hinted}.`;
+      const option = hinted && options.find((o) => colourIn(o.text) === hinted);
+      if (option) return `The answer is ${option.letter}.`;
+    }
+    // Asked when something first happens among times, it bets on the earliest one.
+    const times = options.map((o) => ({ ...o, at: parseTimestamp(o.text) }));
+    if (/\bfirst\b/i.test(asked) && times.length && times.every((t) => t.at !== undefined)) {
+      return `The answer is ${times.reduce((a, b) => (b.at! < a.at! ? b : a)).letter}.`;
     }
     return 'I cannot tell without watching the video.';
   }
@@ -454,11 +480,8 @@ export function createScriptedModel(): ScriptedModel {
   function judge(request: ScriptedChatRequest): string {
     const prompt = textOf(request);
     if (prompt.includes('{"supported"')) {
-      const lines = captionLines(between(prompt, 'Description:', '\nQuestion:'));
-      check('judge-llm', lines.length > 0, 'an answer check without the description');
+      const evidence = evidenceLines(prompt, 'an answer check');
       const answer = field(prompt, 'Answer');
-      const [from, to] = field(prompt, 'Evidence').split('-').map((t) => parseTimestamp(t) ?? NaN) as [number, number];
-      const evidence = lines.filter((l) => l.start <= to && l.end >= from);
       const supported = evidence.some((l) => phraseAt(`${l.range} ${l.text}`, answer) >= 0);
       const reason = supported ? 'The evidence lines state the answer.' : 'No line in the evidence span states the answer.';
       return JSON.stringify({ supported, reason });
@@ -468,6 +491,7 @@ export function createScriptedModel(): ScriptedModel {
       const correct = phraseAt(field(prompt, 'Candidate answer'), reference) >= 0;
       return JSON.stringify({ correct, reason: correct ? 'The candidate states the reference answer.' : 'The candidate does not state it.' });
     }
+    if (prompt.includes('{"checks"')) return checkDistractors(prompt);
     if (prompt.includes('{"score"')) return scoreObservation(prompt);
     if (prompt.startsWith('Answer the question using only the observations')) {
       const question = field(prompt, 'Question');
@@ -477,6 +501,27 @@ export function createScriptedModel(): ScriptedModel {
       return answers.at(-1) ?? 'I cannot tell from these observations.';
     }
     throw new Error('judge-llm cannot tell what this prompt asks for');
+  }
+
+  /** The caption lines of a judge prompt's description that overlap its `Evidence: MM:SS-MM:SS` span. */
+  function evidenceLines(prompt: string, what: string): CaptionLine[] {
+    const lines = captionLines(between(prompt, 'Description:', '\nQuestion:'));
+    check('judge-llm', lines.length > 0, `${what} without the description`);
+    const [from, to] = field(prompt, 'Evidence').split('-').map((t) => parseTimestamp(t) ?? NaN) as [number, number];
+    return lines.filter((l) => l.start <= to && l.end >= from);
+  }
+
+  /** A distractor is a correct answer too when a line of the question's evidence span states it. */
+  function checkDistractors(prompt: string): string {
+    const evidence = evidenceLines(prompt, 'a distractor check');
+    const options = [...between(prompt, 'Wrong options to check:', '\n\nReply with JSON').matchAll(/^\d+\. (.*)$/gm)].map((m) => m[1]!);
+    const checks = options.map((option) => {
+      const stating = evidence.find((l) => phraseAt(l.text, option) >= 0);
+      return stating
+        ? { alsoCorrect: true, reason: `The line [${stating.range}] states it.` }
+        : { alsoCorrect: false, reason: 'No line in the evidence span states it.' };
+    });
+    return JSON.stringify({ checks });
   }
 
   /** r_obs: the share of what an observation states that the description's lines support. */
@@ -585,6 +630,7 @@ export function createScriptedModel(): ScriptedModel {
     calls,
     captions,
     guessable,
+    guessableFromOptions,
     async respond(request) {
       calls.set(request.model, (calls.get(request.model) ?? 0) + 1);
       const role = roles[request.model as ModelRole];

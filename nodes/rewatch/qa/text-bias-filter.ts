@@ -1,25 +1,38 @@
-import { defineMapNode, renderTemplate } from '../../sdk/index.ts';
-import { QAType } from '../types.ts';
-import { biasFilterConfig, biasFilterOutputs, probeQuestion } from './bias-probe.ts';
+import { defineMapNode } from '../../sdk/index.ts';
+import { biasFilterConfig, biasFilterInput, biasFilterOutputs, probeQuestion } from './bias-probe.ts';
 
 export const DEFAULT_TEXT_PROBE_PROMPT = `Answer this question about a video. You cannot see the video: give your best guess anyway,
 in one short sentence.
 
 Question: {{question}}`;
 
+export const DEFAULT_TEXT_MC_PROBE_PROMPT = `Answer this multiple-choice question about a video. You cannot see the video: give your best
+guess anyway, with the letter of one option.
+
+Question: {{question}}
+Options:
+{{options}}`;
+
 export const textBiasFilter = defineMapNode({
   type: 'rewatch.text-bias-filter',
   version: 1,
   title: 'Text bias filter (F2)',
   category: 'QA',
-  description: 'F2: drops the questions that probe models answer from the question alone, without the video.',
-  inputs: { qa: { type: QAType, description: 'Questions to probe.' } },
+  description:
+    'F2: drops the questions that probe models answer from the question alone, without the video (for multiple ' +
+    'choice: from the open question, or from the question and its options).',
+  inputs: { qa: biasFilterInput },
   outputs: biasFilterOutputs,
-  config: biasFilterConfig(DEFAULT_TEXT_PROBE_PROMPT, 'Probe prompt. `{{question}}` and `{{type}}` come from the question.'),
+  config: biasFilterConfig({
+    open: { text: DEFAULT_TEXT_PROBE_PROMPT, description: 'Probe prompt (open form). `{{question}}` and `{{type}}` come from the question.' },
+    multipleChoice: {
+      text: DEFAULT_TEXT_MC_PROBE_PROMPT,
+      description: 'Probe prompt (multiple-choice form). `{{question}}`, `{{type}}` and `{{options}}` (as `A. text` lines).',
+    },
+  }),
   over: 'qa',
   concurrency: 16,
   async execute(ctx, { qa }, c) {
-    const prompt = renderTemplate(c.prompt, { question: qa.question, type: qa.type });
-    return probeQuestion(ctx, qa, prompt, c, 'F2', 'without the video');
+    return probeQuestion(ctx, qa, c, { stage: 'F2', had: 'without the video', variables: {} });
   },
 });

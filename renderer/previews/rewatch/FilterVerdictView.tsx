@@ -20,6 +20,15 @@ function KeptRatio({ output }: Pick<PreviewProps, 'output'>) {
   );
 }
 
+function ProbeAnswers({ probes, form }: { probes: FilterVerdict['probes']; form?: string }) {
+  return probes.map((p) => (
+    <div key={`${form}${p.probe}`} title={p.reason}>
+      {form && <span className="muted">{form} </span>}
+      <span className="mono">{p.probe}</span>: {p.answer} {p.correct ? '✓' : '✗'}
+    </div>
+  ));
+}
+
 function VerdictRow({ item }: { item: Item }) {
   const v = item.data as FilterVerdict;
   return (
@@ -28,19 +37,22 @@ function VerdictRow({ item }: { item: Item }) {
       <td>{v.stage}</td>
       <td>{v.kept ? 'kept' : 'dropped'}</td>
       <td>
-        {v.probes.map((p) => (
-          <div key={p.probe} title={p.reason}>
-            <span className="mono">{p.probe}</span>: {p.answer} {p.correct ? '✓' : '✗'}
-          </div>
-        ))}
+        <ProbeAnswers probes={v.probes} />
+        {v.mcProbes && <ProbeAnswers probes={v.mcProbes} form="MC" />}
       </td>
-      <td>{v.accuracy.toFixed(2)}</td>
+      <td>
+        {v.accuracy.toFixed(2)}
+        {v.mcAccuracy !== undefined && <div>MC {v.mcAccuracy.toFixed(2)}</div>}
+      </td>
       <td>{v.reason}</td>
     </tr>
   );
 }
 
-/** Filter verdicts as a table a page at a time: stage, kept or dropped, each probe's answer, accuracy and reason. */
+/**
+ * Filter verdicts as a table a page at a time: stage, kept or dropped, each probe's answer, accuracy and reason (with
+ * the multiple-choice form's probes and accuracy when it was probed).
+ */
 export function FilterVerdictView({ items, output }: PreviewProps) {
   const [page, setPage] = useState(0);
   const total = items.total ?? 0;

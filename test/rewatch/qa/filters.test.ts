@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { answeredCorrectly } from '../../../nodes/rewatch/qa/bias-probe.ts';
 import { DEFAULT_JUDGE_PROMPT } from '../../../nodes/rewatch/judge.ts';
-import type { FilterVerdict, QA } from '../../../nodes/rewatch/types.ts';
+import type { FilterVerdict, MCQ, QA } from '../../../nodes/rewatch/types.ts';
 import { testClient } from '../../llm/helpers.ts';
 import { startScriptedLlmServer, type ScriptedChatRequest } from '../../support/scripted-llm-server.ts';
 import { edge, field, graph, itemsNode, KITCHEN, KITCHEN_SUMMARY, node, openQaEngine, promptOf, qa, type QaEngine } from './fixture.ts';
@@ -34,9 +34,40 @@ const normalized = (text: string) =>
     .split(/\s+/)
     .filter((w) => w && !['a', 'an', 'the', 'of', 'to', 'it'].includes(w));
 
+/** A multiple-choice form of `source` with these options, as `rewatch.mcq` writes it. */
+function mcqOf(source: QA, options: string[]): MCQ {
+  const { id, videoId, videoPath, captionId, type, question } = source;
+  const answer = String.fromCharCode(65 + options.indexOf(source.answer));
+  return { id: `mcq-${id}`, qaId: id, videoId, videoPath, captionId, type, question, options, answer, open: source };
+}
+
+/** The answer is the one specific, longest option: probes pick it from the options alone. */
+const SIGN_MC = mcqOf(SIGN, ['EXIT', 'OPEN 24 HOURS', 'STOP', 'CLOSED']);
+const EGGS_MC = mcqOf(EGGS, ['Two', 'Three', 'Twelve', 'Four']);
+const PAN_MC = mcqOf(PAN, ['To the right of the stove', 'On the fridge', 'To the left of the stove', 'In the sink']);
+/** Only the summary gives this one away (it says who is served). */
+const GUEST_MC = mcqOf(GUEST, ['A child', 'A woman', 'An old man', 'A dog']);
+const MCQS = [SIGN_MC, EGGS_MC, PAN_MC, GUEST_MC];
+
+/** `A. text` lines of a multiple-choice prompt. */
+const optionLines = (prompt: string) => [...prompt.matchAll(/^([A-Z])\. (.*)$/gm)].map((m) => ({ letter: m[1]!, text: m[2]! }));
+
+/**
+ * A probe shown options without the video: it picks the option its summary names, else the longest, most specific one
+ * (a bias of real models that badly written options reward). The two probes word their replies differently.
+ */
+function multipleChoiceProbe(model: string, prompt: string): string {
+  const options = optionLines(prompt);
+  const summary = prompt.includes(KITCHEN_SUMMARY.text) ? normalized(KITCHEN_SUMMARY.text).join(' ') : '';
+  const named = options.find((o) => summary && ` ${summary} `.includes(` ${normalized(o.text).join(' ')} `));
+  const pick = named ?? options.reduce((a, b) => (b.text.length > a.text.length ? b : a));
+  return model === 'probe-text' ? pick.letter : `The answer is ${pick.letter}.`;
+}
+
 /** Answers as the models would: probes from what their prompt shows, judges by comparing texts. */
 function respond(request: ScriptedChatRequest): string {
   const prompt = promptOf(request);
+  if (request.model.startsWith('probe-') && prompt.includes('\nOptions:\n')) return multipleChoiceProbe(request.model, prompt);
   if (request.model === 'judge-llm' && prompt.includes('Reference answer:')) {
     const same = normalized(field(prompt, 'Reference answer')).join(' ') === normalized(field(prompt, 'Candidate answer')).join(' ');
     return JSON.stringify({ correct: same, reason: same ? 'Same answer.' : 'A different answer.' });
@@ -173,6 +204,109 @@ describe('answer verification and bias filters', () => {
     expect(idsOf(await t.output<QA>(run.runId, 'f3', 'kept'))).toEqual(idsOf([SIGN]));
     const verdicts = byQuestion(await t.output<FilterVerdict>(run.runId, 'f2', 'verdicts'));
     expect(verdicts[EGGS.question]).toMatchObject({ kept: false, accuracy: 0.5 });
+  });
+});
+
+/** The paper's order after the multiple-choice reformulation: MCQ → F2 → F3, each filter probing both forms. */
+function multipleChoiceGraph(config: Record<string, unknown> = {}) {
+  return graph(
+    [
+      itemsNode({ summaries: [KITCHEN_SUMMARY], mcq: MCQS }),
+      node('f2', 'rewatch.text-bias-filter', config),
+      node('f3', 'rewatch.summary-bias-filter', config),
+    ],
+    [edge('src', 'mcq', 'f2', 'qa'), edge('f2', 'kept', 'f3', 'qa'), edge('src', 'summaries', 'f3', 'summaries')],
+  );
+}
+
+const multipleChoicePrompts = (t: QaEngine) => t.server.requests.filter((r) => r.model.startsWith('probe-')).map(promptOf).filter((p) => p.includes('\nOptions:\n'));
+
+describe('bias filters on multiple-choice questions', () => {
+  let t: QaEngine;
+  beforeEach(async () => {
+    t = await openQaEngine(respond);
+  });
+  afterEach(() => t.close());
+
+  it('drop a question the probes answer from its options alone, though its open form passes, and record both verdicts', async () => {
+    const run = await t.run(multipleChoiceGraph());
+    expect(run.status).toBe('done');
+    // SIGN's open form stumps both probes, its options do not; GUEST is given away by the summary's options in F3.
+    expect(await t.output<MCQ>(run.runId, 'f2', 'kept')).toEqual([EGGS_MC, PAN_MC, GUEST_MC]);
+    expect(await t.output<QA>(run.runId, 'f2', 'open')).toEqual([EGGS, PAN, GUEST]);
+    expect(await t.output<MCQ>(run.runId, 'f3', 'kept')).toEqual([EGGS_MC, PAN_MC]);
+    expect(await t.output<QA>(run.runId, 'f3', 'open')).toEqual([EGGS, PAN]);
+
+    const f2 = byQuestion(await t.output<FilterVerdict>(run.runId, 'f2', 'verdicts'));
+    expect(f2[SIGN.question]).toEqual({
+      qaId: SIGN.id,
+      stage: 'F2',
+      kept: false,
+      probes: [
+        { probe: 'probe-text', answer: 'CLOSED', correct: false, reason: 'A different answer.' },
+        { probe: 'probe-vlm', answer: 'I cannot tell', correct: false, reason: 'A different answer.' },
+      ],
+      accuracy: 0,
+      mcProbes: [
+        { probe: 'probe-text', answer: 'B', correct: true, reason: 'chose B, the answer is B' },
+        { probe: 'probe-vlm', answer: 'The answer is B.', correct: true, reason: 'chose B, the answer is B' },
+      ],
+      mcAccuracy: 1,
+      reason: 'open form: 0/2 probes answered correctly without the video; multiple choice: 2/2 probes chose the correct option without the video',
+    });
+    expect(f2[EGGS.question]).toMatchObject({ kept: true, accuracy: 0.5, mcAccuracy: 0 });
+    expect(f2[EGGS.question]!.mcProbes!.map((p) => p.answer)).toEqual(['C', 'The answer is C.']);
+
+    const f3 = byQuestion(await t.output<FilterVerdict>(run.runId, 'f3', 'verdicts'));
+    expect(Object.keys(f3).sort()).toEqual([EGGS, PAN, GUEST].map((q) => q.question).sort());
+    expect(f3[GUEST.question]).toMatchObject({
+      kept: false,
+      accuracy: 1,
+      mcAccuracy: 1,
+      reason: 'open form: 2/2 probes answered correctly from the summary alone; multiple choice: 2/2 probes chose the correct option from the summary alone',
+    });
+    expect(f3[PAN.question]).toMatchObject({ kept: true, accuracy: 0.5, mcAccuracy: 0 });
+
+    // The MC probes saw the question with its options as letters, the summary only in F3, never the caption.
+    const prompts = multipleChoicePrompts(t);
+    expect(prompts).toHaveLength(2 * MCQS.length + 2 * 3);
+    expect(prompts.filter((p) => p.includes(KITCHEN_SUMMARY.text))).toHaveLength(2 * 3);
+    expect(prompts.find((p) => p.includes(SIGN.question) && !p.includes(KITCHEN_SUMMARY.text))).toContain(
+      `Question: ${SIGN.question}\nOptions:\nA. EXIT\nB. OPEN 24 HOURS\nC. STOP\nD. CLOSED`,
+    );
+    for (const prompt of prompts) {
+      for (const event of KITCHEN.events) expect(prompt).not.toContain(event.text);
+    }
+  });
+
+  it('probe only the open form when probeMultipleChoice is off', async () => {
+    const run = await t.run(multipleChoiceGraph({ probeMultipleChoice: false }));
+    expect(await t.output<MCQ>(run.runId, 'f2', 'kept')).toEqual(MCQS);
+    const f2 = byQuestion(await t.output<FilterVerdict>(run.runId, 'f2', 'verdicts'));
+    expect(f2[SIGN.question]).toEqual({
+      qaId: SIGN.id,
+      stage: 'F2',
+      kept: true,
+      probes: [
+        { probe: 'probe-text', answer: 'CLOSED', correct: false, reason: 'A different answer.' },
+        { probe: 'probe-vlm', answer: 'I cannot tell', correct: false, reason: 'A different answer.' },
+      ],
+      accuracy: 0,
+      reason: '0/2 probes answered correctly without the video',
+    });
+    expect(multipleChoicePrompts(t)).toEqual([]);
+  });
+
+  it('carry the input’s type on `kept`: MC questions cannot feed an open-question input, their `open` forms can', async () => {
+    const into = (port: 'kept' | 'open') =>
+      graph(
+        [itemsNode({ captions: [KITCHEN], mcq: MCQS }), node('f2', 'rewatch.text-bias-filter'), node('mc', 'rewatch.mcq')],
+        [edge('src', 'mcq', 'f2', 'qa'), edge('f2', port, 'mc', 'qa'), edge('src', 'captions', 'mc', 'captions')],
+      );
+    expect(await t.engine.validate(into('open'))).toMatchObject({ ok: true });
+    expect((await t.engine.validate(into('kept'))).errors).toEqual([
+      { nodeId: 'mc', field: 'qa', message: 'input "qa" takes QA, but "f2.kept" gives MCQ' },
+    ]);
   });
 });
 

@@ -11,13 +11,13 @@ import { summaryBiasFilter } from '../../../nodes/rewatch/qa/summary-bias-filter
 import { textBiasFilter } from '../../../nodes/rewatch/qa/text-bias-filter.ts';
 import { stableId } from '../../../nodes/rewatch/ids.ts';
 import { renderCaption } from '../../../nodes/rewatch/timecode.ts';
-import { DenseCaptionType, QAType, SummaryType, type DenseCaption, type QA, type Summary } from '../../../nodes/rewatch/types.ts';
+import { DenseCaptionType, MCQType, QAType, SummaryType, type DenseCaption, type MCQ, type QA, type Summary } from '../../../nodes/rewatch/types.ts';
 import { profile, runToEnd, tempDir } from '../../support/engine-fixture.ts';
 import { itemSource } from '../../support/item-sources.ts';
 import { startScriptedLlmServer, type ScriptedChatRequest, type ScriptedLlmServer } from '../../support/scripted-llm-server.ts';
 
-/** Feeds the QA nodes real DenseCaption / Summary / QA items from its config. */
-const testItems = itemSource('test.rewatch-items', { captions: DenseCaptionType, summaries: SummaryType, qa: QAType });
+/** Feeds the QA nodes real DenseCaption / Summary / QA / MCQ items from its config. */
+const testItems = itemSource('test.rewatch-items', { captions: DenseCaptionType, summaries: SummaryType, qa: QAType, mcq: MCQType });
 
 const catalog = new NodeCatalog([testItems, summarizer, contrastiveQa, answerFilter, textBiasFilter, summaryBiasFilter, mcqReformulation]);
 
@@ -82,7 +82,7 @@ export function graph(nodes: Node[], edges: Edge[]): GraphFile {
   return { format: 'rewatch-studio/graph', version: 1, name: 'rewatch-qa', nodes, edges };
 }
 
-export function itemsNode(items: { captions?: DenseCaption[]; summaries?: Summary[]; qa?: QA[] }): Node {
+export function itemsNode(items: { captions?: DenseCaption[]; summaries?: Summary[]; qa?: QA[]; mcq?: MCQ[] }): Node {
   return node('src', 'test.rewatch-items', items);
 }
 
