@@ -38,13 +38,19 @@ ${ENV_HELP}
 const ENTRY_POINTS: Record<Trainer, { title: string; usage: string; code: string }> = {
   easyr1: {
     title: 'EasyR1 reward function',
-    usage: `Wire it in with:
-  worker.reward.reward_type=batch
+    usage: `Wire it in with (the file declares REWARD_TYPE = "batch" itself; EasyR1 has no reward_type setting):
   worker.reward.reward_function=./rewatch_reward_easyr1.py:compute_score
   data.answer_key=answer   (the GRPO export's encoded ground truth)`,
-    code: String.raw`def compute_score(reward_inputs, **kwargs):
+    // EasyR1 reads REWARD_NAME and REWARD_TYPE ("batch" or "sequential", default "batch") from the module and calls
+    // compute_score(list of {"response", "response_length", "ground_truth"}) for "batch" (hiyouga/EasyR1
+    // verl/workers/reward/function.py `AutoRewardManager` at b44b311b669bf1fd1aa2fc36f2251482ba33cb16).
+    code: String.raw`REWARD_NAME = "rewatch_or"
+REWARD_TYPE = "batch"
+
+
+def compute_score(reward_inputs, **kwargs):
     """reward_inputs: [{"response", "response_length", "ground_truth"}] -> [{"overall", "format", "accuracy",
-    "observation", "reasoning"}]. One dict (reward_type=sequential) gives one dict back."""
+    "observation", "reasoning"}]. One dict (REWARD_TYPE = "sequential") gives one dict back."""
     if isinstance(reward_inputs, dict):
         return compute_score([reward_inputs], **kwargs)[0]
     return score_batch([i["response"] for i in reward_inputs], [i["ground_truth"] for i in reward_inputs])
@@ -52,12 +58,16 @@ const ENTRY_POINTS: Record<Trainer, { title: string; usage: string; code: string
   },
   verl: {
     title: 'verl reward function',
-    usage: `Wire it in with:
+    // verl's default reward loop looks `reward_model.reward_manager` (default naive) up in a registry holding only
+    // naive, dapo and remote, each calling compute_score(data_source=, solution_str=, ground_truth=, extra_info=) per
+    // response, many at once; "batch" is only in the legacy registry (volcengine/verl at
+    // b178a3cd56f58b2d502255daba591e92833930a7: verl/experimental/reward_loop/reward_loop.py and reward_manager/,
+    // verl/workers/reward_manager/batch.py, verl/trainer/config/reward_model/dp_reward_loop.yaml).
+    usage: `Wire it in with (verl's default reward loop and its default manager, naive; remote and dapo work too):
   custom_reward_function.path=./rewatch_reward_verl.py
-  custom_reward_function.name=compute_score         (naive / dapo reward manager: one call per response)
-or, much faster (one request per batch):
-  reward_model.reward_manager=batch
-  custom_reward_function.name=compute_score_batch`,
+  custom_reward_function.name=compute_score
+The reward loop scores responses concurrently, one request each. compute_score_batch serves only the legacy
+reward path: reward_model.use_reward_loop=False reward_model.reward_manager=batch custom_reward_function.name=compute_score_batch`,
     code: String.raw`def compute_score_batch(data_sources, solution_strs, ground_truths, extra_infos=None, **kwargs):
     """verl's batch reward manager: lists in, one {"score", "overall", "accuracy", "observation", "reasoning",
     "format"} per response out."""
