@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NodeCatalog } from '../../main/engine/catalog.ts';
 import { Engine } from '../../main/engine/engine.ts';
@@ -136,4 +136,17 @@ export function easyR1Metrics(steps: number): TrainingMetric[] {
     const step = i + 1;
     return { step, reward: printed(step / 10), accuracy: printed(step / 4), kl: printed(step / 1000), loss: printed(0.5 / step), learningRate: 1e-6 };
   });
+}
+
+/** EasyR1's config fields as dotted paths, written by hand from its dataclasses at the commit the fixture names. */
+export const EASYR1_CONFIG_FIELDS = JSON.parse(readFileSync(new URL('./fixtures/easyr1-config-fields.json', import.meta.url), 'utf8')) as {
+  commit: string;
+  fields: string[];
+};
+
+/** Dotted paths of a config tree's leaves (lists are values, as OmegaConf merges them). */
+export function leafPaths(tree: object, prefix = ''): string[] {
+  return Object.entries(tree).flatMap(([key, value]) =>
+    value !== null && typeof value === 'object' && !Array.isArray(value) ? leafPaths(value, `${prefix}${key}.`) : [`${prefix}${key}`],
+  );
 }

@@ -15,7 +15,7 @@ import { TrainingRunType } from './types.ts';
 
 const REWARD_FILE = 'rewatch_reward_easyr1.py';
 
-const config = z.object({
+export const grpoLauncherConfig = z.object({
   model: z.string().min(1).default('Qwen/Qwen2.5-VL-7B-Instruct').meta({
     description: 'Policy to train (`worker.actor.model.model_path`): a Hugging Face id or a folder on the host, e.g. the SFT checkpoint.',
   }),
@@ -48,9 +48,10 @@ const config = z.object({
     description: 'More EasyR1 overrides as `key=value` arguments (e.g. `worker.actor.global_batch_size=128`).',
   }),
 });
-type Config = z.output<typeof config>;
+type Config = z.output<typeof grpoLauncherConfig>;
 
-function easyR1Settings(c: Config): EasyR1Settings {
+/** What the launcher writes into EasyR1's config for a node config. */
+export function easyR1Settings(c: Config): EasyR1Settings {
   return {
     model: c.model,
     rolloutN: c.rolloutN,
@@ -82,7 +83,7 @@ export const grpoLauncher = defineOnceNode({
   outputs: {
     run: { type: TrainingRunType, description: 'The finished job: checkpoint folder and training metrics.' },
   },
-  config,
+  config: grpoLauncherConfig,
   async execute(ctx, { dataset }, c) {
     const chosen = datasetOf(dataset, 'easyr1');
     const train = await withHostVideos(ctx, fileNamed(chosen, (n) => n === 'train.jsonl', 'train.jsonl'), true);
