@@ -73,7 +73,8 @@ export const grpoLauncher = defineOnceNode({
   category: 'Training',
   description:
     'Trains with GRPO on the EasyR1 questions of the GRPO export: uploads them and their videos to the node’s host, ' +
-    'writes the EasyR1 config and the O&R reward function file, serves the reward from this app through a reverse ' +
+    'writes the EasyR1 config (video budget; prompt and response lengths derived from it) with a frame cap for ' +
+    'qwen-vl-utils and the O&R reward function file, serves the reward from this app through a reverse ' +
     'tunnel while the job runs, and streams the log with reward, accuracy and KL as metrics. A re-run with the same ' +
     'settings re-attaches to the job instead of training again.',
   deterministic: false,
