@@ -244,7 +244,9 @@ export const rewardBreakdownSchema = z.object({
 export type RewardBreakdown = z.infer<typeof rewardBreakdownSchema>;
 
 export const datasetSchema = z.object({
-  format: z.enum(['llamafactory', 'ms-swift', 'easyr1', 'verl']),
+  /** Which training the rows are for: ms-swift files exist for both. */
+  stage: z.enum(['sft', 'grpo']),
+  format: z.enum(['llamafactory', 'ms-swift', 'easyr1', 'verl', 'trl']),
   /** Rows written, by task (`caption`, `direct`, `cot`, `train`, `val`). */
   rows: z.record(z.string(), z.number().int()),
   files: z.array(z.object({ path: z.string(), rows: z.number().int(), bytes: z.number().int(), sha256: z.string() })),

@@ -18,6 +18,12 @@ import {
   type StartedRewardServer,
 } from './support.ts';
 
+/** What each trainer reads of a reward file, recorded from its source (commits in the file). */
+const FORMATS = JSON.parse(readFileSync(new URL('../rewatch/export/fixtures/grpo-trainer-formats.json', import.meta.url), 'utf8')) as {
+  easyr1: { rewardTypes: string[]; rewardOutputRequired: string[] };
+  verl: { rewardLoopManagers: string[]; legacyRewardManagers: string[] };
+};
+
 // Asynchronous on purpose: the reward server answers from this process's event loop while Python waits on it.
 const run = promisify(execFile);
 
@@ -42,18 +48,21 @@ items = json.load(open(sys.argv[2]))
 /** One driver per trainer, calling the generated function the way that trainer does. */
 const DRIVERS: Record<Trainer, string> = {
   easyr1: `${LOAD}
-module = load(sys.argv[1], "rewatch_reward_easyr1")
+module = load(sys.argv[1], "custom_reward_fn")
 inputs = [{"response": i["response"], "response_length": len(i["response"]), "ground_truth": i["ground_truth"]} for i in items]
 print(json.dumps({
+    "reward_type": getattr(module, "REWARD_TYPE", None),
     "batch": guarded(lambda: module.compute_score(inputs)),
     "sequential": guarded(lambda: module.compute_score(inputs[0])),
 }))
 `,
   verl: `${LOAD}
 module = load(sys.argv[1], "rewatch_reward_verl")
+# As the reward loop's managers call it: keywords only, extra_info with the loop's additions.
 naive = [
     guarded(lambda i=i, n=n: module.compute_score(
-        data_source="rewatch", solution_str=i["response"], ground_truth=i["ground_truth"], extra_info={"index": n}))
+        data_source="rewatch", solution_str=i["response"], ground_truth=i["ground_truth"],
+        extra_info={"index": n, "num_turns": None, "rollout_reward_scores": {}}))
     for n, i in enumerate(items)
 ]
 positional = guarded(lambda: module.compute_score("rewatch", items[0]["response"], items[0]["ground_truth"]))
@@ -73,7 +82,10 @@ conversational = guarded(lambda: module.rewatch_or_reward(
     completions=[[{"role": "assistant", "content": i["response"]}] for i in items],
     answer=[i["ground_truth"] for i in items],
     completion_ids=[[1, 2, 3]] * n,
+    video=["/videos/v%d.mp4" % k for k in range(n)],
     trainer_state=None,
+    log_extra=lambda *args, **kwargs: None,
+    log_metric=lambda *args, **kwargs: None,
 ))
 standard = guarded(lambda: module.rewatch_or_reward(
     ["<video>Question"] * n, [i["response"] for i in items], ground_truth=[i["ground_truth"] for i in items]))
@@ -171,10 +183,27 @@ describe('generated trainer reward files', () => {
     expect(readFileSync(bare.easyr1, 'utf8')).toContain('DEFAULT_TOKEN = ""');
   });
 
-  it('EasyR1: compute_score(list of dicts) gives the server’s numbers', async () => {
+  it('EasyR1: declares its REWARD_TYPE; compute_score(list of dicts) gives the server’s numbers', async () => {
     const out = await drive('easyr1');
+    // EasyR1 takes the reward type from the module, not from its config (recorded at the commit in the fixture).
+    expect(FORMATS.easyr1.rewardTypes).toContain(out.reward_type);
+    expect(out.reward_type).toBe('batch');
     expect(out.batch).toEqual(expected);
+    for (const score of out.batch as Array<Record<string, number>>) {
+      for (const key of FORMATS.easyr1.rewardOutputRequired) expect(typeof score[key]).toBe('number');
+    }
     expect(out.sequential).toEqual(expected[0]);
+  });
+
+  it('verl: recommends only reward managers the registries of its reward paths hold', () => {
+    const usage = readFileSync(files.verl, 'utf8');
+    const managers = [...usage.matchAll(/^.*reward_model\.reward_manager=(\w+).*$/gm)];
+    expect(usage).toContain('custom_reward_function.name=compute_score\n');
+    for (const [line, name] of managers) {
+      const registry = line.includes('reward_model.use_reward_loop=False') ? FORMATS.verl.legacyRewardManagers : FORMATS.verl.rewardLoopManagers;
+      expect(registry).toContain(name);
+    }
+    expect(managers.map(([line]) => line.includes('use_reward_loop=False'))).toEqual([false, true]);
   });
 
   it('verl: compute_score per response and compute_score_batch give the server’s numbers with "score"', async () => {

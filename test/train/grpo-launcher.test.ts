@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import YAML from 'yaml';
 import { JobStore } from '../../main/hosts/job-store.ts';
 import type { SshHost } from '../../main/hosts/ssh-host.ts';
 import type { ProviderProfile } from '../../main/llm/profiles.ts';
@@ -17,7 +18,9 @@ import {
   engineWithHosts,
   grpoDataset,
   judgeProviders,
+  EASYR1_CONFIG_FIELDS,
   launchGraph,
+  leafPaths,
   logsOf,
   trainEngine,
   trainingRunOf,
@@ -71,10 +74,16 @@ describe.skipIf(!sshdAvailable())('rewatch.grpo-launcher over SSH', () => {
 
     const runDir = join(run.checkpointPath, '..');
     const yaml = readFileSync(join(runDir, 'easyr1.yaml'), 'utf8');
-    for (const line of ['prompt_key: problem', 'answer_key: answer', 'reward_type: batch', 'reward_function: ./rewatch_reward_easyr1.py:compute_score', 'temperature: 0.8', 'top_p: 0.9']) {
+    for (const line of ['prompt_key: problem', 'answer_key: answer', 'reward_function: ./rewatch_reward_easyr1.py:compute_score', 'temperature: 0.8', 'top_p: 0.9', 'max_pixels: 100352']) {
       expect(yaml).toContain(line);
     }
-    expect(readFileSync(join(sshd.workDir, 'jobs', run.jobId, 'command'), 'utf8')).toBe("easyr1-train 'config=easyr1.yaml'\n");
+    const unknown = leafPaths(YAML.parse(yaml) as object).filter((path) => !EASYR1_CONFIG_FIELDS.fields.includes(path));
+    expect(unknown).toEqual([]);
+    // EasyR1 has no frame cap: the job starts with its run folder, holding the cap for qwen-vl-utils, on PYTHONPATH.
+    expect(readFileSync(join(runDir, 'sitecustomize.py'), 'utf8')).toContain('MAX_FRAMES = 192\n');
+    expect(readFileSync(join(sshd.workDir, 'jobs', run.jobId, 'command'), 'utf8')).toBe(
+      `sh -c 'PYTHONPATH="$PWD\${PYTHONPATH:+:$PYTHONPATH}" exec "$@"' sh easyr1-train 'config=easyr1.yaml'\n`,
+    );
   });
 
   it('a failed trainer fails the node with the log tail', async () => {

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NodeCatalog } from '../../main/engine/catalog.ts';
 import { Engine } from '../../main/engine/engine.ts';
@@ -85,6 +85,7 @@ export function sftDataset(dir: string): Dataset {
   };
   writeFileSync(join(dir, 'dataset_info.json'), JSON.stringify(info));
   return {
+    stage: 'sft',
     format: 'llamafactory',
     rows: { caption: 0, direct: 2, cot: 0 },
     files: [file(join(dir, 'rewatch_sft.json'), 2), file(join(dir, 'dataset_info.json'), 0)],
@@ -117,6 +118,7 @@ export function grpoDataset(dir: string): Dataset {
   writeFileSync(join(dir, 'train.jsonl'), `${JSON.stringify(row('q1'))}\n${JSON.stringify(row('q2'))}\n`);
   writeFileSync(join(dir, 'val.jsonl'), `${JSON.stringify(row('q3'))}\n`);
   return {
+    stage: 'grpo',
     format: 'easyr1',
     rows: { train: 2, val: 1 },
     files: [file(join(dir, 'train.jsonl'), 2), file(join(dir, 'val.jsonl'), 1)],
@@ -143,4 +145,17 @@ export function easyR1Metrics(steps: number): TrainingMetric[] {
     const step = i + 1;
     return { step, reward: printed(step / 10), accuracy: printed(step / 4), kl: printed(step / 1000), loss: printed(0.5 / step), learningRate: 1e-6 };
   });
+}
+
+/** EasyR1's config fields as dotted paths, written by hand from its dataclasses at the commit the fixture names. */
+export const EASYR1_CONFIG_FIELDS = JSON.parse(readFileSync(new URL('./fixtures/easyr1-config-fields.json', import.meta.url), 'utf8')) as {
+  commit: string;
+  fields: string[];
+};
+
+/** Dotted paths of a config tree's leaves (lists are values, as OmegaConf merges them). */
+export function leafPaths(tree: object, prefix = ''): string[] {
+  return Object.entries(tree).flatMap(([key, value]) =>
+    value !== null && typeof value === 'object' && !Array.isArray(value) ? leafPaths(value, `${prefix}${key}.`) : [`${prefix}${key}`],
+  );
 }

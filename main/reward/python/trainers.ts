@@ -38,13 +38,19 @@ ${ENV_HELP}
 const ENTRY_POINTS: Record<Trainer, { title: string; usage: string; code: string }> = {
   easyr1: {
     title: 'EasyR1 reward function',
-    usage: `Wire it in with:
-  worker.reward.reward_type=batch
+    usage: `Wire it in with (the file declares REWARD_TYPE = "batch" itself; EasyR1 has no reward_type setting):
   worker.reward.reward_function=./rewatch_reward_easyr1.py:compute_score
   data.answer_key=answer   (the GRPO export's encoded ground truth)`,
-    code: String.raw`def compute_score(reward_inputs, **kwargs):
+    // EasyR1 reads REWARD_NAME and REWARD_TYPE ("batch" or "sequential", default "batch") from the module and calls
+    // compute_score(list of {"response", "response_length", "ground_truth"}) for "batch" (hiyouga/EasyR1
+    // verl/workers/reward/function.py `AutoRewardManager` at b44b311b669bf1fd1aa2fc36f2251482ba33cb16).
+    code: String.raw`REWARD_NAME = "rewatch_or"
+REWARD_TYPE = "batch"
+
+
+def compute_score(reward_inputs, **kwargs):
     """reward_inputs: [{"response", "response_length", "ground_truth"}] -> [{"overall", "format", "accuracy",
-    "observation", "reasoning"}]. One dict (reward_type=sequential) gives one dict back."""
+    "observation", "reasoning"}]. One dict (REWARD_TYPE = "sequential") gives one dict back."""
     if isinstance(reward_inputs, dict):
         return compute_score([reward_inputs], **kwargs)[0]
     return score_batch([i["response"] for i in reward_inputs], [i["ground_truth"] for i in reward_inputs])
@@ -52,12 +58,17 @@ const ENTRY_POINTS: Record<Trainer, { title: string; usage: string; code: string
   },
   verl: {
     title: 'verl reward function',
-    usage: `Wire it in with:
+    // verl's default reward loop looks `reward_model.reward_manager` (default naive) up in a registry holding only
+    // naive, dapo and remote, each calling compute_score(data_source=, solution_str=, ground_truth=, extra_info=) per
+    // response, many at once; "batch" is only in the legacy registry (volcengine/verl at
+    // b178a3cd56f58b2d502255daba591e92833930a7: verl/experimental/reward_loop/reward_loop.py and reward_manager/,
+    // verl/workers/reward_manager/batch.py, verl/trainer/config/reward_model/dp_reward_loop.yaml).
+    usage: `Wire it in with verl's default reward loop (its managers: naive, the default, dapo and remote):
   custom_reward_function.path=./rewatch_reward_verl.py
-  custom_reward_function.name=compute_score         (naive / dapo reward manager: one call per response)
-or, much faster (one request per batch):
-  reward_model.reward_manager=batch
-  custom_reward_function.name=compute_score_batch`,
+  custom_reward_function.name=compute_score
+  reward_model.reward_manager=naive
+The reward loop scores responses concurrently, one request each. compute_score_batch serves only the legacy
+reward path: reward_model.use_reward_loop=False reward_model.reward_manager=batch custom_reward_function.name=compute_score_batch`,
     code: String.raw`def compute_score_batch(data_sources, solution_strs, ground_truths, extra_infos=None, **kwargs):
     """verl's batch reward manager: lists in, one {"score", "overall", "accuracy", "observation", "reasoning",
     "format"} per response out."""
@@ -75,8 +86,8 @@ def compute_score(data_source, solution_str, ground_truth, extra_info=None, **kw
     usage: `Use it as the only reward function (TRL sums reward functions; the O&R reward is multiplicative):
   from rewatch_reward_trl import rewatch_or_reward
   GRPOTrainer(..., reward_funcs=[rewatch_or_reward], train_dataset=ds)
-The dataset needs the encoded ground truth in a column named ground_truth, answer, solution or reward_model
-(the EasyR1 JSONL of the GRPO export has it in "answer").`,
+The GRPO export's train.trl.jsonl has the conversational prompt, the video's path in "video" and the encoded
+ground truth in "ground_truth" (a column named answer, solution or reward_model works too).`,
     code: String.raw`def rewatch_or_reward(prompts, completions, **kwargs):
     """prompts, completions (strings or chat messages), dataset columns as keyword lists -> [overall reward].
     With REWATCH_REWARD_ON_ERROR=none an item the server could not score is None (TRL leaves it out)."""
@@ -88,8 +99,10 @@ The dataset needs the encoded ground truth in a column named ground_truth, answe
   'ms-swift': {
     title: 'ms-swift GRPO reward plugin (ORM)',
     usage: `Wire it in with:
-  swift rlhf --rlhf_type grpo --external_plugins ./rewatch_reward_ms_swift.py --reward_funcs rewatch_or ...
-The dataset needs the encoded ground truth in a column named ground_truth, answer, solution or reward_model.`,
+  swift rlhf --rlhf_type grpo --external_plugins ./rewatch_reward_ms_swift.py --reward_funcs rewatch_or
+    --dataset train.ms-swift.jsonl ...
+The GRPO export's train.ms-swift.jsonl has the encoded ground truth in "solution" (ground_truth, answer or
+reward_model work too); its config-hints.json lists the FPS / FPS_MAX_FRAMES / VIDEO_*_PIXELS variables to set.`,
     code: String.raw`try:
     from swift.plugin import ORM, orms  # ms-swift 3.x
 except ImportError:

@@ -2,7 +2,9 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { defineOnceNode, pathField, promptField } from '../../sdk/index.ts';
 import { DatasetType, MCQType, QAType, type Dataset } from '../types.ts';
+import { maxFramePixelsField, PAPER_VIDEO_BUDGET, type VideoBudget } from '../video-budget.ts';
 import { writeAtomically, writeJsonDocument, writeJsonLines, type WrittenFile } from './files.ts';
+import { msSwiftGrpoRow, msSwiftVideoEnvironment, trlGrpoRow } from './grpo-chat-rows.ts';
 import {
   easyR1Row,
   multipleChoiceQuestion,
@@ -18,7 +20,7 @@ import { sampleKeys, seededOrder } from './sampling.ts';
 import { videoCounts } from './video-counts.ts';
 import { verlParquet } from './verl-parquet.ts';
 
-const GRPO_FORMATS = ['easyr1', 'verl'] as const;
+const GRPO_FORMATS = ['easyr1', 'verl', 'ms-swift', 'trl'] as const;
 type GrpoFormat = (typeof GRPO_FORMATS)[number];
 const SPLITS = ['train', 'val'] as const satisfies readonly Split[];
 
@@ -28,7 +30,11 @@ const config = z.object({
     .array(z.enum(GRPO_FORMATS))
     .min(1)
     .default([...GRPO_FORMATS])
-    .meta({ description: 'Trainer formats to write: EasyR1 JSONL (train/val.jsonl), verl Parquet (train/val.parquet).' }),
+    .meta({
+      description:
+        'Trainer formats to write: EasyR1 JSONL (train/val.jsonl), verl Parquet (train/val.parquet), ms-swift GRPO JSONL ' +
+        '(train/val.ms-swift.jsonl), TRL GRPOTrainer JSONL (train/val.trl.jsonl).',
+    }),
   valFraction: z.number().min(0).max(1).default(0.05).meta({
     description: 'Share of the videos held out for validation, with all their questions: no video is in both train and val.',
   }),
@@ -37,29 +43,57 @@ const config = z.object({
     DEFAULT_THINKING_INSTRUCTION,
     'I_think: follows the question and options in every prompt (leave EasyR1’s `data.format_prompt` unset). Empty for none.',
   ),
-  videoFps: z.number().positive().default(2).meta({
+  videoFps: z.number().positive().default(PAPER_VIDEO_BUDGET.fps).meta({
     description: 'Frame rate verl samples each video at (`videos[].fps`); also in config-hints.json.',
   }),
-  framesHint: z.number().int().positive().default(192).meta({
-    description: 'Frames per video for the launcher (config-hints.json); the paper uses 192.',
+  framesHint: z.number().int().min(2).default(PAPER_VIDEO_BUDGET.maxFrames).meta({
+    description: 'At most this many frames per video: verl’s `videos[].max_frames`, and config-hints.json; the paper uses 192.',
   }),
+  maxFramePixels: maxFramePixelsField('verl’s `videos[].max_pixels`, and config-hints.json'),
   rolloutN: z.number().int().positive().default(8).meta({ description: 'Rollouts per question, for the launcher.' }),
   rolloutTemperature: z.number().min(0).max(2).default(0.8).meta({ description: 'Rollout temperature, for the launcher.' }),
   rolloutTopP: z.number().gt(0).max(1).default(0.9).meta({ description: 'Rollout top_p, for the launcher.' }),
 });
 type Config = z.output<typeof config>;
 
+function budgetOf(c: Config): VideoBudget {
+  return { fps: c.videoFps, maxFrames: c.framesHint, maxFramePixels: c.maxFramePixels };
+}
+
 const FILES: Record<GrpoFormat, (split: Split) => string> = {
   easyr1: (split) => `${split}.jsonl`,
   verl: (split) => `${split}.parquet`,
+  'ms-swift': (split) => `${split}.ms-swift.jsonl`,
+  trl: (split) => `${split}.trl.jsonl`,
 };
+
+interface SplitRows {
+  prompts: readonly RlPrompt[];
+  split: Split;
+  budget: VideoBudget;
+}
+
+/** Each format's rows of a split and the file they are written to. */
+const WRITERS: Record<GrpoFormat, (rows: SplitRows, path: string, signal: AbortSignal) => Promise<{ file: WrittenFile; rows: unknown[] }>> = {
+  easyr1: (s, path, signal) => jsonLinesOf(s.prompts.map(easyR1Row), path, signal),
+  verl: async (s, path, signal) => {
+    const rows = s.prompts.map((p, index) => verlRow(p, s.split, index, s.budget));
+    return { file: await writeAtomically(path, [verlParquet(rows)], rows.length, signal), rows };
+  },
+  'ms-swift': (s, path, signal) => jsonLinesOf(s.prompts.map(msSwiftGrpoRow), path, signal),
+  trl: (s, path, signal) => jsonLinesOf(s.prompts.map(trlGrpoRow), path, signal),
+};
+
+async function jsonLinesOf(rows: unknown[], path: string, signal: AbortSignal) {
+  return { file: await writeJsonLines(path, rows, signal), rows };
+}
 
 /** The paper's GRPO settings and the files' keys, for the trainer launcher; no trainer reads this file itself. */
 function configHints(c: Config, outputDir: string, formats: readonly GrpoFormat[]) {
   return {
     about: 'ReWatch-R1 GRPO settings (from the rewatch.grpo-export node config) for the trainer launcher.',
     rollout: { n: c.rolloutN, temperature: c.rolloutTemperature, top_p: c.rolloutTopP },
-    video: { frames: c.framesHint, fps: c.videoFps },
+    video: { frames: c.framesHint, fps: c.videoFps, max_pixels: c.maxFramePixels },
     ground_truth:
       'JSON string {answer, caption_id, question_id, type, question, options?}: decode it with decodeGroundTruth ' +
       '(nodes/rewatch/export/ground-truth.ts) and look C_detail up by caption_id.',
@@ -72,6 +106,7 @@ function configHints(c: Config, outputDir: string, formats: readonly GrpoFormat[
     ...(formats.includes('easyr1')
       ? { easyr1: { 'data.prompt_key': 'problem', 'data.answer_key': 'answer', 'data.video_key': 'videos' } }
       : {}),
+    ...(formats.includes('ms-swift') ? { 'ms-swift': msSwiftVideoEnvironment(budgetOf(c)) } : {}),
   };
 }
 
@@ -83,8 +118,9 @@ export const grpoExport = defineOnceNode({
   title: 'GRPO question export',
   category: 'Export',
   description:
-    'Writes the RL question set with a seeded train/validation split by video, as EasyR1 JSONL (problem, answer, videos) and ' +
-    'verl Parquet (prompt, videos, reward_model, extra_info as nested columns), plus config-hints.json with the ' +
+    'Writes the RL question set with a seeded train/validation split by video, as EasyR1 JSONL (problem, answer, videos), ' +
+    'verl Parquet (prompt, videos with their frame and pixel caps, reward_model, extra_info as nested columns), ms-swift ' +
+    'GRPO JSONL (messages, videos, solution) and TRL GRPOTrainer JSONL (prompt, video, ground_truth), plus config-hints.json with the ' +
     'paper’s GRPO settings. The ground truth (EasyR1 `answer`, verl `reward_model.ground_truth`) is a JSON string ' +
     '{answer, caption_id, question_id, type, question, options?}, because EasyR1 hands the reward function nothing ' +
     'else: the reward server decodes it and looks C_detail up by caption id.',
@@ -139,17 +175,11 @@ export const grpoExport = defineOnceNode({
       const sample: unknown[] = [];
       for (const split of SPLITS) {
         const path = join(outputDir, FILES[format](split));
-        if (format === 'easyr1') {
-          const written = splits[split].map(easyR1Row);
-          files.push(await writeJsonLines(path, written, ctx.signal));
-          sample.push(...written.slice(0, 3 - sample.length));
-        } else {
-          const written = splits[split].map((p, index) => verlRow(p, split, index, c.videoFps));
-          files.push(await writeAtomically(path, [verlParquet(written)], written.length, ctx.signal));
-          sample.push(...written.slice(0, 3 - sample.length));
-        }
+        const written = await WRITERS[format]({ prompts: splits[split], split, budget: budgetOf(c) }, path, ctx.signal);
+        files.push(written.file);
+        sample.push(...written.rows.slice(0, 3 - sample.length));
       }
-      datasets.push({ format, rows, files: [...files, hints], sample, videos });
+      datasets.push({ stage: 'grpo', format, rows, files: [...files, hints], sample, videos });
     }
     ctx.progress.update(prompts.length, prompts.length);
     ctx.log.info(

@@ -13,9 +13,14 @@ export const DEFAULT_THINKING_INSTRUCTION =
 /** The trainers' placeholders: each one in a text must match one entry of the row's `videos` (or `images`). */
 const MEDIA_TAG = /<(video|image)>/g;
 
-/** A user turn about one video: the `<video>` placeholder, the text, then the instruction on its own line. */
+/** The words of a user turn: the text, then the instruction on its own line. */
+export function promptText(text: string, instruction: string): string {
+  return [text, instruction].filter((part) => part.trim()).join('\n');
+}
+
+/** A user turn about one video: the `<video>` placeholder, then its words. */
 export function videoPrompt(text: string, instruction: string): string {
-  return `<video>${[text, instruction].filter((part) => part.trim()).join('\n')}`;
+  return `<video>${promptText(text, instruction)}`;
 }
 
 /** Why a row's texts would not line up with its single video: a stray placeholder in a question, answer or caption. */

@@ -172,7 +172,7 @@ export const sftExport = defineOnceNode({
               await writeJsonDocument(join(outputDir, 'dataset_info.json'), datasetInfo(c.name, withSystem), ctx.signal),
             ]
           : [await writeJsonLines(join(outputDir, `${c.name}.jsonl`), rows, ctx.signal)];
-      datasets.push({ format, rows: { ...counts }, files, sample: rows.slice(0, 3), videos });
+      datasets.push({ stage: 'sft', format, rows: { ...counts }, files, sample: rows.slice(0, 3), videos });
     }
     ctx.progress.update(rows.length, rows.length);
     ctx.log.info(

@@ -13,6 +13,7 @@ const text = (name: string): SchemaElement => ({
   converted_type: 'UTF8',
   repetition_type: 'REQUIRED',
 });
+const integer = (name: string): SchemaElement => ({ name, type: 'INT64', repetition_type: 'REQUIRED' });
 const struct = (name: string, fields: SchemaElement[]): SchemaElement[] => [
   { name, repetition_type: 'REQUIRED', num_children: fields.length },
   ...fields,
@@ -31,7 +32,13 @@ export const VERL_SCHEMA: SchemaElement[] = [
   { name: 'schema', num_children: COLUMNS.length },
   text('data_source'),
   ...listOf('prompt', [text('role'), text('content')]),
-  ...listOf('videos', [text('video'), { name: 'fps', type: 'DOUBLE', repetition_type: 'REQUIRED' }]),
+  ...listOf('videos', [
+    text('video'),
+    { name: 'fps', type: 'DOUBLE', repetition_type: 'REQUIRED' },
+    integer('max_frames'),
+    integer('min_pixels'),
+    integer('max_pixels'),
+  ]),
   text('ability'),
   ...struct('reward_model', [text('style'), text('ground_truth')]),
   ...struct('extra_info', [
@@ -39,17 +46,21 @@ export const VERL_SCHEMA: SchemaElement[] = [
     text('caption_id'),
     text('type'),
     text('split'),
-    { name: 'index', type: 'INT64', repetition_type: 'REQUIRED' },
+    integer('index'),
   ]),
 ];
+
+/** The columns holding INT64 fields, written with those fields as the BigInts hyparquet-writer takes. */
+const WITH_INT64: Partial<Record<(typeof COLUMNS)[number], (row: VerlRow) => unknown>> = {
+  videos: (row: VerlRow) =>
+    row.videos.map((v) => ({ ...v, max_frames: BigInt(v.max_frames), min_pixels: BigInt(v.min_pixels), max_pixels: BigInt(v.max_pixels) })),
+  extra_info: (row: VerlRow) => ({ ...row.extra_info, index: BigInt(row.extra_info.index) }),
+};
 
 export function verlParquet(rows: readonly VerlRow[]): Uint8Array {
   const columnData = COLUMNS.map((name) => ({
     name,
-    data:
-      name === 'extra_info'
-        ? rows.map((row) => ({ ...row.extra_info, index: BigInt(row.extra_info.index) }))
-        : rows.map((row) => row[name]),
+    data: rows.map((row) => WITH_INT64[name]?.(row) ?? row[name]),
   }));
   return new Uint8Array(parquetWriteBuffer({ columnData, schema: VERL_SCHEMA }));
 }

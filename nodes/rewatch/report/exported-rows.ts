@@ -2,7 +2,7 @@ import type { Dataset } from '../types.ts';
 
 export type Trainer = 'SFT' | 'GRPO';
 
-const TRAINER_OF: Record<Dataset['format'], Trainer> = { llamafactory: 'SFT', 'ms-swift': 'SFT', easyr1: 'GRPO', verl: 'GRPO' };
+const TRAINER_OF: Record<Dataset['stage'], Trainer> = { sft: 'SFT', grpo: 'GRPO' };
 
 export interface ExportedRows {
   trainer: Trainer;
@@ -18,15 +18,15 @@ export interface ExportedRows {
  * of its formats, with the disagreement named when formats differ.
  */
 export function exportedRows(datasets: Iterable<Dataset>): ExportedRows[] {
-  const byFormat = new Map<Dataset['format'], Map<string, number>>();
+  const byFormat = new Map<string, { trainer: Trainer; format: Dataset['format']; rows: Map<string, number> }>();
   for (const dataset of datasets) {
-    const rows = byFormat.get(dataset.format) ?? new Map<string, number>();
-    for (const [task, n] of Object.entries(dataset.rows)) rows.set(task, (rows.get(task) ?? 0) + n);
-    byFormat.set(dataset.format, rows);
+    const key = `${dataset.stage}\u0000${dataset.format}`;
+    const entry = byFormat.get(key) ?? { trainer: TRAINER_OF[dataset.stage], format: dataset.format, rows: new Map<string, number>() };
+    for (const [task, n] of Object.entries(dataset.rows)) entry.rows.set(task, (entry.rows.get(task) ?? 0) + n);
+    byFormat.set(key, entry);
   }
   const perTask = new Map<string, { trainer: Trainer; task: string; formats: Array<[string, number]> }>();
-  for (const [format, rows] of [...byFormat].sort(([a], [b]) => a.localeCompare(b))) {
-    const trainer = TRAINER_OF[format];
+  for (const { trainer, format, rows } of [...byFormat.values()].sort((a, b) => a.format.localeCompare(b.format))) {
     for (const [task, n] of rows) {
       const key = `${trainer}\u0000${task}`;
       const entry = perTask.get(key) ?? { trainer, task, formats: [] };

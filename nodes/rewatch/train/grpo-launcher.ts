@@ -5,14 +5,17 @@ import { z } from 'zod';
 import { writeRewardFiles } from '../../../main/reward/python/index.ts';
 import { defineOnceNode, providerField } from '../../sdk/index.ts';
 import { DatasetType } from '../types.ts';
+import { framesCap, maxFramePixelsField, PAPER_VIDEO_BUDGET } from '../video-budget.ts';
 import { datasetOf, fileNamed, withHostVideos } from './dataset-files.ts';
+import { easyR1Config, type EasyR1Settings } from './easyr1-config.ts';
+import { FRAME_CAP_FILE, frameCapModule, withRunFolderOnPythonPath } from './easyr1-frame-cap.ts';
 import { runTrainingJob } from './host-job.ts';
 import { openRewardSession } from './reward-session.ts';
 import { TrainingRunType } from './types.ts';
 
 const REWARD_FILE = 'rewatch_reward_easyr1.py';
 
-const config = z.object({
+export const grpoLauncherConfig = z.object({
   model: z.string().min(1).default('Qwen/Qwen2.5-VL-7B-Instruct').meta({
     description: 'Policy to train (`worker.actor.model.model_path`): a Hugging Face id or a folder on the host, e.g. the SFT checkpoint.',
   }),
@@ -22,7 +25,19 @@ const config = z.object({
   rolloutN: z.number().int().positive().default(8).meta({ description: 'Rollouts per question (`worker.rollout.n`).' }),
   temperature: z.number().min(0).max(2).default(0.8).meta({ description: 'Rollout temperature.' }),
   topP: z.number().gt(0).max(1).default(0.9).meta({ description: 'Rollout top_p.' }),
-  videoFps: z.number().positive().default(2).meta({ description: 'Frames sampled per second of video (`data.video_fps`).' }),
+  videoFps: z.number().positive().default(PAPER_VIDEO_BUDGET.fps).meta({
+    description: 'Frames sampled per second of video (`data.video_fps`); the paper samples at 2 fps.',
+  }),
+  maxFrames: z.number().int().min(2).default(PAPER_VIDEO_BUDGET.maxFrames).meta({
+    description: 'At most this many frames per video (the paper: 192). EasyR1 has no setting for it: the job caps qwen-vl-utils’ frames itself.',
+  }),
+  maxFramePixels: maxFramePixelsField('`data.max_pixels`'),
+  promptTextTokens: z.number().int().positive().default(1024).meta({
+    description: 'Prompt tokens allowed besides the video (template, question, options, instruction); `data.max_prompt_length` is the video’s tokens at the frame and pixel caps plus this.',
+  }),
+  maxResponseTokens: z.number().int().positive().default(4096).meta({
+    description: 'Longest rollout (`data.max_response_length`): room for the re-watching CoT.',
+  }),
   epochs: z.number().int().positive().default(1).meta({ description: 'Training epochs (`trainer.total_epochs`).' }),
   checkpointDir: z.string().default('checkpoints').meta({
     description: 'Checkpoint folder on the host (`trainer.save_checkpoint_path`); relative paths are inside the job’s run folder.',
@@ -33,26 +48,22 @@ const config = z.object({
     description: 'More EasyR1 overrides as `key=value` arguments (e.g. `worker.actor.global_batch_size=128`).',
   }),
 });
-type Config = z.output<typeof config>;
+type Config = z.output<typeof grpoLauncherConfig>;
 
-/** EasyR1's config file (OmegaConf YAML); data and reward file are in the job's run folder. */
-function easyR1Yaml(c: Config): string {
-  return YAML.stringify({
-    data: {
-      train_files: 'train.jsonl',
-      val_files: 'val.jsonl',
-      prompt_key: 'problem',
-      answer_key: 'answer',
-      video_key: 'videos',
-      video_fps: c.videoFps,
-    },
-    worker: {
-      actor: { model: { model_path: c.model } },
-      rollout: { n: c.rolloutN, temperature: c.temperature, top_p: c.topP },
-      reward: { reward_type: 'batch', reward_function: `./${REWARD_FILE}:compute_score` },
-    },
-    trainer: { total_epochs: c.epochs, save_checkpoint_path: c.checkpointDir, logger: ['console'] },
-  }, { lineWidth: 0 });
+/** What the launcher writes into EasyR1's config for a node config. */
+export function easyR1Settings(c: Config): EasyR1Settings {
+  return {
+    model: c.model,
+    rolloutN: c.rolloutN,
+    temperature: c.temperature,
+    topP: c.topP,
+    epochs: c.epochs,
+    checkpointDir: c.checkpointDir,
+    video: { fps: c.videoFps, maxFrames: c.maxFrames, maxFramePixels: c.maxFramePixels },
+    promptTextTokens: c.promptTextTokens,
+    maxResponseTokens: c.maxResponseTokens,
+    rewardFunction: `./${REWARD_FILE}:compute_score`,
+  };
 }
 
 export const grpoLauncher = defineOnceNode({
@@ -62,7 +73,8 @@ export const grpoLauncher = defineOnceNode({
   category: 'Training',
   description:
     'Trains with GRPO on the EasyR1 questions of the GRPO export: uploads them and their videos to the node’s host, ' +
-    'writes the EasyR1 config and the O&R reward function file, serves the reward from this app through a reverse ' +
+    'writes the EasyR1 config (video budget; prompt and response lengths derived from it) with a frame cap for ' +
+    'qwen-vl-utils and the O&R reward function file, serves the reward from this app through a reverse ' +
     'tunnel while the job runs, and streams the log with reward, accuracy and KL as metrics. A re-run with the same ' +
     'settings re-attaches to the job instead of training again.',
   deterministic: false,
@@ -72,13 +84,16 @@ export const grpoLauncher = defineOnceNode({
   outputs: {
     run: { type: TrainingRunType, description: 'The finished job: checkpoint folder and training metrics.' },
   },
-  config,
+  config: grpoLauncherConfig,
   async execute(ctx, { dataset }, c) {
     const chosen = datasetOf(dataset, 'easyr1');
     const train = await withHostVideos(ctx, fileNamed(chosen, (n) => n === 'train.jsonl', 'train.jsonl'), true);
     const val = await withHostVideos(ctx, fileNamed(chosen, (n) => n === 'val.jsonl', 'val.jsonl'), true);
+    const settings = easyR1Settings(c);
     const configFile = join(ctx.storage.workDir, 'easyr1.yaml');
-    await writeFile(configFile, easyR1Yaml(c));
+    await writeFile(configFile, YAML.stringify(easyR1Config(settings), { lineWidth: 0 }));
+    const frameCap = join(ctx.storage.workDir, FRAME_CAP_FILE);
+    await writeFile(frameCap, frameCapModule(framesCap(settings.video)));
     // The URL in the file is only a default: the job's REWATCH_REWARD_URL points at the tunnel.
     const rewardFiles = await writeRewardFiles(join(ctx.storage.workDir, 'reward'), { url: 'http://127.0.0.1:8321' });
 
@@ -89,8 +104,9 @@ export const grpoLauncher = defineOnceNode({
         { name: 'val.jsonl', localPath: val },
         { name: 'easyr1.yaml', localPath: configFile },
         { name: REWARD_FILE, localPath: rewardFiles.easyr1 },
+        { name: FRAME_CAP_FILE, localPath: frameCap },
       ],
-      argv: [...c.command, 'config=easyr1.yaml', ...c.extraArgs],
+      argv: withRunFolderOnPythonPath([...c.command, 'config=easyr1.yaml', ...c.extraArgs]),
       outputDir: c.checkpointDir,
       openSession: (previous) => openRewardSession(ctx, { judge: c.judgeProfile, infer: c.inferProfile }, previous),
     });

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodeGroundTruth } from '../../../nodes/rewatch/export/ground-truth.ts';
 import { DEFAULT_THINKING_INSTRUCTION } from '../../../nodes/rewatch/export/prompts.ts';
 import { MCQType, QAType } from '../../../nodes/rewatch/types.ts';
+import { MIN_FRAME_PIXELS } from '../../../nodes/rewatch/video-budget.ts';
 import { mcq } from '../reasoning/support.ts';
 import { corpus, count, openExportEngine, readJson, readJsonLines, sha256, type Inputs } from './support.ts';
 
@@ -13,6 +14,14 @@ interface EasyR1Row {
   answer: string;
   videos: string[];
 }
+
+/** What each trainer reads of a GRPO row, recorded from its source (commits in the file). */
+const FORMATS = JSON.parse(readFileSync(new URL('./fixtures/grpo-trainer-formats.json', import.meta.url), 'utf8')) as {
+  'qwen-vl-utils': { videoKeys: string[] };
+  verl: { videoFrameSettingsApplyOnlyWithout: string[] };
+  'ms-swift': { required: string[]; videoColumn: string };
+  trl: { promptColumn: string; notPassedToRewards: string[]; modelMediaColumns: string[] };
+};
 
 const data = corpus();
 const inputs = (withOpen = true): Inputs => ({
@@ -102,7 +111,8 @@ describe('rewatch.grpo-export', () => {
         expect(row).toEqual({
           data_source: 'rewatch',
           prompt: [{ role: 'user', content: easyr1[index]!.problem }],
-          videos: [{ video: `file://${easyr1[index]!.videos[0]}`, fps: 2 }],
+          // qwen-vl-utils' per-video keys: with `fps` given, verl's own frame settings do not apply, so the caps come along.
+          videos: [{ video: `file://${easyr1[index]!.videos[0]}`, fps: 2, max_frames: 192n, min_pixels: BigInt(MIN_FRAME_PIXELS), max_pixels: BigInt(128 * 28 * 28) }],
           ability: 'video-reasoning',
           reward_model: { style: 'rule', ground_truth: easyr1[index]!.answer },
           extra_info: { question_id: truth.questionId, caption_id: truth.captionId, type: 'causal', split, index: BigInt(index) },
@@ -110,7 +120,11 @@ describe('rewatch.grpo-export', () => {
         expect(Object.keys(row)).toEqual(['data_source', 'prompt', 'videos', 'ability', 'reward_model', 'extra_info']);
       });
       if (split === 'train') {
-        expect(verl.sample).toEqual(rows.slice(0, 3).map((r) => ({ ...r, extra_info: { ...r.extra_info, index: Number(r.extra_info.index) } })));
+        const numbers = (video: Record<string, unknown>) =>
+          Object.fromEntries(Object.entries(video).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v]));
+        expect(verl.sample).toEqual(
+          rows.slice(0, 3).map((r) => ({ ...r, videos: r.videos.map(numbers), extra_info: { ...r.extra_info, index: Number(r.extra_info.index) } })),
+        );
       }
       // The schema pyarrow writes for a pandas frame of these rows: 3-level LISTs of structs and plain structs.
       expect(schema.map((e) => [e.name, e.repetition_type ?? null, e.type ?? e.converted_type ?? null, e.num_children ?? 0])).toEqual([
@@ -123,9 +137,12 @@ describe('rewatch.grpo-export', () => {
         ['content', 'REQUIRED', 'BYTE_ARRAY', 0],
         ['videos', 'REQUIRED', 'LIST', 1],
         ['list', 'REPEATED', null, 1],
-        ['element', 'REQUIRED', null, 2],
+        ['element', 'REQUIRED', null, 5],
         ['video', 'REQUIRED', 'BYTE_ARRAY', 0],
         ['fps', 'REQUIRED', 'DOUBLE', 0],
+        ['max_frames', 'REQUIRED', 'INT64', 0],
+        ['min_pixels', 'REQUIRED', 'INT64', 0],
+        ['max_pixels', 'REQUIRED', 'INT64', 0],
         ['ability', 'REQUIRED', 'BYTE_ARRAY', 0],
         ['reward_model', 'REQUIRED', null, 2],
         ['style', 'REQUIRED', 'BYTE_ARRAY', 0],
@@ -140,6 +157,52 @@ describe('rewatch.grpo-export', () => {
       expect(schema.filter((e) => e.type === 'BYTE_ARRAY').every((e) => e.converted_type === 'UTF8')).toBe(true);
     }
     for (const file of verl.files) expect(file.sha256).toBe(sha256(file.path));
+  });
+
+  it('writes ms-swift GRPO rows (messages, videos, solution) and TRL rows (conversational prompt, video, ground_truth)', async () => {
+    const datasets = await env.run('rewatch.grpo-export', { outputDir: out, valFraction: 0.2, seed: 3, formats: ['easyr1', 'ms-swift', 'trl'] }, inputs());
+    expect(datasets.map((d) => d.format)).toEqual(['easyr1', 'ms-swift', 'trl']);
+    const { 'ms-swift': swift, trl } = FORMATS;
+    for (const split of ['train', 'val'] as const) {
+      const easyr1 = readJsonLines<EasyR1Row>(join(out, `${split}.jsonl`));
+      const swiftRows = readJsonLines<Record<string, unknown>>(join(out, `${split}.ms-swift.jsonl`));
+      const trlRows = readJsonLines<Record<string, unknown>>(join(out, `${split}.trl.jsonl`));
+      expect([swiftRows.length, trlRows.length]).toEqual([easyr1.length, easyr1.length]);
+      easyr1.forEach((row, index) => {
+        // ms-swift: the required messages, the video column its template loads, the ground truth for the ORM.
+        const swiftRow = swiftRows[index]!;
+        for (const column of swift.required) expect(swiftRow).toHaveProperty(column);
+        expect(swiftRow).toEqual({ messages: [{ role: 'user', content: row.problem }], [swift.videoColumn]: row.videos, solution: row.answer });
+
+        // TRL: a conversational prompt; the other columns reach the reward function, which reads ground_truth.
+        const trlRow = trlRows[index]!;
+        const toReward = Object.keys(trlRow).filter((column) => !trl.notPassedToRewards.includes(column));
+        expect(toReward.sort()).toEqual(['ground_truth', 'video']);
+        // The trainer feeds only images to the model: no column it would take as media, no placeholder in the text.
+        expect(Object.keys(trlRow).filter((column) => trl.modelMediaColumns.includes(column))).toEqual([]);
+        expect(trlRow).toEqual({
+          [trl.promptColumn]: [{ role: 'user', content: row.problem.slice('<video>'.length) }],
+          video: row.videos[0],
+          ground_truth: row.answer,
+        });
+      });
+    }
+    const swiftFiles = datasets.find((d) => d.format === 'ms-swift')!.files.map((f) => f.path);
+    expect(swiftFiles).toEqual([join(out, 'train.ms-swift.jsonl'), join(out, 'val.ms-swift.jsonl'), join(out, 'config-hints.json')]);
+  });
+
+  it('gives verl each video’s frame and pixel caps in keys qwen-vl-utils reads, from the node’s budget', async () => {
+    await env.run('rewatch.grpo-export', { outputDir: out, formats: ['verl'], videoFps: 1, framesHint: 65, maxFramePixels: 256 * 28 * 28 }, inputs(false));
+    const { rows } = await readParquet(join(out, 'train.parquet'));
+    const { videoKeys } = FORMATS['qwen-vl-utils'];
+    for (const row of rows) {
+      const [video] = row.videos as Array<Record<string, unknown>>;
+      expect(Object.keys(video!).filter((key) => !videoKeys.includes(key))).toEqual([]);
+      // fps is given, so verl's data.video settings never apply: the cap must be the row's own (floored to 2 frames).
+      expect(FORMATS.verl.videoFrameSettingsApplyOnlyWithout.some((key) => key in video!)).toBe(true);
+      expect(video).toMatchObject({ fps: 1, max_frames: 64n, max_pixels: BigInt(256 * 28 * 28) });
+      expect(Number(video!.min_pixels)).toBeLessThan(256 * 28 * 28);
+    }
   });
 
   it('splits reproducibly by seed, differently with another seed', async () => {
@@ -183,19 +246,25 @@ describe('rewatch.grpo-export', () => {
     expect(datasets.map((d) => [d.format, d.rows])).toEqual([
       ['easyr1', { train: 10, val: 0 }],
       ['verl', { train: 10, val: 0 }],
+      ['ms-swift', { train: 10, val: 0 }],
+      ['trl', { train: 10, val: 0 }],
     ]);
     expect(readFileSync(join(out, 'val.jsonl'), 'utf8')).toBe('');
     expect((await readParquet(join(out, 'val.parquet'))).rows).toEqual([]);
     expect(readJson(join(out, 'config-hints.json'))).toEqual({
       about: expect.any(String),
       rollout: { n: 8, temperature: 0.8, top_p: 0.9 },
-      video: { frames: 192, fps: 2 },
+      video: { frames: 192, fps: 2, max_pixels: 128 * 28 * 28 },
       ground_truth: expect.stringContaining('decodeGroundTruth'),
       files: {
         easyr1: { train: join(out, 'train.jsonl'), val: join(out, 'val.jsonl') },
         verl: { train: join(out, 'train.parquet'), val: join(out, 'val.parquet') },
+        'ms-swift': { train: join(out, 'train.ms-swift.jsonl'), val: join(out, 'val.ms-swift.jsonl') },
+        trl: { train: join(out, 'train.trl.jsonl'), val: join(out, 'val.trl.jsonl') },
       },
       easyr1: { 'data.prompt_key': 'problem', 'data.answer_key': 'answer', 'data.video_key': 'videos' },
+      // The variables ms-swift sets qwen-vl-utils' frame rate, frame cap and frame pixel bounds from.
+      'ms-swift': { FPS: '2', FPS_MAX_FRAMES: '192', VIDEO_MIN_PIXELS: String(MIN_FRAME_PIXELS), VIDEO_MAX_PIXELS: String(128 * 28 * 28) },
     });
   });
 });

@@ -156,6 +156,6 @@ export function cot(t: Trajectory, actions: number, completionTokens?: number): 
   };
 }
 
-export function dataset(format: Dataset['format'], rows: Record<string, number>): Dataset {
-  return { format, rows, files: [], sample: [], videos: { total: 0, byKey: {}, shared: 0 } };
+export function dataset(stage: Dataset['stage'], format: Dataset['format'], rows: Record<string, number>): Dataset {
+  return { stage, format, rows, files: [], sample: [], videos: { total: 0, byKey: {}, shared: 0 } };
 }

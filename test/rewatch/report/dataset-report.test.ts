@@ -106,8 +106,8 @@ describe('rewatch.dataset-report', () => {
         rejected: one(TrajectoryType, rejected),
         cots: one(CoTType, cots),
         datasets: [
-          { type: DatasetType, items: [dataset('llamafactory', sft), dataset('ms-swift', sft)] },
-          { type: DatasetType, items: [dataset('easyr1', grpo), dataset('verl', grpo)] },
+          { type: DatasetType, items: [dataset('sft', 'llamafactory', sft), dataset('sft', 'ms-swift', sft)] },
+          { type: DatasetType, items: [dataset('grpo', 'easyr1', grpo), dataset('grpo', 'verl', grpo), dataset('grpo', 'ms-swift', grpo)] },
         ],
       },
     );

@@ -448,7 +448,7 @@ describe('the rewatch-r1 template (the paper’s pipeline)', () => {
         expect(v).toEqual({
           data_source: 'rewatch',
           prompt: [{ role: 'user', content: e.problem }],
-          videos: [{ video: `file://${e.videos[0]}`, fps: 2 }],
+          videos: [{ video: `file://${e.videos[0]}`, fps: 2, max_frames: 192n, min_pixels: expect.any(BigInt), max_pixels: BigInt(128 * 28 * 28) }],
           ability: 'video-reasoning',
           reward_model: { style: 'rule', ground_truth: e.answer },
           extra_info: { question_id: t.questionId, caption_id: t.captionId, type: t.type, split, index: BigInt(index) },
