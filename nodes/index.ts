@@ -11,7 +11,7 @@ import { mcqReformulation } from './rewatch/qa/mcq.ts';
 import { cotConvert } from './rewatch/reasoning/cot-convert.ts';
 import { react } from './rewatch/reasoning/react.ts';
 import { orReward } from './rewatch/reward/or-reward.ts';
-import { evaluate } from './rewatch/train/evaluate.ts';
+import { evaluate } from './rewatch/eval/evaluate.ts';
 import { grpoLauncher } from './rewatch/train/grpo-launcher.ts';
 import { modelServer } from './rewatch/train/model-server.ts';
 import { sftLauncher } from './rewatch/train/sft-launcher.ts';
