@@ -12,6 +12,7 @@ import { cotConvert } from './rewatch/reasoning/cot-convert.ts';
 import { react } from './rewatch/reasoning/react.ts';
 import { orReward } from './rewatch/reward/or-reward.ts';
 import { evaluate } from './rewatch/eval/evaluate.ts';
+import { resultsTableNode } from './rewatch/eval/results-table.ts';
 import { grpoLauncher } from './rewatch/train/grpo-launcher.ts';
 import { modelServer } from './rewatch/train/model-server.ts';
 import { sftLauncher } from './rewatch/train/sft-launcher.ts';
@@ -46,4 +47,5 @@ export const nodeDefinitions: readonly NodeDefinition[] = [
   grpoLauncher,
   modelServer,
   evaluate,
+  resultsTableNode,
 ];

@@ -30,6 +30,9 @@ const plainNumbers = (row: Record<string, unknown>) =>
 /** The records of a released annotation file: a JSON array, JSON Lines or Parquet, by extension. */
 export async function readRecords(file: string): Promise<SourceRecord[]> {
   const extension = extname(file).toLowerCase();
+  if (!['.json', '.jsonl', '.parquet'].includes(extension)) {
+    throw new Error(`${file}: unsupported annotation file (expected .json, .jsonl or .parquet)`);
+  }
   if (extension === '.parquet') {
     const bytes = await readFile(file);
     const rows = await parquetReadObjects({ file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) });
@@ -46,7 +49,6 @@ export async function readRecords(file: string): Promise<SourceRecord[]> {
       }
     });
   }
-  if (extension !== '.json') throw new Error(`${file}: unsupported annotation file (expected .json, .jsonl or .parquet)`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
