@@ -2,6 +2,7 @@ import type { PreviewKind } from '../registry.ts';
 import { CotBody } from './CotView.tsx';
 import { DatasetBody } from './DatasetView.tsx';
 import { FilterVerdictView } from './FilterVerdictView.tsx';
+import { ResultsTableBody } from './ResultsTableView.tsx';
 import { RewardView } from './RewardView.tsx';
 import { singleItemPreview } from './single-item.tsx';
 import { TrainingRunBody } from './TrainingRunView.tsx';
@@ -15,4 +16,5 @@ export const REWATCH_PREVIEWS: Array<[string, PreviewKind[]]> = [
   ['RewardBreakdown', [{ id: 'reward', title: 'Reward', component: RewardView }]],
   ['Dataset', [{ id: 'dataset', title: 'Dataset', component: singleItemPreview('dataset', DatasetBody) }]],
   ['TrainingRun', [{ id: 'training', title: 'Training run', component: singleItemPreview('training run', TrainingRunBody) }]],
+  ['ResultsTable', [{ id: 'results', title: 'Results table', component: singleItemPreview('results table', ResultsTableBody) }]],
 ];

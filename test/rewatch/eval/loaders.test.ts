@@ -86,7 +86,7 @@ describe('benchmark loaders read the released formats', () => {
       ['12', ['A', 'B', 'A']],
       ['13', ['A', 'B']],
     ]);
-    expect(questions[1]!.asks[1].prompt).toBe('How many colours appear in total?\nOptions:\nA) 3\nB) 2');
+    expect(questions[1]!.asks[1]!.prompt).toBe('How many colours appear in total?\nOptions:\nA) 3\nB) 2');
   });
 
   it('CG-AV-Counting: integer counts, question_en or question, the modality type as category', async () => {
