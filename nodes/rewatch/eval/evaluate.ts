@@ -1,16 +1,17 @@
 import { dirname, resolve } from 'node:path';
 import pLimit from 'p-limit';
 import { z } from 'zod';
-import { defineOnceNode, pathField, promptField, providerField, RecordType, type ChatContentPart, type JsonObject, type NodeContext } from '../../sdk/index.ts';
+import { defineOnceNode, pathField, promptField, providerField, RecordType, type JsonObject, type NodeContext } from '../../sdk/index.ts';
 import { DEFAULT_DIRECT_INSTRUCTION, DEFAULT_OPEN_INSTRUCTION, DEFAULT_THINKING_INSTRUCTION } from '../export/prompts.ts';
 import { judgeAnswer } from '../judge.ts';
 import { BENCHMARK_IDS, BENCHMARKS } from './benchmarks.ts';
 import { PAPER_FRAME_BUDGET, type FrameBudget } from './frame-budget.ts';
-import { expectedText, type Ask, type BenchmarkQuestion, type Expected } from './question.ts';
-import { answerSpan, MODES, type Mode } from './reply.ts';
+import { askQuestion } from './ask-model.ts';
+import type { BenchmarkQuestion } from './question.ts';
+import { MODES } from './reply.ts';
 import { modeReport } from './report.ts';
-import { countError, scoreAnswer, type OpenJudge } from './score.ts';
-import { EvaluationReportType, EvaluationResultType, type AskResult, type EvaluationReport, type EvaluationResult } from './types.ts';
+import type { OpenJudge } from './score.ts';
+import { EvaluationReportType, EvaluationResultType, type EvaluationReport } from './types.ts';
 import { SharedFrames } from './video-frames.ts';
 
 const DEFAULT_NUMBER_INSTRUCTION = 'Answer with a number only.';
@@ -60,62 +61,6 @@ type Config = z.output<typeof config>;
  */
 function fromV1({ frames, frameWidth: _width, ...rest }: JsonObject): JsonObject {
   return { ...rest, benchmark: 'jsonl', ...(typeof frames === 'number' ? { maxFrames: frames } : {}) };
-}
-
-function instruction(expected: Expected, mode: Mode, c: Config): string {
-  if (mode === 'thinking') return c.thinkingInstruction;
-  if (expected.kind === 'choice') return c.directInstruction;
-  return expected.kind === 'count' ? c.numberInstruction : c.openInstruction;
-}
-
-async function askOnce(ctx: NodeContext, ask: Ask, mode: Mode, frames: ChatContentPart[], c: Config, judge: OpenJudge): Promise<AskResult> {
-  const answer = expectedText(ask.expected);
-  let reply: string | null = null;
-  try {
-    const text = [ask.prompt, instruction(ask.expected, mode, c)].filter((part) => part.trim()).join('\n');
-    const response = await ctx.llm.complete({
-      profile: c.provider,
-      messages: [{ role: 'user', content: [...frames, { type: 'text', text }] }],
-      temperature: c.temperature,
-      maxTokens: c.maxTokens,
-    });
-    reply = response.text;
-    const score = await scoreAnswer(ask.expected, answerSpan(reply, mode), judge);
-    return { answer, ...score, status: score.predicted === null ? 'unparsed' : 'scored', reply };
-  } catch (error) {
-    if (ctx.signal.aborted) throw error;
-    const raw = (error as { raw?: unknown }).raw;
-    const message = (error as Error).message;
-    return { answer, predicted: null, correct: false, status: 'error', reply: reply ?? (typeof raw === 'string' ? raw : null), error: message };
-  }
-}
-
-const worst = (asks: readonly AskResult[]) =>
-  asks.some((a) => a.status === 'error') ? 'error' : asks.some((a) => a.status === 'unparsed') ? 'unparsed' : 'scored';
-
-async function askQuestion(
-  ctx: NodeContext,
-  question: BenchmarkQuestion & { index: number },
-  mode: Mode,
-  frames: ChatContentPart[],
-  c: Config,
-  judge: OpenJudge,
-): Promise<EvaluationResult> {
-  const asks = await Promise.all(question.asks.map((ask) => askOnce(ctx, ask, mode, frames, c, judge)));
-  const [first] = question.asks;
-  const status = worst(asks);
-  if (status === 'error') ctx.log.warn(`question ${question.id} (${mode}): ${asks.find((a) => a.error)!.error}`);
-  return {
-    benchmark: c.benchmark,
-    questionId: question.id,
-    index: question.index,
-    category: question.category,
-    mode,
-    correct: asks.every((a) => a.correct),
-    status,
-    asks,
-    ...(first.expected.kind === 'count' ? { absError: countError(first.expected.value, asks[0]!.predicted) } : {}),
-  };
 }
 
 /** The judge of one question's open answers: the shared judge prompt, with the benchmark's question. */
@@ -170,8 +115,7 @@ export const evaluate = defineOnceNode({
       jobs.map(({ question, mode }) =>
         limit(async () => {
           try {
-            const judge = judgeFor(ctx, c, question.question);
-            return await askQuestion(ctx, question, mode, await frames.get(question.video), c, judge);
+            return await askQuestion(ctx, question, mode, frames.get(question.video), c, judgeFor(ctx, c, question.question));
           } finally {
             frames.release(question.video);
             ctx.progress.update(++done, jobs.length);

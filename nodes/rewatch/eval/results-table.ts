@@ -28,8 +28,8 @@ export const resultsTableNode = defineOnceNode({
   },
   config,
   async execute(_ctx, { reports }, c) {
-    const compare = c.baseline && c.candidate ? { baseline: c.baseline, candidate: c.candidate } : undefined;
     if (Boolean(c.baseline) !== Boolean(c.candidate)) throw new Error(`${c.baseline ? 'candidate' : 'baseline'}: set both rows to compare`);
-    return { table: [resultsTable(reports.toArray(), { mode: c.mode, paperRows: c.paperRows, ...(compare ? { compare } : {}) })] };
+    const compare = c.baseline ? { compare: { baseline: c.baseline, candidate: c.candidate } } : {};
+    return { table: [resultsTable(reports.toArray(), { mode: c.mode, paperRows: c.paperRows, ...compare })] };
   },
 });

@@ -10,7 +10,7 @@ import { evaluate } from '../../../nodes/rewatch/eval/evaluate.ts';
 import type { EvaluationReport, EvaluationResult } from '../../../nodes/rewatch/eval/types.ts';
 import { catalog, openEngine, profile, runToEnd, tempDir, writeJsonl } from '../../support/engine-fixture.ts';
 import { startScriptedLlmServer, type ScriptedChatRequest, type ScriptedLlmServer } from '../../support/scripted-llm-server.ts';
-import { otherShortVideo, shortVideo } from '../../support/videos.ts';
+import { otherShortVideo, randomBytesVideo, shortVideo } from '../../support/videos.ts';
 
 /** Replies by question and mode: right, wrong, a thinking reply with no `<answer>` tag, and a failing request. */
 const SCRIPT: Record<string, { direct: string | Error; thinking: string }> = {
@@ -55,6 +55,7 @@ describe('rewatch.evaluate on the app’s JSON Lines', () => {
     mkdirSync(videos);
     const short = shortVideo(videos);
     otherShortVideo(videos);
+    randomBytesVideo(videos);
     const options = ['A. red', 'B. two', 'C. blue', 'D. green'];
     const benchmark = writeJsonl(join(dir.path, 'bench.jsonl'), [
       { id: 'q1', question: 'How many cars?', options, answer: 'B', video: short, type: 'counting' },
@@ -62,6 +63,7 @@ describe('rewatch.evaluate on the app’s JSON Lines', () => {
       { id: 'q3', question: 'What comes last?', options, answer: 'C', video: 'videos/other.mp4', type: 'temporal' },
       { id: 'q4', question: 'What comes first?', options, answer: 'D', video: 'videos/other.mp4', type: 'temporal' },
       { id: 'q5', question: 'Where is it?', options, answer: 'B', video: 'videos/missing.mp4', type: 'temporal' },
+      { id: 'q6', question: 'What is shown?', options, answer: 'A', video: 'videos/noise.mp4', type: 'noise' },
     ]);
     server = await startScriptedLlmServer({ respond: reply });
     engine = openEngine(join(dir.path, 'data'), [profile('eval-vlm', server.baseURL, { maxRetries: 1 })]);
@@ -78,7 +80,7 @@ describe('rewatch.evaluate on the app’s JSON Lines', () => {
     expect(run.status).toBe('done');
     const { items } = await engine.nodeOutput(run.runId, 'eval', 'results', { limit: 100 });
     const rows = Object.fromEntries(items.map(({ data }) => data as EvaluationResult).map((r) => [`${r.questionId}/${r.mode}`, r]));
-    expect(Object.keys(rows).sort()).toEqual(['q1', 'q2', 'q3', 'q4'].flatMap((q) => [`${q}/direct`, `${q}/thinking`]));
+    expect(Object.keys(rows).sort()).toEqual(['q1', 'q2', 'q3', 'q4', 'q6'].flatMap((q) => [`${q}/direct`, `${q}/thinking`]));
     const ask = (key: string) => rows[key]!.asks[0]!;
     expect(rows['q1/thinking']).toMatchObject({ index: 0, category: 'counting', correct: true, status: 'scored' });
     expect(ask('q1/thinking')).toMatchObject({ answer: 'B', predicted: 'B', correct: true });
@@ -92,6 +94,9 @@ describe('rewatch.evaluate on the app’s JSON Lines', () => {
     expect(rows['q4/direct']).toMatchObject({ correct: false, status: 'error' });
     expect(ask('q4/direct')).toMatchObject({ predicted: null, reply: null });
     expect(ask('q4/direct').error).toMatch(/model crashed/);
+    // A video ffmpeg cannot read is an error for its question, never the end of the run.
+    expect(rows['q6/thinking']).toMatchObject({ correct: false, status: 'error' });
+    expect(ask('q6/thinking')).toMatchObject({ predicted: null, reply: null, error: expect.stringMatching(/noise\.mp4|Invalid data/) });
   });
 
   it('counts the failed and the unparsable replies wrong, lists them, and rejects the record whose video is missing', async () => {
@@ -99,18 +104,24 @@ describe('rewatch.evaluate on the app’s JSON Lines', () => {
     expect(items).toHaveLength(1);
     const report = items[0]!.data as EvaluationReport;
     const tally = (accuracy: number, total: number, correct: number, unparsed: number, errors: number) => ({ accuracy, total, correct, unparsed, errors });
-    expect(report).toMatchObject({ benchmark: 'jsonl', model: 'checkpoint-a', questions: 4 });
+    expect(report).toMatchObject({ benchmark: 'jsonl', model: 'checkpoint-a', questions: 5 });
     expect(report.frames).toEqual({ fps: 2, minFrames: 4, maxFrames: 192, maxPixels: 100352 });
     expect(report.modes).toEqual({
       thinking: {
-        ...tally(50, 4, 2, 1, 0),
-        byCategory: { counting: tally(50, 2, 1, 1, 0), temporal: tally(50, 2, 1, 0, 0) },
-        unscored: [{ questionId: 'q2', status: 'unparsed' }],
+        ...tally(40, 5, 2, 1, 1),
+        byCategory: { counting: tally(50, 2, 1, 1, 0), noise: tally(0, 1, 0, 0, 1), temporal: tally(50, 2, 1, 0, 0) },
+        unscored: [
+          { questionId: 'q2', status: 'unparsed' },
+          { questionId: 'q6', status: 'error' },
+        ],
       },
       direct: {
-        ...tally(50, 4, 2, 0, 1),
-        byCategory: { counting: tally(50, 2, 1, 0, 0), temporal: tally(50, 2, 1, 0, 1) },
-        unscored: [{ questionId: 'q4', status: 'error' }],
+        ...tally(40, 5, 2, 0, 2),
+        byCategory: { counting: tally(50, 2, 1, 0, 0), noise: tally(0, 1, 0, 0, 1), temporal: tally(50, 2, 1, 0, 1) },
+        unscored: [
+          { questionId: 'q4', status: 'error' },
+          { questionId: 'q6', status: 'error' },
+        ],
       },
     });
     expect(report.rejected).toEqual([
