@@ -8,9 +8,9 @@ import { loadQuestions, text, videoFile } from './records.ts';
  * MINERVA `minerva.json` (github google-deepmind/neptune README; mirrored as HF lmms-lab-eval/minerva): 5-way
  * multiple choice over YouTube videos the user downloads as `<video_id>.<ext>`. Fields, the A–E letter of
  * `answer_id` and the video lookup as read in github EvolvingLMMs-Lab/lmms-eval `lmms_eval/tasks/minerva/utils.py`
- * @ 6c3e8532f8aeef33fcb5a80d19ef580627763932 (`answer_choice_0…4`, `answer_id`, `question type` with a space,
- * `MINERVA_VIDEO_DIR/<video_id>.{mp4,webm,mkv,mov}`). Unlike lmms-eval, a reply naming no letter is wrong, never a
- * random guess.
+ * @ 6c3e8532f8aeef33fcb5a80d19ef580627763932 (`answer_choice_0…4`, `answer_id`, `question type` with a space or
+ * the newer `question_type`, `MINERVA_VIDEO_DIR/<video_id>.{mp4,webm,mkv,mov}`). Unlike lmms-eval, a reply naming no
+ * letter is wrong, never a random guess.
  */
 const CHOICES = 5;
 const VIDEO_EXTENSIONS = ['mp4', 'webm', 'mkv', 'mov'];
@@ -21,6 +21,7 @@ const record = z.object({
   question: text,
   answer_id: z.coerce.number().int().min(0).max(CHOICES - 1),
   'question type': z.string().optional(),
+  question_type: z.string().optional(),
   answer_choice_0: z.string(),
   answer_choice_1: z.string(),
   answer_choice_2: z.string(),
@@ -34,7 +35,7 @@ export function loadMinerva(file: string, videoDir: string): Promise<LoadedBench
     return {
       id: row.key,
       video: videoFile(videoDir, 'video_id', VIDEO_EXTENSIONS.map((ext) => `${row.video_id}.${ext}`)),
-      category: row['question type']?.trim() || 'all',
+      category: (row.question_type ?? row['question type'])?.trim() || 'all',
       question: row.question,
       asks: [choiceAsk(row.question, choices, optionLetters(CHOICES)[row.answer_id]!, 'answer_id')],
     };

@@ -114,7 +114,7 @@ export function videoFile(dir: string, field: string, names: readonly string[]):
   return found;
 }
 
-/** Zod's one-line reading of a record field that must be a non-empty string. */
+/** A record field that must hold a non-empty string (read trimmed). */
 export const text = z.string().trim().min(1);
 
 /** Reads a released annotation file, checks each record against `schema` and builds one question per record. */
