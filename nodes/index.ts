@@ -13,7 +13,8 @@ import { react } from './rewatch/reasoning/react.ts';
 import { datasetReport } from './rewatch/report/dataset-report.ts';
 import { videoSplit } from './rewatch/split/video-split.ts';
 import { orReward } from './rewatch/reward/or-reward.ts';
-import { evaluate } from './rewatch/train/evaluate.ts';
+import { evaluate } from './rewatch/eval/evaluate.ts';
+import { resultsTableNode } from './rewatch/eval/results-table.ts';
 import { grpoLauncher } from './rewatch/train/grpo-launcher.ts';
 import { modelServer } from './rewatch/train/model-server.ts';
 import { sftLauncher } from './rewatch/train/sft-launcher.ts';
@@ -50,4 +51,5 @@ export const nodeDefinitions: readonly NodeDefinition[] = [
   grpoLauncher,
   modelServer,
   evaluate,
+  resultsTableNode,
 ];

@@ -3,6 +3,7 @@ import { CotBody } from './CotView.tsx';
 import { DatasetReportBody } from './DatasetReportView.tsx';
 import { DatasetBody } from './DatasetView.tsx';
 import { FilterVerdictView } from './FilterVerdictView.tsx';
+import { ResultsTableBody } from './ResultsTableView.tsx';
 import { RewardView } from './RewardView.tsx';
 import { singleItemPreview } from './single-item.tsx';
 import { TrainingRunBody } from './TrainingRunView.tsx';
@@ -17,4 +18,5 @@ export const REWATCH_PREVIEWS: Array<[string, PreviewKind[]]> = [
   ['Dataset', [{ id: 'dataset', title: 'Dataset', component: singleItemPreview('dataset', DatasetBody) }]],
   ['DatasetReport', [{ id: 'dataset-report', title: 'Dataset report', component: singleItemPreview('report', DatasetReportBody) }]],
   ['TrainingRun', [{ id: 'training', title: 'Training run', component: singleItemPreview('training run', TrainingRunBody) }]],
+  ['ResultsTable', [{ id: 'results', title: 'Results table', component: singleItemPreview('results table', ResultsTableBody) }]],
 ];
