@@ -110,8 +110,12 @@ describe('the rewatch-r1 template (the paper’s pipeline)', () => {
     const { stdout } = await promisify(execFile)(process.execPath, ['scripts/rewatch.mjs', 'new', '--template', 'rewatch-r1', file], {
       cwd: REPO_ROOT,
     });
-    expect(stdout).toContain('(14 nodes) from template "rewatch-r1"');
-    graph = pointedAt(readJson<GraphFile>(file), dir.path, { sft: { outputDir: out('sft') }, grpo: { outputDir: out('grpo') } });
+    expect(stdout).toContain('(18 nodes) from template "rewatch-r1"');
+    graph = pointedAt(readJson<GraphFile>(file), dir.path, {
+      sft: { outputDir: out('sft') },
+      grpo: { outputDir: out('grpo') },
+      report: { outputDir: out('report') },
+    });
     engine = openEngine(join(dir.path, 'data'), roleProfiles(server.baseURL));
     run = await runToEnd(engine, graph);
   }, 120_000);
@@ -122,7 +126,7 @@ describe('the rewatch-r1 template (the paper’s pipeline)', () => {
 
   it('runs every node to the end, and no request broke what the model expects', () => {
     expect({ status: run.status, error: run.error }).toEqual({ status: 'done', error: null });
-    expect(run.nodes).toHaveLength(14);
+    expect(run.nodes).toHaveLength(18);
     for (const node of run.nodes) expect({ node: node.nodeId, state: node.state, failed: node.itemsFailed }).toEqual({ node: node.nodeId, state: 'done', failed: 0 });
     expect(model.violations).toEqual([]);
   });
@@ -165,7 +169,7 @@ describe('the rewatch-r1 template (the paper’s pipeline)', () => {
     expect(long[0]!.end).toBeLessThan(706);
   });
 
-  it('captions each video, re-aligning segment times to the whole video (t = segment start + τ)', async () => {
+  it('captions each clip at the full 2 fps, re-aligning clip times to the whole video (t = clip start + τ)', async () => {
     const captions = await output<DenseCaption>('caption', 'captions');
     const short = captions.find((c) => c.videoPath === shortPath)!;
     expect(short.events.map((e) => [e.start, e.end, e.text])).toEqual([
@@ -173,31 +177,49 @@ describe('the rewatch-r1 template (the paper’s pipeline)', () => {
       [4, 8, 'the screen shows plain blue'],
       [9, 11, 'a moving test pattern plays'],
     ]);
+    expect(short.sampling).toEqual([{ input: 'frames', segment: 0, start: 0, end: 12, configuredFps: 2, capped: false, frames: 24, fps: 2 }]);
 
     const long = captions.find((c) => c.videoPath === longPath)!;
     const segments = (await output<Segment>('segment', 'segments')).filter((s) => s.videoPath === longPath).sort((a, b) => a.index - b.index);
-    expect(long.events.map((e) => e.text)).toEqual(LONG_SCENES.map((s) => `the screen shows plain ${s.source.replace('color=c=', '')}`));
-    expect(long.events.every((e) => e.flags.length === 0)).toBe(true);
-    // Each scene's event starts within one sampling step (segment length / 256 frames) of the scene's cut.
-    const sceneStarts = [0, ...sceneCuts(LONG_SCENES)];
-    long.events.forEach((event, i) => {
-      const segment = segments.find((s) => s.start <= event.start && event.start < s.end)!;
-      expect(Math.abs(event.start - sceneStarts[i]!)).toBeLessThan((segment.end - segment.start) / 256);
+    // Each ~10-minute segment is more than 256 frames at 2 fps: it is captioned as consecutive sub-clips of at most
+    // 256 frames each, every one at the configured rate, covering the segment without gap or overlap.
+    const clips = long.sampling!;
+    expect(clips.length).toBeGreaterThan(segments.length);
+    segments.forEach((segment, index) => {
+      const own = clips.filter((c) => c.segment === index);
+      expect(own[0]!.start).toBe(segment.start);
+      expect(own.at(-1)!.end).toBe(segment.end);
+      own.slice(1).forEach((clip, i) => expect(clip.start).toBe(own[i]!.end));
     });
-    // What the model wrote for each part, shifted by its segment's start, is the caption.
+    for (const clip of clips) {
+      expect(clip).toMatchObject({ input: 'frames', configuredFps: 2, capped: false });
+      if (clip.input !== 'frames') throw new Error('expected frames');
+      expect(clip.frames).toBeLessThanOrEqual(256);
+      // The full rate, give or take the frames lost to rounding at the clip's two ends.
+      expect(Math.abs(clip.frames - 2 * (clip.end - clip.start))).toBeLessThanOrEqual(2);
+    }
+    // What the model wrote for each sub-clip, shifted by that clip's start, is the caption.
     const relative = (reply: string) =>
       reply.split('\n').map((line) => {
         const [, from, to, text] = /^\[(\d+:\d{2})-(\d+:\d{2})\] (.*)$/.exec(line)!;
         return [parseTimestamp(from!)!, parseTimestamp(to!)!, text!] as const;
       });
-    const replies = model.captions.filter((c) => c.parts === 2).sort((a, b) => a.part - b.part);
-    expect(replies.map((r) => r.part)).toEqual([1, 2]);
+    const replies = model.captions.filter((c) => c.parts === clips.length).sort((a, b) => a.part - b.part);
+    expect(replies.map((r) => r.part)).toEqual(clips.map((_, i) => i + 1));
     expect(long.events.map((e) => [e.start, e.end, e.text])).toEqual(
-      replies.flatMap((r, i) => relative(r.reply).map(([from, to, text]) => [segments[i]!.start + from, segments[i]!.start + to, text])),
+      replies.flatMap((r, i) => relative(r.reply).map(([from, to, text]) => [clips[i]!.start + from, clips[i]!.start + to, text])),
     );
-    // The maroon → cyan cut at 880 s is 3:00 into the second segment: the model says 03:00, the caption 14:40.
+    expect(long.events.every((e) => e.flags.length === 0)).toBe(true);
+    // Every scene is seen: an event naming its colour starts within a second of the cut (the frame labels the model
+    // reads are whole seconds from the clip's start).
+    const sceneStarts = [0, ...sceneCuts(LONG_SCENES)];
+    LONG_SCENES.forEach((scene, i) => {
+      const colour = scene.source.replace('color=c=', '');
+      const nearest = Math.min(...long.events.filter((e) => e.text === `the screen shows plain ${colour}`).map((e) => Math.abs(e.start - sceneStarts[i]!)));
+      expect(nearest).toBeLessThan(1);
+    });
+    // The maroon → cyan cut at 880 s: the caption says 14:40.
     const cyan = long.events.findIndex((e) => e.text.endsWith('cyan'));
-    expect(relative(replies[1]!.reply)[cyan - 4]).toEqual([180, expect.any(Number), 'the screen shows plain cyan']);
     expect(long.events[cyan]!.start).toBe(880);
     expect(long.text.split('\n')[cyan]).toMatch(/^\[14:40-\d+:\d{2}\] the screen shows plain cyan$/);
   });

@@ -56,15 +56,30 @@ describe('planClips', () => {
     }
   });
 
-  it('cuts the issue’s 10-minute segment at 2 fps into six equal sub-clips of about 233 frames', () => {
+  it('cuts the issue’s 10-minute segment at 2 fps into six sub-clips of about 233 frames, cut on whole seconds', () => {
     const clips = planClips(segment(0, 700), { fps: 2, maxFrames: 256, budget: 'split' });
     expect(spans(clips)).toEqual([
-      [0, 116.667],
-      [116.667, 233.333],
-      [233.333, 350],
-      [350, 466.667],
-      [466.667, 583.333],
-      [583.333, 700],
+      [0, 117],
+      [117, 233],
+      [233, 350],
+      [350, 467],
+      [467, 583],
+      [583, 700],
+    ]);
+  });
+
+  it('adds a clip when cutting on whole seconds would push one past the budget, and keeps exact cuts when it must', () => {
+    // 8 s from 0.4 s in clips of at most 4 s: two clips would cut at 4.4 → 4, leaving a 4.4 s second clip; three cut
+    // at 3 and 6.
+    expect(spans(planClips(segment(0.4, 8.4), { fps: 1, maxFrames: 4, budget: 'split' }))).toEqual([
+      [0.4, 3],
+      [3, 6],
+      [6, 8.4],
+    ]);
+    // Clips of at most 1.5 s cannot be cut on whole seconds: the cuts stay exact.
+    expect(spans(planClips(segment(0, 3), { fps: 2, maxFrames: 3, budget: 'split' }))).toEqual([
+      [0, 1.5],
+      [1.5, 3],
     ]);
   });
 });
