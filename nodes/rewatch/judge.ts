@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { LlmGateway } from '../sdk/index.ts';
 import { renderTemplate } from '../sdk/index.ts';
 
@@ -14,26 +15,24 @@ Candidate answer: {{candidate}}
 
 Reply with JSON only: {"correct": true or false, "reason": "one short sentence"}`;
 
-const verdictSchema = {
-  type: 'object',
-  properties: { correct: { type: 'boolean' }, reason: { type: 'string' } },
-  required: ['correct', 'reason'],
-};
+/** The reason every judge's verdict carries. */
+export const verdictReason = z.string().describe('One short sentence saying why.');
 
-export interface JudgeVerdict {
-  correct: boolean;
-  reason: string;
-}
+const judgeVerdictSchema = z.object({
+  correct: z.boolean().describe('Whether the candidate answer means the same as the reference answer.'),
+  reason: verdictReason,
+});
+
+export type JudgeVerdict = z.output<typeof judgeVerdictSchema>;
 
 export async function judgeAnswer(
   llm: LlmGateway,
   args: { profile: string; prompt?: string; question: string; reference: string; candidate: string },
 ): Promise<JudgeVerdict> {
-  const reply = await llm.complete({
+  const reply = await llm.completeJson(judgeVerdictSchema, {
     profile: args.profile,
     temperature: 0,
     messages: [{ role: 'user', content: renderTemplate(args.prompt ?? DEFAULT_JUDGE_PROMPT, args) }],
-    jsonSchema: verdictSchema,
   });
-  return reply.json as unknown as JudgeVerdict;
+  return reply.value;
 }

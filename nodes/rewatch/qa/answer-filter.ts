@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineMapNode, promptField, providerField, renderTemplate } from '../../sdk/index.ts';
+import { verdictReason } from '../judge.ts';
 import { formatTimestamp } from '../timecode.ts';
 import { DenseCaptionType, FilterVerdictType, QAType, type FilterVerdict } from '../types.ts';
 import { joinOne } from './join.ts';
@@ -17,11 +18,10 @@ Evidence: {{evidence}}
 
 Reply with JSON only: {"supported": true or false, "reason": "one short sentence"}`;
 
-const CHECK_SCHEMA = {
-  type: 'object',
-  properties: { supported: { type: 'boolean' }, reason: { type: 'string' } },
-  required: ['supported', 'reason'],
-};
+const answerCheckSchema = z.object({
+  supported: z.boolean().describe('Whether the description makes the answer correct.'),
+  reason: verdictReason,
+});
 
 const config = z.object({
   judge: providerField('judge-llm', 'Model that checks each answer against the dense caption.'),
@@ -51,7 +51,7 @@ export const answerFilter = defineMapNode({
   concurrency: 16,
   async execute(ctx, { qa, captions }, c) {
     const caption = joinOne(captions, 'id', qa.captionId, 'caption');
-    const reply = await ctx.llm.complete({
+    const reply = await ctx.llm.completeJson(answerCheckSchema, {
       profile: c.judge,
       temperature: 0,
       messages: [
@@ -66,9 +66,8 @@ export const answerFilter = defineMapNode({
           }),
         },
       ],
-      jsonSchema: CHECK_SCHEMA,
     });
-    const { supported, reason } = reply.json as { supported: boolean; reason: string };
+    const { supported, reason } = reply.value;
     const verdict: FilterVerdict = { qaId: qa.id, stage: 'F1', kept: supported, probes: [], accuracy: supported ? 1 : 0, reason };
     return supported ? { kept: [qa], verdicts: [verdict] } : { verdicts: [verdict] };
   },

@@ -24,35 +24,26 @@ SUMMARY:
 
 Reply with JSON only: {"questions": [{"question": "...", "answer": "...", "type": "...", "evidence": "MM:SS-MM:SS"}]}`;
 
-const EVIDENCE_PATTERN = String.raw`^\s*\d{1,3}:\d{2}\s*-\s*\d{1,3}:\d{2}\s*$`;
+const EVIDENCE_SPAN = /^\s*\d{1,3}:\d{2}\s*-\s*\d{1,3}:\d{2}\s*$/;
 
-const QUESTIONS_SCHEMA = {
-  type: 'object',
-  properties: {
-    questions: {
-      type: 'array',
-      minItems: 1,
-      items: {
-        type: 'object',
-        properties: {
-          question: { type: 'string', minLength: 1 },
-          answer: { type: 'string', minLength: 1 },
-          type: { enum: [...QUESTION_TYPES] },
-          evidence: { type: 'string', pattern: EVIDENCE_PATTERN },
-        },
-        required: ['question', 'answer', 'type', 'evidence'],
-      },
-    },
-  },
-  required: ['questions'],
-};
+/**
+ * What M_qa replies. A question whose type was not asked for, or whose span is not a time of the video, is dropped
+ * on its own (with a warning) rather than failing the whole reply, so those checks stay in `checkQuestion`.
+ */
+export const generatedQuestionsSchema = z.object({
+  questions: z
+    .array(
+      z.object({
+        question: z.string().trim().min(1),
+        answer: z.string().trim().min(1).describe('Short and unambiguous, taken from the detailed description.'),
+        type: z.enum(QUESTION_TYPES),
+        evidence: z.string().regex(EVIDENCE_SPAN).describe('The span of the detailed description the answer relies on, as MM:SS-MM:SS.'),
+      }),
+    )
+    .min(1),
+});
 
-interface GeneratedQuestion {
-  question: string;
-  answer: string;
-  type: QuestionType;
-  evidence: string;
-}
+type GeneratedQuestion = z.output<typeof generatedQuestionsSchema>['questions'][number];
 
 const config = z.object({
   provider: providerField('qa-llm', 'Model that writes the questions (M_qa).'),
@@ -119,18 +110,16 @@ export const contrastiveQa = defineMapNode({
       types: c.types.map((type) => `- ${type}`).join('\n'),
       duration: formatTimestamp(caption.duration),
     });
-    const reply = await ctx.llm.complete({
+    const reply = await ctx.llm.completeJson(generatedQuestionsSchema, {
       profile: c.provider,
       temperature: c.temperature,
       seed: c.seed,
       messages: [{ role: 'user', content: prompt }],
-      jsonSchema: QUESTIONS_SCHEMA,
     });
-    const { questions } = reply.json as unknown as { questions: GeneratedQuestion[] };
 
     const qa: QA[] = [];
     const seen = new Set<string>();
-    for (const q of questions) {
+    for (const q of reply.value.questions) {
       const id = stableId(caption.videoId, q.question);
       const checked = seen.has(id) ? { problem: 'it repeats an earlier question' } : checkQuestion(q, caption.duration, c.types);
       if ('problem' in checked) {

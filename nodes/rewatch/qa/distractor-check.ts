@@ -3,6 +3,8 @@
  * against the description; the ones it finds also correct are rewritten for a bounded number of rounds, and dropped
  * when they are still correct after the last.
  */
+import { z } from 'zod';
+import { verdictReason } from '../judge.ts';
 import type { DistractorCheck } from '../types.ts';
 
 export const DEFAULT_DISTRACTOR_CHECK_PROMPT = `You check the wrong options of a multiple-choice question written about a video, against the video's detailed,
@@ -38,9 +40,15 @@ Rejected because they are also correct:
 
 Reply with JSON only: {"distractors": ["...", "..."]}`;
 
-export interface DistractorVerdict {
-  alsoCorrect: boolean;
-  reason: string;
+const distractorVerdict = z.object({
+  alsoCorrect: z.boolean().describe('Whether the description makes this option a correct answer too.'),
+  reason: verdictReason,
+});
+export type DistractorVerdict = z.output<typeof distractorVerdict>;
+
+/** The judge's reply for `count` distractors: one verdict per option, in order. */
+export function distractorVerdictsSchema(count: number) {
+  return z.object({ checks: z.array(distractorVerdict).length(count) });
 }
 
 export interface DistractorRoundsSpec {

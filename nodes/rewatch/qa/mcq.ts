@@ -7,7 +7,7 @@ import {
   checkDistractors,
   DEFAULT_DISTRACTOR_CHECK_PROMPT,
   DEFAULT_DISTRACTOR_REPLACE_PROMPT,
-  type DistractorVerdict,
+  distractorVerdictsSchema,
 } from './distractor-check.ts';
 import { joinOne } from './join.ts';
 import { seededRandom, seedFromHex, shuffled } from './shuffle.ts';
@@ -64,6 +64,11 @@ const config = z.object({
 });
 type Config = z.output<typeof config>;
 
+/** What the writer replies, to the first prompt and to the rewrite prompt alike. */
+function distractorsSchema(count: number) {
+  return z.object({ distractors: z.array(z.string().trim().min(1)).length(count) });
+}
+
 /** Options that differ only in case, spacing or final punctuation count as the same option. */
 function normalized(option: string): string {
   return option.trim().toLowerCase().replace(/\s+/g, ' ').replace(/[.!?]+$/, '');
@@ -88,25 +93,20 @@ const lines = (items: readonly string[], label: (i: number) => string) => items.
  * they will sit with); a repeat is the item's error, with the raw reply.
  */
 async function writeDistractors(ctx: NodeContext, c: Config, qa: QA, prompt: string, count: number, alongside: readonly string[] = []) {
-  const reply = await ctx.llm.complete({
+  const reply = await ctx.llm.completeJson(distractorsSchema(count), {
     profile: c.provider,
     temperature: c.temperature,
     seed: c.seed,
     messages: [{ role: 'user', content: prompt }],
-    jsonSchema: {
-      type: 'object',
-      properties: { distractors: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: count, maxItems: count } },
-      required: ['distractors'],
-    },
   });
-  const { distractors } = reply.json as { distractors: string[] };
+  const { distractors } = reply.value;
   const problem = distractorProblem(qa.answer, [...alongside, ...distractors]);
   if (problem) throw Object.assign(new Error(`question ${qa.id}: ${problem}`), { raw: reply.raw });
   return distractors;
 }
 
 async function judgeDistractors(ctx: NodeContext, c: Config, qa: QA, caption: DenseCaption, distractors: readonly string[]) {
-  const reply = await ctx.llm.complete({
+  const reply = await ctx.llm.completeJson(distractorVerdictsSchema(distractors.length), {
     profile: c.judge,
     temperature: 0,
     messages: [
@@ -122,24 +122,8 @@ async function judgeDistractors(ctx: NodeContext, c: Config, qa: QA, caption: De
         }),
       },
     ],
-    jsonSchema: {
-      type: 'object',
-      properties: {
-        checks: {
-          type: 'array',
-          minItems: distractors.length,
-          maxItems: distractors.length,
-          items: {
-            type: 'object',
-            properties: { alsoCorrect: { type: 'boolean' }, reason: { type: 'string' } },
-            required: ['alsoCorrect', 'reason'],
-          },
-        },
-      },
-      required: ['checks'],
-    },
   });
-  return (reply.json as unknown as { checks: DistractorVerdict[] }).checks;
+  return reply.value.checks;
 }
 
 function multipleChoice(qa: QA, distractors: readonly string[], seed: number, distractorChecks?: DistractorCheck[]): MCQ {

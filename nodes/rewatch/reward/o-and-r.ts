@@ -1,6 +1,7 @@
+import { z } from 'zod';
 import { renderTemplate, type LlmGateway } from '../../sdk/index.ts';
 import { parseChoice } from '../answers/choice.ts';
-import { judgeAnswer } from '../judge.ts';
+import { judgeAnswer, verdictReason } from '../judge.ts';
 import { parseTaggedResponse, type ActionObservation } from '../reasoning/cot-tags.ts';
 import { renderQuestion } from '../reasoning/question-text.ts';
 import type { RewardBreakdown } from '../types.ts';
@@ -30,11 +31,10 @@ Question: {{question}}
 
 Reply with only the answer: the letter of the correct option when options are given, otherwise a short phrase.`;
 
-const OBSERVATION_SCORE_SCHEMA = {
-  type: 'object',
-  properties: { score: { type: 'number', minimum: 0, maximum: 1 }, note: { type: 'string' } },
-  required: ['score', 'note'],
-};
+const observationScoreSchema = z.object({
+  score: z.number().min(0).max(1).describe('1: fully supported by the description, 0: invented or contradicted.'),
+  note: verdictReason,
+});
 
 export interface RewardComponents {
   rAcc: number;
@@ -102,7 +102,7 @@ async function checkAnswer(llm: LlmGateway, input: RewardInput, config: RewardCo
 async function observationScores(llm: LlmGateway, input: RewardInput, config: RewardConfig, pairs: ActionObservation[]) {
   return Promise.all(
     pairs.map(async (pair) => {
-      const reply = await llm.complete({
+      const reply = await llm.completeJson(observationScoreSchema, {
         profile: config.judgeProfile,
         temperature: 0,
         messages: [
@@ -115,10 +115,9 @@ async function observationScores(llm: LlmGateway, input: RewardInput, config: Re
             }),
           },
         ],
-        jsonSchema: OBSERVATION_SCORE_SCHEMA,
       });
-      const { score, note } = reply.json as { score: number; note: string };
-      return { ...pair, score: Math.min(1, Math.max(0, score)), note };
+      const { score, note } = reply.value;
+      return { ...pair, score, note };
     }),
   );
 }

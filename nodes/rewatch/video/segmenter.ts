@@ -11,11 +11,9 @@ export const DEFAULT_SEGMENTER_PROMPT = `The images above are {{frameCount}} fra
 Split the video into {{segmentCount}} parts of about {{targetSec}} seconds each, cutting where the content changes: a new scene, place, topic or activity. Each part must last between {{minSec}} and {{maxSec}} seconds.
 Reply with JSON only: {"boundaries": [...]} holding the {{cutCount}} cut times in seconds from the start of the video, in ascending order.`;
 
-const boundariesSchema = {
-  type: 'object',
-  properties: { boundaries: { type: 'array', items: { type: 'number', minimum: 0 } } },
-  required: ['boundaries'],
-};
+const boundariesSchema = z.object({
+  boundaries: z.array(z.number().min(0)).describe('Cut times in seconds from the start of the video, ascending.'),
+});
 
 const config = z
   .object({
@@ -69,15 +67,14 @@ async function vlmBoundaries(ctx: NodeContext, video: Video, c: Config, bounds: 
       minSec: bounds.minSec,
       maxSec: bounds.maxSec,
     });
-    const reply = await ctx.llm.complete({
+    const reply = await ctx.llm.completeJson(boundariesSchema, {
       profile: c.provider,
       messages: [{ role: 'user', content: [...frameParts(frames), { type: 'text', text }] }],
       temperature: c.temperature,
       maxTokens: c.maxTokens,
-      jsonSchema: boundariesSchema,
       ...(c.seed !== undefined && { seed: c.seed }),
     });
-    const all = (reply.json as { boundaries: number[] }).boundaries;
+    const all = reply.value.boundaries;
     const inside = all.filter((t) => t > 0 && t < video.duration);
     if (inside.length === 0) {
       ctx.log.warn(`${video.path}: the VLM gave no boundary inside the video (${JSON.stringify(all)}); using scene changes`);
@@ -86,7 +83,10 @@ async function vlmBoundaries(ctx: NodeContext, video: Video, c: Config, bounds: 
     return inside;
   } catch (error) {
     if (ctx.signal.aborted) throw error;
-    ctx.log.warn(`${video.path}: the VLM segmentation failed (${(error as Error).message}); using scene changes`);
+    // The fallback keeps the run going, so the log is where an unusable reply is kept.
+    const raw = (error as { raw?: unknown }).raw;
+    const reply = typeof raw === 'string' ? `; its reply: ${JSON.stringify(raw)}` : '';
+    ctx.log.warn(`${video.path}: the VLM segmentation failed (${(error as Error).message}${reply}); using scene changes`);
     return undefined;
   }
 }

@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { replyJsonSchema } from '../../../main/llm/response-format.ts';
 import { stableId } from '../../../nodes/rewatch/ids.ts';
+import { generatedQuestionsSchema } from '../../../nodes/rewatch/qa/contrastive-qa.ts';
 import { QUESTION_TYPES, type QA, type Summary } from '../../../nodes/rewatch/types.ts';
 import type { ScriptedChatRequest } from '../../support/scripted-llm-server.ts';
 import { caption, edge, graph, itemsNode, KITCHEN, KITCHEN_SUMMARY, node, openQaEngine, promptOf, type QaEngine } from './fixture.ts';
@@ -77,6 +79,13 @@ describe('summarizer and contrastive QA', () => {
     expect(prompt).toContain(KITCHEN_SUMMARY.text);
     expect(prompt).toContain('Write 8 questions');
     for (const type of QUESTION_TYPES) expect(prompt).toContain(`- ${type}\n`);
+    // The reply's shape goes to the server as a structured-output schema, with the question types as an enum.
+    const format = qaRequests[0]!.body.response_format as { type: string; json_schema: { schema: Record<string, unknown> } };
+    expect(format.type).toBe('json_schema');
+    expect(format.json_schema.schema).toEqual(replyJsonSchema(generatedQuestionsSchema));
+    expect(format.json_schema.schema).toMatchObject({
+      properties: { questions: { minItems: 1, items: { properties: { type: { enum: [...QUESTION_TYPES] } }, required: ['question', 'answer', 'type', 'evidence'] } } },
+    });
 
     const questions = await t.output<QA>(run.runId, 'qa', 'qa');
     expect(questions).toHaveLength(8);
@@ -118,7 +127,7 @@ describe('summarizer and contrastive QA', () => {
     const errors = await t.errors(run.runId, 'qa');
     expect(errors).toEqual([
       { seq: 1, message: expect.stringContaining('does not match the JSON schema'), raw: 'Sorry, I cannot write questions about this video.' },
-      { seq: 2, message: expect.stringContaining("must have required property 'question'"), raw: '{"questions":[{"q":"How many cyclists?","a":"Two"}]}' },
+      { seq: 2, message: expect.stringContaining('/questions/0/question: Invalid input'), raw: '{"questions":[{"q":"How many cyclists?","a":"Two"}]}' },
       { seq: 3, message: 'no summary with captionId "fog" in the side input', raw: null },
     ]);
     // One repair request each for the two malformed replies, none for the caption without a summary.
@@ -137,5 +146,26 @@ describe('summarizer and contrastive QA', () => {
     const warnings = t.logs.filter((l) => l.nodeId === 'qa' && l.level === 'warn').map((l) => l.message);
     expect(warnings).toContainEqual(expect.stringContaining('its type "causal" was not asked for'));
     expect(warnings).toHaveLength(7);
+  });
+});
+
+describe('contrastive QA with structured outputs off', () => {
+  const PROSE = 'Here are the questions.\n```json\n' + JSON.stringify({ questions: KITCHEN_QUESTIONS.slice(0, 2) }) + '\n```\nEach relies on a detail.';
+  let t: QaEngine;
+  beforeEach(async () => {
+    t = await openQaEngine((request) => (request.model === 'summary-llm' ? KITCHEN_SUMMARY.text : PROSE), { structuredOutputs: false });
+  });
+  afterEach(() => t.close());
+
+  it('sends no response_format and reads the questions from a fenced block in prose', async () => {
+    const run = await t.run(qaGraph({}, [KITCHEN]));
+    expect(run.nodes.find((n) => n.nodeId === 'qa')).toMatchObject({ state: 'done', itemsFailed: 0, outputCounts: { qa: 2 } });
+    expect((await t.output<QA>(run.runId, 'qa', 'qa')).map((q) => [q.question, q.answer, q.type, q.evidence])).toEqual([
+      [KITCHEN_QUESTIONS[0]!.question, 'Three', 'counting', { start: 0, end: 40 }],
+      [KITCHEN_QUESTIONS[1]!.question, 'OPEN 24 HOURS', 'OCR', { start: 90, end: 165 }],
+    ]);
+    const requests = t.requestsTo('qa-llm');
+    expect(requests).toHaveLength(1);
+    expect(requests[0]!.body).not.toHaveProperty('response_format');
   });
 });

@@ -3,6 +3,7 @@ import { NodeCatalog } from '../../../main/engine/catalog.ts';
 import { Engine } from '../../../main/engine/engine.ts';
 import type { RunEvent } from '../../../main/api/contract.ts';
 import type { GraphFile } from '../../../main/graph/format.ts';
+import type { ProviderProfile } from '../../../main/llm/profiles.ts';
 import { summarizer } from '../../../nodes/rewatch/captions/summarizer.ts';
 import { answerFilter } from '../../../nodes/rewatch/qa/answer-filter.ts';
 import { contrastiveQa } from '../../../nodes/rewatch/qa/contrastive-qa.ts';
@@ -88,15 +89,16 @@ export function itemsNode(items: { captions?: DenseCaption[]; summaries?: Summar
 
 /**
  * An engine with the QA node types and one scripted OpenAI-compatible server behind every provider profile; each
- * profile's model is named after the profile, so `respond` can answer as that model would.
+ * profile's model is named after the profile, so `respond` can answer as that model would. `profileOverrides` apply to
+ * every profile (e.g. `structuredOutputs: false`).
  */
-export async function openQaEngine(respond: (request: ScriptedChatRequest) => string) {
+export async function openQaEngine(respond: (request: ScriptedChatRequest) => string, profileOverrides: Partial<ProviderProfile> = {}) {
   const dir = tempDir('rewatch-qa-');
   const server: ScriptedLlmServer = await startScriptedLlmServer({ respond });
   const engine = new Engine({
     dataDir: join(dir.path, 'data'),
     catalog,
-    providers: PROFILES.map((name) => profile(name, server.baseURL, { model: name })),
+    providers: PROFILES.map((name) => profile(name, server.baseURL, { ...profileOverrides, model: name })),
     llmBackoff: { baseMs: 5, capMs: 50 },
   });
   const logs: Extract<RunEvent, { type: 'node-log' }>[] = [];

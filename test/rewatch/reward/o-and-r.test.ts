@@ -26,8 +26,17 @@ const caption = denseCaption(
   60,
 );
 
-const OBS = { grounded: 'He opens a red door at 00:10.', half: 'A dog, or maybe a cat, runs out.', invented: 'A unicorn appears.' };
+const OBS = {
+  grounded: 'He opens a red door at 00:10.',
+  half: 'A dog, or maybe a cat, runs out.',
+  invented: 'A unicorn appears.',
+  /** The judge first scores this one off the 0–1 scale, and 1 when asked to repair its reply. */
+  overscored: 'The red door opens.',
+  /** The judge never scores this one as JSON. */
+  unscored: 'Someone leaves.',
+};
 const observationScores: Record<string, number> = { [OBS.grounded]: 1, [OBS.half]: 0.5, [OBS.invented]: 0 };
+const UNSCORED_REPLY = 'I would rather not put a number on this.';
 
 const pair = (action: string, observation: string) => `<action>${action}</action>\n<observation>${observation}</observation>`;
 const retrieve = pair('segment_retrieval(a door opens)', OBS.grounded);
@@ -63,6 +72,8 @@ const inferred: Record<string, string> = {
   malformed: 'A',
   open: 'A red door was opened.',
   restated: 'I think the answer is B.',
+  overscored: 'B',
+  unscored: 'B',
 };
 
 const caseOf = (text: string) => /Case (\w+):/.exec(text)?.[1];
@@ -80,6 +91,11 @@ describe('rewatch.or-reward', () => {
         if (request.model === 'inferrer') return inferred[caseOf(prompt)!]!;
         if (request.model !== 'judge') throw new Error(`unexpected model ${request.model}`);
         const observation = /^Observation: (.*)$/m.exec(prompt)?.[1];
+        if (observation === OBS.overscored) {
+          const repair = request.messages.length > 1;
+          return JSON.stringify({ score: repair ? 1 : 1.5, note: repair ? 'rescaled' : 'very well grounded' });
+        }
+        if (observation === OBS.unscored) return UNSCORED_REPLY;
         if (observation !== undefined) {
           return JSON.stringify({ score: observationScores[observation], note: `judged "${observation}"` });
         }
@@ -165,6 +181,25 @@ describe('rewatch.or-reward', () => {
     expect(rewards.restated!.notes.reasoning).toBe('M_infer answered "I think the answer is B.": chose B, ground truth B');
     expect(rewards.hedged).toMatchObject({ rAcc: 0, total: 1 });
     expect(rewards.hedged!.notes.accuracy).toBe('no option chosen (the reply names several options as its answer (A, B)), ground truth B');
+  });
+
+  it('asks the judge again for a score outside 0–1, and makes a reply that stays unusable an item error with its raw text', async () => {
+    const overscored = response('overscored', `${look(OBS.overscored)}\n<answer>B</answer>`);
+    const unscored = response('unscored', `${look(OBS.unscored)}\n<answer>B</answer>`);
+    const graph = nodeGraph(
+      { type: 'rewatch.or-reward', config: { infer: 'infer-llm', maxErrorRatio: 1 } },
+      { responses: { type: CoTType, items: [overscored, unscored] }, captions: { type: DenseCaptionType, items: [caption] } },
+    );
+    const { runId } = await runToEnd(engine, graph);
+    const [reward] = (await engine.nodeOutput(runId, 'n', 'rewards', {})).items.map((i) => i.data as RewardBreakdown);
+    expect(reward).toMatchObject({ responseId: 'cot-overscored', rObs: 1, total: 4 });
+    expect(reward!.notes.observations).toEqual([{ action: 'segment_query(00:10-00:30)', observation: OBS.overscored, score: 1, note: 'rescaled' }]);
+    const repair = server.requests.filter((r) => firstMessage(r).includes(`Observation: ${OBS.overscored}`) && r.messages.length > 1);
+    expect(repair.map((r) => String(r.messages.at(-1)!.content))).toEqual([expect.stringContaining('/score: Too big: expected number to be <=1')]);
+
+    expect((await engine.nodeErrors(runId, 'n', {})).errors).toEqual([
+      expect.objectContaining({ seq: 1, message: expect.stringContaining('does not match the JSON schema'), raw: UNSCORED_REPLY }),
+    ]);
   });
 
   it('makes a ground truth that names no option an item error', async () => {

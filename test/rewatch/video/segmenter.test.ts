@@ -133,6 +133,7 @@ describe('rewatch.segmenter', () => {
       [700, LONG_DURATION, 'scene-change'],
     ]);
     expect(warnings.join('\n')).toContain('the VLM segmentation failed');
+    expect(warnings.join('\n')).toContain('its reply: "The video shows several coloured scenes."');
   });
 
   it('falls back to scene changes when the VLM boundaries are all outside the video', async () => {
