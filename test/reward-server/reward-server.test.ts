@@ -204,7 +204,7 @@ describe('rewatch reward-server', () => {
 
   it('limits how many responses are scored at once across the batch', async () => {
     await judge.close();
-    judge = await startJudge(30);
+    judge = await startJudge({ latencyMs: 30 });
     const { url } = await start({ concurrency: 1 });
     const items = ['a', 'b', 'c', 'd'].map((name) => item('correct', { case: name }));
     const { json } = await postBatch(url, { items });

@@ -93,10 +93,12 @@ export function judgeRequests(server: ScriptedLlmServer): number {
   return server.requests.length;
 }
 
-export async function startJudge(latencyMs = 0): Promise<ScriptedLlmServer> {
+/** The scripted M_judge and M_infer; every answer waits for `gate` (open by default). */
+export async function startJudge({ latencyMs = 0, gate }: { latencyMs?: number; gate?: Promise<void> } = {}): Promise<ScriptedLlmServer> {
   return startScriptedLlmServer({
     latencyMs,
-    respond(request) {
+    async respond(request) {
+      await gate;
       const prompt = firstMessage(request);
       if (request.model === 'inferrer') return inferred[caseOf(prompt) ?? ''] ?? 'B';
       if (request.model !== 'judge') throw new Error(`unexpected model ${request.model}`);
@@ -165,6 +167,11 @@ export async function health(url: string): Promise<RewardHealth> {
 const pair = (action: string, observation: string) => `<action>${action}</action>\n<observation>${observation}</observation>`;
 const retrieve = pair('segment_retrieval(a door opens)', OBS.grounded);
 const look = (observation: string) => pair('segment_query(00:10-00:30)', observation);
+
+/** The right letter after one look, observed as `observation`: 1·(1 + its score + 1) + 1 when M_infer recovers B. */
+export function oneLookResponse(observation: string): string {
+  return `${look(observation)}\n<answer>B</answer>`;
+}
 
 export const OPTIONS = ['The fridge opens', 'The man opens the door'];
 
