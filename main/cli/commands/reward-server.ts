@@ -12,8 +12,7 @@ export const REWARD_SERVER_USAGE = `usage: rewatch reward-server [--port ${DEFAU
 
 Serves the O&R reward to GRPO trainers: POST /v1/reward {"items": [{"response", "ground_truth"}]} with
 Authorization: Bearer TOKEN (printed at start; set REWATCH_REWARD_TOKEN to choose it). C_detail is looked up by the
-ground truth's caption id among the captions stored in the data dir; the judge and infer models are provider profiles,
-whose concurrency and rate limits the server shares with the runs of this process.
+ground truth's caption id among the captions stored in the data dir; the judge and infer models are provider profiles.
 
   --port N            default ${DEFAULT_REWARD_PORT} (0 picks a free one)
   --host ADDR         default 127.0.0.1; any other address exposes the server (plain HTTP, token-protected)

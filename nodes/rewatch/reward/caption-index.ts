@@ -28,6 +28,8 @@ export function captionSources(definitions: readonly NodeDefinition[]): CaptionS
   );
 }
 
+const CAPTION_TEXTS_KEPT = 512;
+
 interface RowAddress {
   nodeKey: string;
   port: string;
@@ -51,14 +53,14 @@ export class CaptionIndex {
   #scanned = new Map<string, number>();
   readonly #texts: LruMap<string, string>;
 
-  constructor(outputs: StoredOutputs, sources: readonly CaptionSource[], options: { textCacheSize?: number } = {}) {
+  constructor(outputs: StoredOutputs, sources: readonly CaptionSource[]) {
     this.#outputs = outputs;
     for (const { nodeType, port } of sources) {
       const ports = this.#portsByType.get(nodeType) ?? new Set<string>();
       ports.add(port);
       this.#portsByType.set(nodeType, ports);
     }
-    this.#texts = new LruMap(options.textCacheSize ?? 512);
+    this.#texts = new LruMap(CAPTION_TEXTS_KEPT);
   }
 
   /**

@@ -15,13 +15,12 @@ import { scoreResponse, type RewardConfig, type RewardScore } from './o-and-r.ts
  */
 
 /** One item of a batch as the trainers send it. */
-export const rewardItemSchema = z.object({
+const rewardItemSchema = z.object({
   /** The policy's response, with `<action>`, `<observation>` and `<answer>` tags. */
   response: z.string(),
   /** The ground truth string the GRPO export wrote (`encodeGroundTruth`). */
   ground_truth: z.string(),
 });
-export type RewardItem = z.infer<typeof rewardItemSchema>;
 
 /** The reward of one item: its parts, or `error` with every number null. */
 export type RewardItemResult = {
@@ -56,9 +55,10 @@ export interface OrRewardScorerOptions {
   config: RewardConfig;
   /** Items scored at once across all batches. */
   concurrency: number;
-  /** Results kept for identical requests. */
-  cacheSize?: number;
 }
+
+/** Results kept for identical requests. */
+const RESULT_CACHE_SIZE = 50_000;
 
 export interface OrRewardScorerStats {
   /** Batches received. */
@@ -96,7 +96,7 @@ const failed = (error: string): RewardItemResult => ({
 export class OrRewardScorer implements RewardScorer {
   readonly #options: OrRewardScorerOptions;
   readonly #limit;
-  readonly #results: LruMap<string, RewardScore>;
+  readonly #results = new LruMap<string, RewardScore>(RESULT_CACHE_SIZE);
   readonly #inFlight = new Map<string, Promise<RewardScore>>();
   readonly #stats: OrRewardScorerStats = { batches: 0, items: 0, scored: 0, cacheHits: 0, joined: 0, errors: 0 };
 
@@ -106,7 +106,6 @@ export class OrRewardScorer implements RewardScorer {
     }
     this.#options = options;
     this.#limit = pLimit(options.concurrency);
-    this.#results = new LruMap(options.cacheSize ?? 50_000);
   }
 
   /** Scores a batch; the results are in the items' order and an item's failure never fails the others. */
