@@ -60,7 +60,10 @@ describe('the layer rules', () => {
       ],
       'main/graph/format.ts': [['../../nodes/sdk/video-budget.ts', file('nodes/sdk/video-budget.ts')]],
       'main/graph/parse.ts': [['./format.ts', file('main/graph/format.ts')]],
-      'nodes/sdk/video-budget.ts': [['./helpers.ts', file('nodes/sdk/helpers.ts')]],
+      'nodes/sdk/video-budget.ts': [
+        ['./helpers.ts', file('nodes/sdk/helpers.ts')],
+        ['../rewatch/video-budget.ts', file('nodes/rewatch/video-budget.ts'), true],
+      ],
       'nodes/sdk/helpers.ts': [['node:crypto', { kind: 'builtin', name: 'node:crypto' }]],
       'renderer/a.tsx': [
         ['../main/api/contract.ts', file('main/api/contract.ts'), true],
@@ -76,6 +79,7 @@ describe('the layer rules', () => {
     expect(layerViolations(graph)).toEqual([
       "nodes/rewatch/x.ts:1 imports '../../main/reward/y.ts': nodes/ never imports main/ (the node library reaches the engine only through nodes/sdk)",
       "main/engine/z.ts:1 imports '../../nodes/rewatch/types.ts': main/ imports the node library only through nodes/sdk/ and nodes/index.ts, not nodes/rewatch/types.ts",
+      "nodes/sdk/video-budget.ts:2 imports '../rewatch/video-budget.ts': nodes/sdk/ imports no node library, not nodes/rewatch/video-budget.ts",
       expect.stringMatching(/^renderer\/a\.tsx:2 imports '\.\.\/main\/store\/index\.ts': renderer\/ imports from main\/ only the browser-safe shared modules \(main\/api\/contract\.ts, .*\), not main\/store\/index\.ts$/),
       "renderer/a.tsx:3 imports '../main/graph/parse.ts': it reaches node:crypto, which runs only in Node (main/graph/parse.ts → main/graph/format.ts → nodes/sdk/video-budget.ts → nodes/sdk/helpers.ts → node:crypto)",
       "renderer/a.tsx:5 imports 'better-sqlite3': better-sqlite3 runs only in Node, not in the editor's browser page",

@@ -2,7 +2,7 @@ import type { ImportGraph, ImportTarget, ResolvedImport } from './import-graph.t
 
 /**
  * The one-way layers of ARCHITECTURE.md ("Layers, one way") as rules over an import graph:
- *   nodes/    → nodes/ only, never main/;
+ *   nodes/    → nodes/ only, never main/; nodes/sdk/ → nodes/sdk/ only (a node library builds on it, not it on one);
  *   main/     → nodes/ only through the SDK (nodes/sdk/) and the catalog entry (nodes/index.ts);
  *   renderer/ → main/ only through the browser-safe shared modules below, and nothing it runs reaches a Node builtin
  *               or a Node-only package.
@@ -85,7 +85,10 @@ function layerProblem(graph: ImportGraph, file: string, line: ResolvedImport): s
   if (target.kind === 'unresolved') return `does not resolve (${target.reason}), so its layer cannot be checked`;
   const imported = filePath(target);
   if (under(file, 'nodes') && imported && under(imported, 'main')) {
-    return `nodes/ never imports main/ (the node library reaches the engine only through nodes/sdk)`;
+    return 'nodes/ never imports main/ (the node library reaches the engine only through nodes/sdk)';
+  }
+  if (under(file, 'nodes/sdk') && imported && under(imported, 'nodes') && !under(imported, 'nodes/sdk')) {
+    return `nodes/sdk/ imports no node library, not ${imported}`;
   }
   if (under(file, 'main') && imported && under(imported, 'nodes') && !under(imported, 'nodes/sdk') && imported !== NODE_CATALOG) {
     return `main/ imports the node library only through nodes/sdk/ and ${NODE_CATALOG}, not ${imported}`;
