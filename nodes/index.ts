@@ -13,6 +13,7 @@ import { react } from './rewatch/reasoning/react.ts';
 import { datasetReport } from './rewatch/report/dataset-report.ts';
 import { videoSplit } from './rewatch/split/video-split.ts';
 import { orReward } from './rewatch/reward/or-reward.ts';
+import { orServedReward } from './rewatch/reward/served-reward.ts';
 import { evaluate } from './rewatch/eval/evaluate.ts';
 import { resultsTableNode } from './rewatch/eval/results-table.ts';
 import { grpoLauncher } from './rewatch/train/grpo-launcher.ts';
@@ -23,7 +24,7 @@ import { textBiasFilter } from './rewatch/qa/text-bias-filter.ts';
 import { captioner } from './rewatch/video/captioner.ts';
 import { segmenter } from './rewatch/video/segmenter.ts';
 import { videoSource } from './rewatch/video/source.ts';
-import type { NodeDefinition } from './sdk/index.ts';
+import type { NodeDefinition, RewardDefinition } from './sdk/index.ts';
 
 /** Every installed node type. A new node type is a module in its stage's folder and one line here. */
 export const nodeDefinitions: readonly NodeDefinition[] = [
@@ -53,3 +54,6 @@ export const nodeDefinitions: readonly NodeDefinition[] = [
   evaluate,
   resultsTableNode,
 ];
+
+/** The reward the engine serves to the trainers nodes launch and to `rewatch reward-server`. */
+export const servedReward: RewardDefinition = orServedReward;

@@ -3,7 +3,7 @@ import { NodeCatalog } from '../engine/catalog.ts';
 import { Engine } from '../engine/engine.ts';
 import { defaultDataDir, loadProviders } from '../engine/settings.ts';
 import { loadHostResolver } from '../hosts/index.ts';
-import { nodeDefinitions } from '../../nodes/index.ts';
+import { nodeDefinitions, servedReward } from '../../nodes/index.ts';
 
 export const catalog = new NodeCatalog(nodeDefinitions);
 
@@ -14,9 +14,13 @@ export const engineFlags = {
   hosts: { type: 'string' },
 } as const;
 
-export async function openEngine(flags: { 'data-dir'?: string; providers?: string; hosts?: string }): Promise<Engine> {
+/** The engine over the flags' data dir, providers and hosts, with the installed node library (or `nodes`). */
+export async function openEngine(
+  flags: { 'data-dir'?: string; providers?: string; hosts?: string },
+  nodes: NodeCatalog = catalog,
+): Promise<Engine> {
   const dataDir = resolve(flags['data-dir'] ?? defaultDataDir());
   const providers = await loadProviders(dataDir, flags.providers && resolve(flags.providers));
   const hosts = await loadHostResolver(dataDir, flags.hosts && resolve(flags.hosts));
-  return new Engine({ dataDir, catalog, providers, hosts });
+  return new Engine({ dataDir, catalog: nodes, reward: servedReward, providers, hosts });
 }

@@ -27,8 +27,8 @@ import type { ProviderProfile } from '../llm/profiles.ts';
 import { createHostResolver, type HostResolver } from '../hosts/index.ts';
 import { ModelServerManager } from '../model-servers/manager.ts';
 import { RunStore, type PruneOptions, type PruneReport } from '../store/index.ts';
-import type { HostHandle, RewardService } from '../../nodes/sdk/index.ts';
-import { rewardService } from '../reward/service.ts';
+import type { HostHandle, RewardDefinition } from '../../nodes/sdk/index.ts';
+import { EngineRewardService } from '../reward/service.ts';
 import type { NodeCatalog } from './catalog.ts';
 import { testHost, testProvider } from './connection-tests.ts';
 import { explainGraph } from './explain.ts';
@@ -43,6 +43,8 @@ export interface EngineOptions {
   providers: ProviderProfile[];
   /** The hosts nodes may run on (the data dir's hosts.yaml); only this machine when absent. */
   hosts?: HostResolver;
+  /** The reward the engine serves (`ctx.reward`, `rewatch reward-server`): the node library's (`nodes/index.ts`). */
+  reward?: RewardDefinition;
   /** Retry pacing of the LLM client (tests shorten it). */
   llmBackoff?: LlmClientOptions['backoff'];
   /** Between readiness polls of a starting model server (tests shorten it). */
@@ -62,10 +64,11 @@ function isAlive(pid: number): boolean {
 export class Engine implements EngineApi {
   readonly store: RunStore;
   readonly nodeCatalog: NodeCatalog;
+  /** Reward servers over this engine's LLM client and run store. */
+  readonly reward: EngineRewardService;
   readonly #llm: LlmClient;
   readonly #providers: ProviderProfile[];
   readonly #hosts: HostResolver;
-  readonly #reward: RewardService;
   readonly #modelServers: ModelServerManager;
   readonly #listeners = new Set<(event: RunEvent) => void>();
   readonly #active = new Map<string, { execution: RunExecution; finished: Promise<RunStatus> }>();
@@ -76,17 +79,18 @@ export class Engine implements EngineApi {
     this.nodeCatalog = options.catalog;
     this.#providers = options.providers;
     this.#hosts = options.hosts ?? createHostResolver({ hosts: [] }, { dataDir: options.dataDir });
-    this.#reward = rewardService({
-      dataDir: options.dataDir,
-      providers: options.providers,
-      nodeDefinitions: options.catalog.definitions(),
-      ...(options.llmBackoff ? { llmBackoff: options.llmBackoff } : {}),
-    });
     this.#llm = new LlmClient({
       profiles: options.providers,
       cache: this.store.llm,
       recorder: this.store.llm,
       ...(options.llmBackoff ? { backoff: options.llmBackoff } : {}),
+    });
+    this.reward = new EngineRewardService({
+      definition: options.reward,
+      llm: this.#llm,
+      outputs: this.store.outputs,
+      nodeDefinitions: options.catalog.definitions(),
+      providers: options.providers,
     });
     this.#modelServers = new ModelServerManager({
       host: this.#host,
@@ -158,7 +162,7 @@ export class Engine implements EngineApi {
         store: this.store,
         catalog: this.nodeCatalog,
         llm: this.#llm,
-        reward: this.#reward,
+        reward: this.reward,
         modelServers: this.#modelServers,
         host: this.#host,
         emit: (e) => this.#emit(e),
@@ -271,10 +275,11 @@ export class Engine implements EngineApi {
     return this.store.prune(options);
   }
 
-  /** Stops active runs (leaving their host jobs running), waits for them, and closes the store. */
+  /** Stops active runs (leaving their host jobs running) and reward servers, waits for them, and closes the store. */
   async close(): Promise<void> {
     for (const { execution } of this.#active.values()) execution.detach();
     await Promise.allSettled([...this.#active.values()].map((a) => a.finished));
+    await this.reward.close();
     await this.#modelServers.close();
     await this.#hosts.close();
     this.store.close();

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { ChatMessage, LlmGateway, LlmJsonResponse, LlmRequest, LlmResponse } from '../../nodes/sdk/context.ts';
 import type { JsonValue } from '../../nodes/sdk/data-types.ts';
 import { keepAliveFetch } from './keep-alive-fetch.ts';
-import { RequestLimiter } from './limiter.ts';
+import { RequestLimiter, type ProfileLoad } from './limiter.ts';
 import { extractJson, stripThinking } from './output.ts';
 import type { CachedLlmReply, LlmCallRecord, LlmCallRecorder, LlmRequestCache } from './ports.ts';
 import { resolveApiKey, resolveProfile, type ProviderProfile } from './profiles.ts';
@@ -31,6 +31,8 @@ export interface LlmScope {
   signal: AbortSignal;
   /** Serve identical earlier requests from the cache. Fresh replies are stored either way. */
   useCache: boolean;
+  /** Where this caller's calls are recorded; the client's recorder (the run store's call log) when absent. */
+  recorder?: LlmCallRecorder;
   /**
    * Profiles this caller reaches beyond the settings' (model servers its graph starts): the profile, once its
    * servers are up, or undefined for a name it does not serve.
@@ -188,6 +190,11 @@ export class LlmClient {
   async sendOnce(request: LlmRequest, signal: AbortSignal = new AbortController().signal): Promise<ChatReply> {
     const endpoint = this.endpoint(request.profile);
     return this.send(endpoint, chatBody(endpoint.profile, request, request.messages), { maxRetries: 0, signal });
+  }
+
+  /** The requests of a settings profile in flight and waiting for a slot, from every caller of this client. */
+  load(profile: string): ProfileLoad {
+    return this.endpoints.get(profile)?.limiter.load() ?? { inFlight: 0, queued: 0 };
   }
 
   /** Client and limiter of a settings profile, made on first use (so a missing key is warned about once). */
@@ -375,7 +382,7 @@ export class LlmClient {
     reply: CachedLlmReply,
     call: Pick<LlmCallRecord, 'latencyMs' | 'cached' | 'attempts' | 'repair' | 'error'>,
   ): void {
-    this.recorder.record({
+    (scope.recorder ?? this.recorder).record({
       runId: scope.runId,
       nodeId: scope.nodeId,
       profile: endpoint.profile.name,

@@ -7,6 +7,11 @@ export interface LimiterOptions {
   requestsPerMinute?: number;
 }
 
+export interface ProfileLoad {
+  inFlight: number;
+  queued: number;
+}
+
 /** Bounds one provider profile's requests: at most `maxConcurrency` in flight, started no faster than the rpm. */
 export class RequestLimiter {
   private readonly limit: LimitFunction;
@@ -18,6 +23,11 @@ export class RequestLimiter {
   constructor(options: LimiterOptions) {
     this.limit = pLimit(options.maxConcurrency);
     this.intervalMs = options.requestsPerMinute ? 60_000 / options.requestsPerMinute : 0;
+  }
+
+  /** Tasks holding a slot now, and tasks waiting for one. */
+  load(): ProfileLoad {
+    return { inFlight: this.limit.activeCount, queued: this.limit.pendingCount };
   }
 
   /** Runs `task` when a slot and the pace allow. Waiting stops (rejects) as soon as `signal` aborts. */

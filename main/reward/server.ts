@@ -4,58 +4,27 @@ import { getRequestListener } from '@hono/node-server';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
-import { LlmClient, type LlmClientOptions } from '../llm/client.ts';
-import type { LlmCallRecord, LlmCallRecorder } from '../llm/ports.ts';
-import { resolveProfile, type ProviderProfile } from '../llm/profiles.ts';
+import type { RewardItemReply, RewardScorer } from '../../nodes/sdk/index.ts';
 import { tokenMatches } from '../server/auth.ts';
 import { securityHeaders } from '../server/headers.ts';
 import { isLoopbackHost, urlHost } from '../server/host.ts';
-import { openDatabase, type Db } from '../store/database.ts';
-import { LlmLedger } from '../store/llm-ledger.ts';
-import { nodeDefinitions as installedNodes } from '../../nodes/index.ts';
-import type { RewardConfig } from '../../nodes/rewatch/reward/o-and-r.ts';
-import type { NodeDefinition } from '../../nodes/sdk/index.ts';
-import { CaptionIndex, captionSources } from './caption-index.ts';
-import { RewardScorer, type RewardItemResult } from './scorer.ts';
 
 /**
- * The O&R reward as an HTTP service for GRPO trainers (`rewatch reward-server`).
+ * A reward scorer of the node library (`RewardScorer`) as an HTTP service for GRPO trainers.
  *
  *   POST /v1/reward   Authorization: Bearer TOKEN
- *        {"items": [{"response": "…", "ground_truth": "<encodeGroundTruth string>"}, …], "notes"?: true}
- *     → {"results": [{"overall", "accuracy", "observation", "reasoning", "format", "cached"?, "notes"?, "error"?}, …]}
- *        in the items' order. A bad item (malformed ground truth, unknown caption id, a judge that keeps failing)
- *        gets `error` and null numbers; the batch still answers 200. Only a body that is not `{items: […]}` is a 400.
- *   GET  /v1/health   no token: {"ok": true, captions, scorer and LLM counters}.
- *
- * The judge and infer models go through `LlmClient` with the data dir's provider profiles and the run store's LLM
- * request cache (shared with the engine, so a judge call the pipeline or an earlier server already paid for is not
- * paid again). Calls are counted in memory, not written to the run store's call log: they belong to no run, and
- * `rewatch prune` only trims that log run by run.
+ *        {"items": [{"response": "…", "ground_truth": "…"}, …], "notes"?: true}
+ *     → {"results": [one reply per item, in the items' order]}. A bad item gets `error` (for the O&R reward:
+ *        with null numbers); the batch still answers 200. Only a body that is not `{items: […]}` is a 400.
+ *   GET  /v1/health   no token: {"ok": true, …what the service reports}.
  */
 
-export const DEFAULT_REWARD_CONCURRENCY = 32;
-export const DEFAULT_JUDGE_PROFILE = 'judge-llm';
-
-export interface RewardServerOptions {
-  dataDir: string;
-  providers: ProviderProfile[];
+export interface RewardHttpOptions {
+  scorer: RewardScorer;
   /** Required in `Authorization: Bearer …` on `/v1/reward`. */
   token: string;
-  /** M_judge profile; `judge-llm` by default. */
-  judge?: string;
-  /** M_infer profile; the judge's by default (one model plays both roles in the paper). */
-  infer?: string;
-  /** Items scored at once across all batches; 32 by default. */
-  concurrency?: number;
-  /** Prompts and switches of the reward beyond the two profiles (the reward node's defaults otherwise). */
-  reward?: Omit<RewardConfig, 'judgeProfile' | 'inferProfile'>;
-  /** The node types whose DenseCaption outputs hold C_detail; the installed catalog by default. */
-  nodeDefinitions?: readonly NodeDefinition[];
-  /** Results kept for identical requests (50 000 by default). */
-  cacheSize?: number;
-  /** Retry pacing of the LLM client (tests shorten it). */
-  llmBackoff?: LlmClientOptions['backoff'];
+  /** What `/v1/health` shows besides `ok`. */
+  health(): Record<string, unknown>;
   /** The most a request body may be; 256 MiB by default. */
   maxBodyBytes?: number;
 }
@@ -67,36 +36,12 @@ export interface RewardListenOptions {
   port?: number;
 }
 
-export interface RunningRewardServer {
+export interface ListeningRewardServer {
   /** `http://host:port` */
   url: string;
   port: number;
+  /** Stops listening and drops open connections. */
   close(): Promise<void>;
-}
-
-/** Counts the LLM calls of the reward server for `/v1/health`. */
-class CallCounter implements LlmCallRecorder {
-  calls = 0;
-  cached = 0;
-  failed = 0;
-  promptTokens = 0;
-  completionTokens = 0;
-
-  record(call: LlmCallRecord): void {
-    this.calls++;
-    if (call.cached) this.cached++;
-    if (call.error) this.failed++;
-    if (!call.cached) {
-      this.promptTokens += call.promptTokens;
-      this.completionTokens += call.completionTokens;
-    }
-  }
-
-  snapshot() {
-    const { calls, cached, failed, promptTokens, completionTokens } = this;
-    // paid: calls that went to a server (usable or not); failed: those without a usable reply.
-    return { calls, cached, paid: calls - cached, failed, promptTokens, completionTokens };
-  }
 }
 
 const batchSchema = z.object({
@@ -106,53 +51,17 @@ const batchSchema = z.object({
 });
 
 export interface RewardBatchReply {
-  results: RewardItemResult[];
+  results: RewardItemReply[];
 }
 
-export class RewardServer {
+export class RewardHttpServer {
   readonly app: Hono;
-  readonly scorer: RewardScorer;
-  readonly captions: CaptionIndex;
-  readonly judge: string;
-  readonly infer: string;
-  readonly #db: Db;
-  readonly #calls = new CallCounter();
-  readonly #abort = new AbortController();
-  readonly #token: string;
+  readonly #options: RewardHttpOptions;
   #loopbackOnly = true;
-  #closed = false;
 
-  constructor(options: RewardServerOptions) {
+  constructor(options: RewardHttpOptions) {
     if (!options.token) throw new Error('the reward server needs a token');
-    this.#token = options.token;
-    this.judge = options.judge ?? DEFAULT_JUDGE_PROFILE;
-    this.infer = options.infer ?? this.judge;
-    // Fail at start, not on the first batch, when a profile is missing.
-    const judgeProfile = resolveProfile(options.providers, this.judge);
-    const inferProfile = resolveProfile(options.providers, this.infer);
-
-    this.#db = openDatabase(options.dataDir);
-    this.captions = new CaptionIndex(this.#db, captionSources(options.nodeDefinitions ?? installedNodes));
-    this.captions.refresh();
-    const llm = new LlmClient({
-      profiles: options.providers,
-      cache: new LlmLedger(this.#db),
-      recorder: this.#calls,
-      ...(options.llmBackoff ? { backoff: options.llmBackoff } : {}),
-    });
-    this.scorer = new RewardScorer({
-      // Not tied to the HTTP request: a trainer that times out and retries joins the computation still running
-      // (or finds its result cached) instead of paying for the judge calls twice.
-      llm: llm.gateway({ runId: 'reward-server', nodeId: 'o-and-r', signal: this.#abort.signal, useCache: true }),
-      captions: this.captions,
-      config: { ...options.reward, judgeProfile: this.judge, inferProfile: this.infer },
-      endpoints: {
-        judge: { baseURL: judgeProfile.baseURL, model: judgeProfile.model },
-        infer: { baseURL: inferProfile.baseURL, model: inferProfile.model },
-      },
-      concurrency: options.concurrency ?? DEFAULT_REWARD_CONCURRENCY,
-      ...(options.cacheSize !== undefined ? { cacheSize: options.cacheSize } : {}),
-    });
+    this.#options = options;
     this.app = this.#createApp(options.maxBodyBytes ?? 256 * 1024 * 1024);
   }
 
@@ -168,16 +77,7 @@ export class RewardServer {
       await next();
     });
 
-    app.get('/v1/health', (c) =>
-      c.json({
-        ok: true,
-        judge: this.judge,
-        infer: this.infer,
-        captions: this.captions.stats(),
-        scorer: this.scorer.stats(),
-        llm: this.#calls.snapshot(),
-      }),
-    );
+    app.get('/v1/health', (c) => c.json({ ok: true, ...this.#options.health() }));
 
     app.post('/v1/reward', this.#requireToken, bodyLimit({ maxSize: maxBodyBytes }), async (c) => {
       let body: unknown;
@@ -188,7 +88,7 @@ export class RewardServer {
       }
       const parsed = batchSchema.safeParse(body);
       if (!parsed.success) return c.json({ error: `the body must be {"items": [{"response", "ground_truth"}, …]}: ${z.prettifyError(parsed.error)}` }, 400);
-      const results = await this.scorer.scoreBatch(parsed.data.items, { notes: parsed.data.notes ?? false });
+      const results = await this.#options.scorer.scoreBatch(parsed.data.items, { notes: parsed.data.notes ?? false });
       return c.json({ results } satisfies RewardBatchReply);
     });
 
@@ -202,14 +102,14 @@ export class RewardServer {
 
   readonly #requireToken: MiddlewareHandler = async (c, next) => {
     const given = c.req.header('authorization')?.match(/^Bearer\s+(\S+)$/i)?.[1];
-    if (!tokenMatches(this.#token, given)) {
+    if (!tokenMatches(this.#options.token, given)) {
       c.header('WWW-Authenticate', 'Bearer');
       return c.json({ error: 'missing or wrong token (Authorization: Bearer …)' }, 401);
     }
     await next();
   };
 
-  async listen({ host = '127.0.0.1', port = 0 }: RewardListenOptions = {}): Promise<RunningRewardServer> {
+  async listen({ host = '127.0.0.1', port = 0 }: RewardListenOptions = {}): Promise<ListeningRewardServer> {
     this.#loopbackOnly = isLoopbackHost(host);
     const server = createServer(getRequestListener(this.app.fetch, { overrideGlobalObjects: false }));
     await new Promise<void>((resolve, reject) => {
@@ -227,18 +127,7 @@ export class RewardServer {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
         await closed;
-        await this.close();
       },
     };
-  }
-
-  /** Cancels the judge calls still running and closes the run store. */
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.#abort.abort(new Error('the reward server is shutting down'));
-    // Let the aborted scorings settle before the database they write the LLM cache to goes away.
-    await this.scorer.drain();
-    this.#db.close();
   }
 }

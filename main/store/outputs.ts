@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ItemCollection } from '../../nodes/sdk/index.ts';
+import type { ItemCollection, StoredOutputInfo, StoredOutputs } from '../../nodes/sdk/index.ts';
 import { pagedCollection } from './collection.ts';
 import type { Db } from './database.ts';
 
@@ -24,11 +24,14 @@ export interface RowFilter {
 const WRITE_BATCH = 2000;
 
 /** Node outputs, addressed by node key; rows are written in order and read back page by page. */
-export class OutputStore {
+export class OutputStore implements StoredOutputs {
   readonly #db: Db;
   readonly #get;
   readonly #rows;
   readonly #insertRow;
+  readonly #ofTypes;
+  readonly #rowIds;
+  readonly #row;
 
   constructor(db: Db) {
     this.#db = db;
@@ -37,6 +40,32 @@ export class OutputStore {
       'SELECT data FROM output_rows WHERE node_key = ? AND port = ? AND seq >= ? ORDER BY seq LIMIT ?',
     );
     this.#insertRow = db.prepare('INSERT INTO output_rows (node_key, port, seq, data) VALUES (?, ?, ?, ?)');
+    this.#ofTypes = db.prepare<[string], StoredOutputInfo>(
+      'SELECT node_key AS nodeKey, node_type AS nodeType, created_at AS storedAt FROM outputs WHERE node_type IN (SELECT value FROM json_each(?))',
+    );
+    this.#rowIds = db.prepare<[string, string], { seq: number; id: unknown }>(
+      "SELECT seq, json_extract(data, '$.id') AS id FROM output_rows WHERE node_key = ? AND port = ?",
+    );
+    this.#row = db.prepare<[string, string, number], { data: string }>(
+      'SELECT data FROM output_rows WHERE node_key = ? AND port = ? AND seq = ?',
+    );
+  }
+
+  ofTypes(nodeTypes: readonly string[]): StoredOutputInfo[] {
+    return this.#ofTypes.all(JSON.stringify(nodeTypes));
+  }
+
+  rowIds(nodeKey: string, port: string): Array<{ seq: number; id: unknown }> {
+    return this.#rowIds.all(nodeKey, port);
+  }
+
+  row(nodeKey: string, port: string, seq: number): unknown {
+    const row = this.#row.get(nodeKey, port, seq);
+    return row && (JSON.parse(row.data) as unknown);
+  }
+
+  snapshot<T>(reads: () => T): T {
+    return this.#db.transaction(reads)();
   }
 
   get(nodeKey: string): StoredOutput | undefined {

@@ -3,8 +3,8 @@
  * command reads captions through. Run: node scripts/rewatch-tsx.mjs test/reward-server/cli-entry.ts reward-server …
  */
 import { rewardServerCommand } from '../../main/cli/commands/reward-server.ts';
-import { definitions } from './support.ts';
+import { catalog } from './support.ts';
 
 const [command, ...args] = process.argv.slice(2);
 if (command !== 'reward-server') throw new Error(`expected "reward-server", got ${command}`);
-process.exitCode = await rewardServerCommand(args, { nodeDefinitions: definitions });
+process.exitCode = await rewardServerCommand(args, { catalog });

@@ -3,12 +3,13 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLIENT_BEGIN, CLIENT_END, writeRewardFiles, type Trainer } from '../../main/reward/python/index.ts';
+import { CLIENT_BEGIN, CLIENT_END, writeRewardFiles, type Trainer } from '../../nodes/rewatch/reward/python/index.ts';
 import { tempDir } from '../support/engine-fixture.ts';
 import type { ScriptedLlmServer } from '../support/scripted-llm-server.ts';
 import {
   caption,
   dataDirOf,
+  health,
   item,
   postBatch,
   startJudge,
@@ -240,11 +241,11 @@ describe('generated trainer reward files', () => {
 
   it('read the URL and token from the environment, batch requests, and fail loudly on a wrong token', async () => {
     const env = { REWATCH_REWARD_URL: reward.url, REWATCH_REWARD_TOKEN: TOKEN };
-    const batchesBefore = reward.reward.scorer.stats().batches;
+    const batchesBefore = (await health(reward.url)).scorer.batches;
     const out = await drive('easyr1', { file: bare.easyr1, env: { ...env, REWATCH_REWARD_BATCH: '2' } });
     expect(out.batch).toEqual(expected);
     // 5 items, 2 per request: 3 requests for the batch, 1 for the sequential call.
-    expect(reward.reward.scorer.stats().batches - batchesBefore).toBe(4);
+    expect((await health(reward.url)).scorer.batches - batchesBefore).toBe(4);
 
     const denied = await drive('easyr1', { file: bare.easyr1, env: { ...env, REWATCH_REWARD_TOKEN: 'nope' } });
     expect(String((denied.batch as { raised: string }).raised)).toMatch(/RewatchRewardError: .*HTTP 401/);

@@ -11,6 +11,7 @@ import {
   caseOf,
   dataDirOf,
   denseCaption,
+  health,
   item,
   postBatch,
   startJudge,
@@ -150,7 +151,7 @@ describe('rewatch reward-server', () => {
   });
 
   it('serves a repeated batch from the request cache without new judge requests', async () => {
-    const { url, reward: server } = await start();
+    const { url } = await start();
     const batch = { items: [item('correct'), item('open'), item('malformed')] };
     const first = await postBatch(url, batch);
     const paid = judge.requests.length;
@@ -161,14 +162,14 @@ describe('rewatch reward-server', () => {
     expect(judge.requests.length).toBe(paid);
     expect(second.json.results.map(parts)).toEqual(first.json.results.map(parts));
     expect(second.json.results.map((r) => r.cached)).toEqual([true, true, true]);
-    expect(server.scorer.stats()).toMatchObject({ scored: 3, cacheHits: 3 });
+    expect((await health(url)).scorer).toMatchObject({ scored: 3, cacheHits: 3 });
 
     // Identical items inside one batch (GRPO rollouts often repeat) are scored once.
     const duplicate = item('correct', { case: 'twice' });
     const before = judge.requests.length;
     const dup = await postBatch(url, { items: [duplicate, duplicate, duplicate] });
     expect(dup.json.results.map((r) => r.overall)).toEqual([3.75, 3.75, 3.75]);
-    expect(server.scorer.stats()).toMatchObject({ scored: 4, joined: 2 });
+    expect((await health(url)).scorer).toMatchObject({ scored: 4, joined: 2 });
     // One M_infer call for the new question; its two observation verdicts were already in the LLM cache.
     expect(judge.requests.length - before).toBe(1);
   });
@@ -185,9 +186,9 @@ describe('rewatch reward-server', () => {
     expect(again.json.results.map(parts)).toEqual(expected);
     expect(again.json.results.map((r) => r.cached)).toEqual([false, false]); // new process: no result cache …
     expect(judge.requests.length).toBe(paid); // … but every judge reply came from the LLM cache
-    const health = (await (await fetch(`${second.url}/v1/health`)).json()) as { llm: { cached: number; paid: number } };
-    expect(health.llm.paid).toBe(0);
-    expect(health.llm.cached).toBeGreaterThan(0);
+    const { llm } = await health(second.url);
+    expect(llm.paid).toBe(0);
+    expect(llm.cached).toBeGreaterThan(0);
   });
 
   it('finds captions a run stores while the server is up', async () => {
@@ -203,7 +204,7 @@ describe('rewatch reward-server', () => {
 
   it('limits how many responses are scored at once across the batch', async () => {
     await judge.close();
-    judge = await startJudge(30);
+    judge = await startJudge({ latencyMs: 30 });
     const { url } = await start({ concurrency: 1 });
     const items = ['a', 'b', 'c', 'd'].map((name) => item('correct', { case: name }));
     const { json } = await postBatch(url, { items });

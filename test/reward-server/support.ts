@@ -10,10 +10,10 @@ import { NodeCatalog } from '../../main/engine/catalog.ts';
 import { Engine } from '../../main/engine/engine.ts';
 import type { GraphFile } from '../../main/graph/format.ts';
 import type { ProviderProfile } from '../../main/llm/profiles.ts';
-import { RewardServer, type RewardServerOptions, type RunningRewardServer } from '../../main/reward/server.ts';
-import type { RewardItemResult } from '../../main/reward/scorer.ts';
-import { nodeDefinitions } from '../../nodes/index.ts';
+import type { RewardStartOptions, ServedReward } from '../../main/reward/service.ts';
+import { nodeDefinitions, servedReward } from '../../nodes/index.ts';
 import { encodeGroundTruth } from '../../nodes/rewatch/export/ground-truth.ts';
+import type { RewardItemResult } from '../../nodes/rewatch/reward/scorer.ts';
 import { renderCaption } from '../../nodes/rewatch/timecode.ts';
 import { DenseCaptionType, denseCaptionSchema, type DenseCaption } from '../../nodes/rewatch/types.ts';
 import { defineOnceNode } from '../../nodes/sdk/index.ts';
@@ -36,6 +36,7 @@ export const captionSource = defineOnceNode({
 });
 
 export const definitions = [...nodeDefinitions, captionSource];
+export const catalog = new NodeCatalog(definitions);
 
 export function denseCaption(id: string, events: Array<{ start: number; end: number; text: string }>, duration = 60): DenseCaption {
   return {
@@ -56,7 +57,7 @@ export const caption = denseCaption('cap-1', [
 
 /** Runs a one-node graph through the real engine, so the captions land in the run store as a node output. */
 export async function storeCaptions(dataDir: string, captions: DenseCaption[], name = 'captions'): Promise<void> {
-  const engine = new Engine({ dataDir, catalog: new NodeCatalog(definitions), providers: [] });
+  const engine = new Engine({ dataDir, catalog, providers: [] });
   try {
     const graph: GraphFile = {
       format: 'rewatch-studio/graph',
@@ -92,10 +93,12 @@ export function judgeRequests(server: ScriptedLlmServer): number {
   return server.requests.length;
 }
 
-export async function startJudge(latencyMs = 0): Promise<ScriptedLlmServer> {
+/** The scripted M_judge and M_infer; every answer waits for `gate` (open by default). */
+export async function startJudge({ latencyMs = 0, gate }: { latencyMs?: number; gate?: Promise<void> } = {}): Promise<ScriptedLlmServer> {
   return startScriptedLlmServer({
     latencyMs,
-    respond(request) {
+    async respond(request) {
+      await gate;
       const prompt = firstMessage(request);
       if (request.model === 'inferrer') return inferred[caseOf(prompt) ?? ''] ?? 'B';
       if (request.model !== 'judge') throw new Error(`unexpected model ${request.model}`);
@@ -121,29 +124,42 @@ export function writeProviders(path: string, baseURL: string): string {
 export const TOKEN = 'test-reward-token';
 
 export interface StartedRewardServer {
-  reward: RewardServer;
-  server: RunningRewardServer;
+  engine: Engine;
+  served: ServedReward;
   url: string;
+  /** Closes the server and its engine. */
   close(): Promise<void>;
 }
 
+/** An engine over the data dir with the judge's profiles, and the reward server it runs. */
 export async function startRewardServer(
   dataDir: string,
   judgeURL: string,
-  overrides: Partial<RewardServerOptions> = {},
+  overrides: Partial<RewardStartOptions> = {},
+  profiles: ProviderProfile[] = providers(judgeURL),
 ): Promise<StartedRewardServer> {
-  const reward = new RewardServer({
-    dataDir,
-    providers: providers(judgeURL),
-    token: TOKEN,
-    judge: 'judge-llm',
-    infer: 'infer-llm',
-    nodeDefinitions: definitions,
-    llmBackoff: { baseMs: 5, capMs: 50 },
-    ...overrides,
-  });
-  const server = await reward.listen({ port: 0 });
-  return { reward, server, url: server.url, close: () => server.close() };
+  const engine = new Engine({ dataDir, catalog, providers: profiles, reward: servedReward, llmBackoff: { baseMs: 5, capMs: 50 } });
+  try {
+    const served = await engine.reward.start({ token: TOKEN, judge: 'judge-llm', infer: 'infer-llm', ...overrides });
+    return { engine, served, url: served.url, close: () => engine.close() };
+  } catch (error) {
+    await engine.close();
+    throw error;
+  }
+}
+
+export interface RewardHealth {
+  ok: boolean;
+  judge: string;
+  infer: string;
+  captions: { captions: number; outputs: number };
+  scorer: { batches: number; items: number; scored: number; cacheHits: number; joined: number; errors: number; inFlight: number };
+  llm: { calls: number; cached: number; paid: number; failed: number };
+  profiles: Record<string, { inFlight: number; queued: number }>;
+}
+
+export async function health(url: string): Promise<RewardHealth> {
+  return (await (await fetch(`${url}/v1/health`)).json()) as RewardHealth;
 }
 
 // ---- responses and ground truths ----
@@ -151,6 +167,11 @@ export async function startRewardServer(
 const pair = (action: string, observation: string) => `<action>${action}</action>\n<observation>${observation}</observation>`;
 const retrieve = pair('segment_retrieval(a door opens)', OBS.grounded);
 const look = (observation: string) => pair('segment_query(00:10-00:30)', observation);
+
+/** The right letter after one look, observed as `observation`: 1·(1 + its score + 1) + 1 when M_infer recovers B. */
+export function oneLookResponse(observation: string): string {
+  return `${look(observation)}\n<answer>B</answer>`;
+}
 
 export const OPTIONS = ['The fridge opens', 'The man opens the door'];
 

@@ -6,7 +6,7 @@ import type { GraphFile } from '../../main/graph/format.ts';
 import { createHostResolver, type HostConfig, type HostResolver } from '../../main/hosts/index.ts';
 import type { ProviderProfile } from '../../main/llm/profiles.ts';
 import type { RunEvent } from '../../main/api/contract.ts';
-import { nodeDefinitions } from '../../nodes/index.ts';
+import { nodeDefinitions, servedReward } from '../../nodes/index.ts';
 import { DatasetType, type Dataset } from '../../nodes/rewatch/types.ts';
 import { grpoLauncher } from '../../nodes/rewatch/train/grpo-launcher.ts';
 import { sftLauncher } from '../../nodes/rewatch/train/sft-launcher.ts';
@@ -38,7 +38,7 @@ export function boxHost(sshd: TestSshd): HostConfig {
 /** An engine whose hosts are `local` and `hosts`. */
 export function engineWithHosts(dataDir: string, hostConfigs: HostConfig[], providers: ProviderProfile[] = []): TrainEngine {
   const hosts = createHostResolver({ hosts: hostConfigs }, { dataDir });
-  const engine = new Engine({ dataDir, catalog: trainCatalog, providers, hosts, llmBackoff: { baseMs: 5, capMs: 50 } });
+  const engine = new Engine({ dataDir, catalog: trainCatalog, reward: servedReward, providers, hosts, llmBackoff: { baseMs: 5, capMs: 50 } });
   const events: RunEvent[] = [];
   engine.subscribe((e) => events.push(e));
   return { engine, hosts, events };

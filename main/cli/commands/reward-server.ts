@@ -1,10 +1,9 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { defaultDataDir, loadProviders } from '../../engine/settings.ts';
-import { writeRewardFiles } from '../../reward/python/index.ts';
-import { DEFAULT_JUDGE_PROFILE, DEFAULT_REWARD_CONCURRENCY, RewardServer, type RewardServerOptions } from '../../reward/server.ts';
-import { createToken } from '../../server/auth.ts';
+import type { NodeCatalog } from '../../engine/catalog.ts';
+import { DEFAULT_JUDGE_PROFILE, DEFAULT_REWARD_CONCURRENCY } from '../../reward/service.ts';
 import { isLoopbackHost } from '../../server/host.ts';
+import { openEngine } from '../engine-options.ts';
 
 export const DEFAULT_REWARD_PORT = 8321;
 
@@ -46,13 +45,10 @@ function wholeNumber(flag: string, text: string | undefined, fallback: number, m
 }
 
 /**
- * `rewatch reward-server …`: takes the arguments after the command name. `nodeDefinitions` (the installed catalog by
- * default) says which node types' outputs hold captions.
+ * `rewatch reward-server …`: takes the arguments after the command name. The engine's node catalog (the installed
+ * one unless `extra.catalog`) says which node types' outputs hold captions.
  */
-export async function rewardServerCommand(
-  argv: string[],
-  extra: { nodeDefinitions?: RewardServerOptions['nodeDefinitions'] } = {},
-): Promise<number> {
+export async function rewardServerCommand(argv: string[], extra: { catalog?: NodeCatalog } = {}): Promise<number> {
   let flags;
   try {
     ({ values: flags } = parseArgs({ args: argv, options, allowPositionals: false, strict: true }));
@@ -67,46 +63,42 @@ export async function rewardServerCommand(
   const host = flags.host ?? '127.0.0.1';
   const port = wholeNumber('port', flags.port, DEFAULT_REWARD_PORT, 0, 65535);
   const concurrency = wholeNumber('concurrency', flags.concurrency, DEFAULT_REWARD_CONCURRENCY, 1, 10_000);
-  const dataDir = resolve(flags['data-dir'] ?? defaultDataDir());
-  const providers = await loadProviders(dataDir, flags.providers && resolve(flags.providers));
-  const token = process.env.REWATCH_REWARD_TOKEN || createToken();
-
-  const reward = new RewardServer({
-    dataDir,
-    providers,
-    token,
-    ...(flags.judge ? { judge: flags.judge } : {}),
-    ...(flags.infer ? { infer: flags.infer } : {}),
-    concurrency,
-    ...(extra.nodeDefinitions ? { nodeDefinitions: extra.nodeDefinitions } : {}),
-  });
-  let server;
+  const engine = await openEngine(flags, extra.catalog);
+  let served;
   try {
-    server = await reward.listen({ host, port });
+    served = await engine.reward.start({
+      host,
+      port,
+      concurrency,
+      ...(process.env.REWATCH_REWARD_TOKEN ? { token: process.env.REWATCH_REWARD_TOKEN } : {}),
+      ...(flags.judge ? { judge: flags.judge } : {}),
+      ...(flags.infer ? { infer: flags.infer } : {}),
+    });
   } catch (error) {
-    await reward.close();
+    await engine.close();
     throw error;
   }
-  const { captions, outputs } = reward.captions.stats();
-  process.stdout.write(`ReWatch O&R reward server on ${server.url} (POST /v1/reward, GET /v1/health)\n`);
-  process.stdout.write(`judge: ${reward.judge}, infer: ${reward.infer}, concurrency: ${concurrency}\n`);
-  process.stdout.write(`captions: ${captions} from ${outputs} stored outputs in ${dataDir}\n`);
-  if (captions === 0) process.stderr.write('warning: no captions in this data dir yet; every item will fail until a run stores some\n');
+  const { url, token } = served;
+  const status = served.status();
+  process.stdout.write(`ReWatch ${engine.reward.definition.title} server on ${url} (POST /v1/reward, GET /v1/health)\n`);
+  process.stdout.write(`judge: ${served.judge}, infer: ${served.infer}, concurrency: ${concurrency}\n`);
+  process.stdout.write(`${status.summary} in ${engine.store.dataDir}\n`);
+  if (status.warning) process.stderr.write(`warning: ${status.warning}\n`);
   if (!isLoopbackHost(host)) {
     process.stderr.write(`warning: listening on ${host}: reachable from the network over plain HTTP, protected only by the token\n`);
   }
   if (flags['write-python']) {
-    const paths = await writeRewardFiles(resolve(flags['write-python']), { url: server.url });
+    const paths = await engine.reward.definition.writeTrainerFiles(resolve(flags['write-python']), { url });
     for (const [trainer, path] of Object.entries(paths)) process.stdout.write(`${trainer} reward file: ${path}\n`);
   }
   process.stdout.write(`Reward token: ${token}\n`);
-  process.stdout.write(`export REWATCH_REWARD_URL=${server.url} REWATCH_REWARD_TOKEN=${token}\n`);
+  process.stdout.write(`export REWATCH_REWARD_URL=${url} REWATCH_REWARD_TOKEN=${token}\n`);
 
   await new Promise<void>((resolveStop) => {
     const stop = () => resolveStop();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
-  await server.close();
+  await engine.close();
   return 0;
 }

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
-import { writeRewardFiles } from '../../../main/reward/python/index.ts';
+import { writeRewardFiles } from '../reward/python/index.ts';
 import { defineOnceNode, providerField } from '../../sdk/index.ts';
 import { DatasetType } from '../types.ts';
 import { framesCap, maxFramePixelsField, PAPER_VIDEO_BUDGET } from '../video-budget.ts';

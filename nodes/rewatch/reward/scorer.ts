@@ -1,37 +1,29 @@
 import { createHash } from 'node:crypto';
 import pLimit from 'p-limit';
 import { z } from 'zod';
-import { canonicalJson } from '../graph/canonical.ts';
-import type { LlmGateway } from '../../nodes/sdk/index.ts';
-import { decodeGroundTruth } from '../../nodes/rewatch/export/ground-truth.ts';
-import { DEFAULT_JUDGE_PROMPT } from '../../nodes/rewatch/judge.ts';
-import {
-  DEFAULT_INFER_PROMPT,
-  DEFAULT_OBSERVATION_JUDGE_PROMPT,
-  scoreResponse,
-  type RewardConfig,
-  type RewardScore,
-} from '../../nodes/rewatch/reward/o-and-r.ts';
+import type { LlmGateway, RewardScorer } from '../../sdk/index.ts';
+import { decodeGroundTruth } from '../export/ground-truth.ts';
+import type { CaptionIndexStats } from './caption-index.ts';
 import { LruMap } from './lru.ts';
+import { scoreResponse, type RewardConfig, type RewardScore } from './o-and-r.ts';
 
 /**
- * Scores batches of (response, encoded ground truth) with the O&R reward of `nodes/rewatch/reward/o-and-r.ts` — the
- * same `scoreResponse` the pipeline's reward node calls — adding what a trainer-facing service needs: C_detail looked
- * up by the ground truth's caption id, a result cache for identical requests, one in-flight computation per distinct
- * request, a concurrency limit shared by all batches, and errors kept per item.
+ * Scores batches of (response, encoded ground truth) with the O&R reward of `o-and-r.ts` — the same `scoreResponse`
+ * the pipeline's reward node calls — adding what a trainer-facing service needs: C_detail looked up by the ground
+ * truth's caption id, a result cache for identical requests, one in-flight computation per distinct request, a
+ * concurrency limit shared by all batches, and errors kept per item.
  */
 
 /** One item of a batch as the trainers send it. */
-export const rewardItemSchema = z.object({
+const rewardItemSchema = z.object({
   /** The policy's response, with `<action>`, `<observation>` and `<answer>` tags. */
   response: z.string(),
   /** The ground truth string the GRPO export wrote (`encodeGroundTruth`). */
   ground_truth: z.string(),
 });
-export type RewardItem = z.infer<typeof rewardItemSchema>;
 
 /** The reward of one item: its parts, or `error` with every number null. */
-export interface RewardItemResult {
+export type RewardItemResult = {
   /** r_acc·(1 + r_obs + r_rea) + r_fmt */
   overall: number | null;
   /** r_acc */
@@ -47,31 +39,28 @@ export interface RewardItemResult {
   /** The judge's notes, when the batch asked for them. */
   notes?: RewardScore['notes'];
   error?: string;
-}
+};
 
 /** Where C_detail comes from (the run store's captions in the server; anything with this shape in tests). */
 export interface CaptionLookup {
   captionText(id: string): string | undefined;
   /** Called once per batch, before any lookup. */
   refresh(): void;
+  stats(): CaptionIndexStats;
 }
 
-export interface RewardScorerOptions {
+export interface OrRewardScorerOptions {
   llm: LlmGateway;
   captions: CaptionLookup;
   config: RewardConfig;
-  /**
-   * What else decides a score besides the item and the prompts in `config`: the judge and infer endpoints and
-   * models. Part of the result cache key (see `rewardConfigFingerprint`).
-   */
-  endpoints: Record<string, unknown>;
   /** Items scored at once across all batches. */
   concurrency: number;
-  /** Results kept for identical requests. */
-  cacheSize?: number;
 }
 
-export interface RewardScorerStats {
+/** Results kept for identical requests. */
+const RESULT_CACHE_SIZE = 50_000;
+
+export interface OrRewardScorerStats {
   /** Batches received. */
   batches: number;
   items: number;
@@ -84,19 +73,6 @@ export interface RewardScorerStats {
 
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
-}
-
-/** The prompts and switches of a reward config with their defaults filled in, plus the endpoints: the cache identity. */
-export function rewardConfigFingerprint(config: RewardConfig, endpoints: Record<string, unknown>): string {
-  return sha256(
-    canonicalJson({
-      endpoints,
-      answerJudgePrompt: config.answerJudgePrompt ?? DEFAULT_JUDGE_PROMPT,
-      observationPrompt: config.observationPrompt ?? DEFAULT_OBSERVATION_JUDGE_PROMPT,
-      inferPrompt: config.inferPrompt ?? DEFAULT_INFER_PROMPT,
-      skipProcessWhenWrong: config.skipProcessWhenWrong ?? true,
-    }),
-  );
 }
 
 function errorMessage(error: unknown): string {
@@ -113,26 +89,27 @@ const failed = (error: string): RewardItemResult => ({
   error,
 });
 
-export class RewardScorer {
-  readonly #options: RewardScorerOptions;
-  readonly #fingerprint: string;
+/**
+ * The result cache lives as long as the scorer, whose config and judging profiles never change: a key is the item
+ * and the caption text it was scored against.
+ */
+export class OrRewardScorer implements RewardScorer {
+  readonly #options: OrRewardScorerOptions;
   readonly #limit;
-  readonly #results: LruMap<string, RewardScore>;
+  readonly #results = new LruMap<string, RewardScore>(RESULT_CACHE_SIZE);
   readonly #inFlight = new Map<string, Promise<RewardScore>>();
-  readonly #stats: RewardScorerStats = { batches: 0, items: 0, scored: 0, cacheHits: 0, joined: 0, errors: 0 };
+  readonly #stats: OrRewardScorerStats = { batches: 0, items: 0, scored: 0, cacheHits: 0, joined: 0, errors: 0 };
 
-  constructor(options: RewardScorerOptions) {
+  constructor(options: OrRewardScorerOptions) {
     if (!Number.isInteger(options.concurrency) || options.concurrency < 1) {
       throw new RangeError(`concurrency must be a whole number ≥ 1, got ${options.concurrency}`);
     }
     this.#options = options;
-    this.#fingerprint = rewardConfigFingerprint(options.config, options.endpoints);
     this.#limit = pLimit(options.concurrency);
-    this.#results = new LruMap(options.cacheSize ?? 50_000);
   }
 
   /** Scores a batch; the results are in the items' order and an item's failure never fails the others. */
-  async scoreBatch(items: readonly unknown[], options: { notes?: boolean } = {}): Promise<RewardItemResult[]> {
+  async scoreBatch(items: readonly unknown[], options: { notes: boolean }): Promise<RewardItemResult[]> {
     this.#stats.batches++;
     this.#options.captions.refresh();
     return Promise.all(
@@ -162,8 +139,20 @@ export class RewardScorer {
     await Promise.allSettled([...this.#inFlight.values()]);
   }
 
-  stats(): RewardScorerStats & { cachedResults: number; inFlight: number } {
+  stats(): OrRewardScorerStats & { cachedResults: number; inFlight: number } {
     return { ...this.#stats, cachedResults: this.#results.size, inFlight: this.#inFlight.size };
+  }
+
+  status(): { summary: string; warning?: string } {
+    const { captions, outputs } = this.#options.captions.stats();
+    return {
+      summary: `captions: ${captions} from ${outputs} stored outputs`,
+      ...(captions === 0 ? { warning: 'no captions stored yet; every item will fail until a run stores some' } : {}),
+    };
+  }
+
+  health(): Record<string, unknown> {
+    return { captions: this.#options.captions.stats(), scorer: this.stats() };
   }
 
   async #score(item: unknown): Promise<{ score: RewardScore; cached: boolean }> {
@@ -173,7 +162,7 @@ export class RewardScorer {
     if (captionText === undefined) {
       throw new Error(`unknown caption id "${truth.captionId}": no stored DenseCaption output has it (question ${truth.questionId})`);
     }
-    const key = sha256(canonicalJson({ response, truth, caption: sha256(captionText), config: this.#fingerprint }));
+    const key = sha256(JSON.stringify([response, truth, sha256(captionText)]));
 
     const hit = this.#results.get(key);
     if (hit) {
