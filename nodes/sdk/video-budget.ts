@@ -24,9 +24,10 @@ const GRAPH_SETTING = 'x-graph-setting';
 /**
  * A node config field that takes the graph's video budget value for `key` when the node leaves it unset. The
  * engine fills it in before the config is parsed, so the value is in the node's cache key like any other.
+ * `narrow` tightens the range for a node that needs more (an inherited value outside it fails on the node's field).
  */
-export function videoBudgetField(key: VideoBudgetKey, description: string) {
-  const base = videoBudgetSchema.shape[key].unwrap();
+export function videoBudgetField(key: VideoBudgetKey, description: string, narrow: (base: z.ZodNumber) => z.ZodNumber = (base) => base) {
+  const base = narrow(videoBudgetSchema.shape[key].unwrap());
   return base.default(PAPER_VIDEO_BUDGET[key]).meta({ description, [GRAPH_SETTING]: `video.${key}` });
 }
 
