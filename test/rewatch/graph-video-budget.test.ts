@@ -262,4 +262,18 @@ describe('nodes whose budget fields were renamed to the graph’s names', () => 
       expect(Object.keys(unset.config).filter((f) => f in renamed)).toEqual([]);
     });
   }
+
+  it('rewatch.model-server v1 moves its image limit to maxImages, which otherwise inherits the graph’s frames', () => {
+    const definition = catalog.get('rewatch.model-server')!;
+    const upgraded = (config: Record<string, unknown>) =>
+      parseGraph(fileOf('rewatch.model-server', 1, config), 'old.rewatch.json', catalog.lookup).graph.nodes[0]!;
+    const migrated = upgraded({ profile: 'policy', limitMmPerPrompt: { image: 32, video: 2 } });
+    expect(migrated).toMatchObject({ typeVersion: definition.version, config: { profile: 'policy', maxImages: 32, limitMmPerPrompt: { video: 2 } } });
+    expect(definition.config.safeParse(migrated.config).success).toBe(true);
+    expect(upgraded({ profile: 'policy' }).config).toEqual({ profile: 'policy' });
+    // One place for the image limit.
+    expect(definition.config.safeParse({ limitMmPerPrompt: { image: 8 } }).error?.issues).toEqual([
+      expect.objectContaining({ path: ['limitMmPerPrompt'], message: 'set the image limit with `maxImages`' }),
+    ]);
+  });
 });
