@@ -40,8 +40,10 @@ const config = z.object({
  * v1 gave the image limit inside `limitMmPerPrompt` (64 when unset); v2 takes it from `maxImages`, the graph's frame
  * budget unless set: a v1 image limit moves there.
  */
-function imageLimitFromV1({ limitMmPerPrompt, ...rest }: JsonObject): JsonObject {
-  if (typeof limitMmPerPrompt !== 'object' || limitMmPerPrompt === null || Array.isArray(limitMmPerPrompt)) return rest;
+function imageLimitFromV1(config: JsonObject): JsonObject {
+  const { limitMmPerPrompt, ...rest } = config;
+  // Anything but an object of limits is left for validation to report.
+  if (typeof limitMmPerPrompt !== 'object' || limitMmPerPrompt === null || Array.isArray(limitMmPerPrompt)) return config;
   const { image, ...others } = limitMmPerPrompt;
   return { ...rest, limitMmPerPrompt: others, ...(image !== undefined && { maxImages: image }) };
 }
