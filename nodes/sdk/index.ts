@@ -3,6 +3,7 @@ export * from './data-types.ts';
 export * from './define.ts';
 export * from './fields.ts';
 export * from './host.ts';
+export * from './migrations.ts';
 export * from './reward.ts';
 export * from './served-model.ts';
 export * from './template.ts';

@@ -19,19 +19,27 @@ export const videoBudgetSchema = z.object({
 export type VideoBudget = z.output<typeof videoBudgetSchema>;
 export type VideoBudgetKey = keyof VideoBudget;
 
-const GRAPH_SETTING = 'x-graph-setting';
+/** The config field's JSON Schema key naming the graph setting it inherits, e.g. `video.fps`. */
+export const GRAPH_SETTING = 'x-graph-setting';
 
 /**
  * A node config field that takes the graph's video budget value for `key` when the node leaves it unset. The
  * engine fills it in before the config is parsed, so the value is in the node's cache key like any other.
+ * `narrow` tightens the range for a node that needs more (an inherited value outside it fails on the node's field).
  */
-export function videoBudgetField(key: VideoBudgetKey, description: string) {
-  const base = videoBudgetSchema.shape[key].unwrap();
+export function videoBudgetField(key: VideoBudgetKey, description: string, narrow: (base: z.ZodNumber) => z.ZodNumber = (base) => base) {
+  const base = narrow(videoBudgetSchema.shape[key].unwrap());
   return base.default(PAPER_VIDEO_BUDGET[key]).meta({ description, [GRAPH_SETTING]: `video.${key}` });
+}
+
+/** The video budget key a `GRAPH_SETTING` value names, if it names one. */
+export function videoSettingKey(setting: unknown): VideoBudgetKey | undefined {
+  if (typeof setting !== 'string' || !setting.startsWith('video.')) return undefined;
+  const key = setting.slice('video.'.length);
+  return Object.hasOwn(PAPER_VIDEO_BUDGET, key) ? (key as VideoBudgetKey) : undefined;
 }
 
 /** The video budget key a config field inherits from the graph, if it does. */
 export function inheritedVideoSetting(schema: z.core.$ZodType): VideoBudgetKey | undefined {
-  const setting = z.globalRegistry.get(schema)?.[GRAPH_SETTING];
-  return typeof setting === 'string' && setting.startsWith('video.') ? (setting.slice(6) as VideoBudgetKey) : undefined;
+  return videoSettingKey(z.globalRegistry.get(schema)?.[GRAPH_SETTING]);
 }

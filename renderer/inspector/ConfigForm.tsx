@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import type { NodeTypeInfo, SettingsInfo, ValidationError } from '../../main/api/contract.ts';
-import { useServices } from '../app/services.tsx';
-import { configFields, type FieldSpec } from './config-fields.ts';
+import { useEditor, useServices } from '../app/services.tsx';
+import { configFields, withGraphBudget, type FieldSpec } from './config-fields.ts';
 import { useServedProfiles } from './served-profiles.ts';
 import { FieldWidget, useLocalProblem } from './widgets.tsx';
 
@@ -31,9 +31,13 @@ function FieldRow({ nodeId, spec, value, errors, providers }: FieldRowProps) {
             no re-run
           </span>
         )}
-        {value === undefined && spec.default !== undefined && <span className="tag">default</span>}
+        {value === undefined && spec.default !== undefined && (
+          <span className="tag" title={spec.graphSetting && 'The graph’s video budget: set a value here to override it'}>
+            {spec.graphSetting ? 'graph' : 'default'}
+          </span>
+        )}
         {canReset && (
-          <button type="button" className="icon" title={spec.default !== undefined ? 'Reset to the default' : 'Clear'} onClick={() => editor.getState().setConfigValue(nodeId, spec.name, undefined)}>
+          <button type="button" className="icon" title={resetTitle(spec)} onClick={() => editor.getState().setConfigValue(nodeId, spec.name, undefined)}>
             ↺
           </button>
         )}
@@ -56,9 +60,15 @@ function FieldRow({ nodeId, spec, value, errors, providers }: FieldRowProps) {
   );
 }
 
+function resetTitle(spec: FieldSpec): string {
+  if (spec.graphSetting) return 'Follow the graph’s video budget';
+  return spec.default !== undefined ? 'Reset to the default' : 'Clear';
+}
+
 /** The node's config as a form generated from its JSON Schema, with the engine's validation errors inline. */
 export function ConfigForm({ nodeId, info, config, errors }: { nodeId: string; info: NodeTypeInfo; config: Record<string, unknown>; errors: ValidationError[] }) {
-  const fields = useMemo(() => configFields(info.configSchema), [info]);
+  const video = useEditor((s) => s.meta.settings?.video);
+  const fields = useMemo(() => configFields(info.configSchema).map((spec) => withGraphBudget(spec, video)), [info, video]);
   const { settings, catalog } = useServices();
   const served = useServedProfiles(catalog);
   const providers = useMemo(() => [...settings.providers, ...served], [settings.providers, served]);

@@ -1,4 +1,5 @@
 /** The inspector's reading of a node type's config JSON Schema: one field spec per property, with its widget. */
+import { GRAPH_SETTING, videoSettingKey, type VideoBudget, type VideoBudgetKey } from '../../nodes/sdk/video-budget.ts';
 
 export type Widget = 'text' | 'path' | 'provider' | 'prompt' | 'json' | 'number' | 'integer' | 'enum' | 'boolean' | 'list';
 
@@ -16,6 +17,8 @@ export interface FieldSpec {
   item?: 'text' | 'number';
   /** `x-semantic: false`: the field does not change results (concurrency, error budgets) and is outside the cache key. */
   semantic: boolean;
+  /** The graph's video budget value the field takes when the node leaves it unset. */
+  graphSetting?: VideoBudgetKey;
 }
 
 type Schema = Record<string, unknown>;
@@ -61,7 +64,19 @@ export function configFields(configSchema: Schema): FieldSpec[] {
     ...(bound(schema.minimum) !== undefined ? { minimum: bound(schema.minimum) } : {}),
     ...(bound(schema.maximum) !== undefined ? { maximum: bound(schema.maximum) } : {}),
     semantic: schema['x-semantic'] !== false,
+    ...graphSettingOf(schema),
   }));
+}
+
+function graphSettingOf(schema: Schema): Pick<FieldSpec, 'graphSetting'> {
+  const key = videoSettingKey(schema[GRAPH_SETTING]);
+  return key ? { graphSetting: key } : {};
+}
+
+/** The field as the graph's video budget sets it: its default is the graph's value when the graph sets one. */
+export function withGraphBudget(spec: FieldSpec, video: Partial<VideoBudget> | undefined): FieldSpec {
+  const inherited = spec.graphSetting && video?.[spec.graphSetting];
+  return inherited === undefined ? spec : { ...spec, default: inherited };
 }
 
 /** The problem with a number typed into a field, if any (the engine's validation has the last word). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NodeCatalog } from '../../main/engine/catalog.ts';
 import { nodeDefinitions } from '../../nodes/index.ts';
-import { configFields, numberProblem } from '../../renderer/inspector/config-fields.ts';
+import { configFields, numberProblem, withGraphBudget } from '../../renderer/inspector/config-fields.ts';
 
 const catalog = new NodeCatalog(nodeDefinitions).describe();
 const fieldsOf = (type: string) => configFields(catalog.nodes.find((n) => n.type === type)!.configSchema);
@@ -29,5 +29,21 @@ describe('inspector fields from the config JSON Schema', () => {
     expect(numberProblem(temperature, Number('x'))).toBe('not a number');
     expect(numberProblem(maxTokens, 1.5)).toBe('must be a whole number');
     expect(numberProblem(temperature, 0.7)).toBeUndefined();
+  });
+
+  it('shows a video budget field’s value as the graph sets it, and the paper’s when the graph sets none', () => {
+    const captioner = Object.fromEntries(fieldsOf('rewatch.captioner').map((f) => [f.name, f]));
+    expect(captioner.fps).toMatchObject({ graphSetting: 'fps', default: 2 });
+    // The captioner's per-request frame limit is its own, not the budget's.
+    expect(captioner.maxFrames?.graphSetting).toBeUndefined();
+    expect(withGraphBudget(captioner.fps!, { fps: 1, maxFrames: 64 })).toMatchObject({ default: 1 });
+    expect(withGraphBudget(captioner.fps!, { maxFrames: 64 })).toMatchObject({ default: 2 });
+    expect(withGraphBudget(captioner.maxFrames!, { fps: 1, maxFrames: 64 })).toMatchObject({ default: 256 });
+    const evaluate = fieldsOf('rewatch.evaluate').filter((f) => f.graphSetting);
+    expect(evaluate.map((f) => [f.name, f.graphSetting])).toEqual([
+      ['fps', 'fps'],
+      ['maxFrames', 'maxFrames'],
+      ['maxPixels', 'maxPixels'],
+    ]);
   });
 });

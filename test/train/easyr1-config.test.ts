@@ -51,7 +51,7 @@ describe('EasyR1 config', () => {
   });
 
   it('derives the lengths from another budget; an odd frame cap rounds down to whole temporal patches', () => {
-    const config = grpoLauncherConfig.parse({ videoFps: 1, maxFrames: 65, maxFramePixels: 256 * 28 * 28, promptTextTokens: 300, maxResponseTokens: 2000 });
+    const config = grpoLauncherConfig.parse({ fps: 1, maxFrames: 65, maxPixels: 256 * 28 * 28, promptTextTokens: 300, maxResponseTokens: 2000 });
     const lengths = easyR1Lengths(easyR1Settings(config));
     expect(lengths.prompt).toBe(tokensOfVideo(64, 256 * 28 * 28) + 2 + 300);
     expect(lengths).toMatchObject({ response: 2000, batchedTokens: lengths.prompt + 2000 });
@@ -60,7 +60,7 @@ describe('EasyR1 config', () => {
 
   it('refuses a frame cap below one temporal patch and pixels below the frame floor', () => {
     expect(grpoLauncherConfig.safeParse({ maxFrames: 1 }).success).toBe(false);
-    expect(grpoLauncherConfig.safeParse({ maxFramePixels: 28 * 28 }).success).toBe(false);
+    expect(grpoLauncherConfig.safeParse({ maxPixels: 28 * 28 }).success).toBe(false);
   });
 });
 

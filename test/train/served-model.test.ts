@@ -31,11 +31,15 @@ describe.skipIf(!sshdAvailable())('rewatch.model-server: a model served for the 
   const logs = (runId: string, nodeId: string) =>
     events.flatMap((e) => (e.type === 'node-log' && e.runId === runId && e.nodeId === nodeId ? [e.message] : []));
 
+  /** The graph's frame budget: the server accepts that many images per request. */
+  const FRAMES = 48;
+
   function graph(server: Record<string, unknown>, prompt = 'Describe {{n}}.'): GraphFile {
     return {
       format: 'rewatch-studio/graph',
       version: 1,
       name: 'served',
+      settings: { video: { maxFrames: FRAMES } },
       nodes: [
         { id: 'src', type: 'core.jsonl-source', typeVersion: 1, position: { x: 0, y: 0 }, config: { path: join(dir.path, 'items.jsonl') } },
         { id: 'policy', type: 'rewatch.model-server', typeVersion: 1, position: { x: 0, y: 200 }, config: { profile: 'policy', port, ...server } },
@@ -72,7 +76,7 @@ describe.skipIf(!sshdAvailable())('rewatch.model-server: a model served for the 
     const replies = await answers(detail.runId);
     expect(replies).toHaveLength(6);
     for (const [i, reply] of replies.entries()) {
-      expect(reply).toMatch(new RegExp(`^model=org/policy-7b limit=\\{"image": 64, "video": 1\\} port=(${port}|${port + 1}) said=Describe ${i + 1}\\.$`));
+      expect(reply).toMatch(new RegExp(`^model=org/policy-7b limit=\\{"image": ${FRAMES}, "video": 1\\} port=(${port}|${port + 1}) said=Describe ${i + 1}\\.$`));
     }
     // Concurrent requests went to both replicas (box on `port`, local on `port + 1`).
     expect(new Set(replies.map((r) => /port=(\d+)/.exec(r)![1]))).toEqual(new Set([String(port), String(port + 1)]));
@@ -132,7 +136,7 @@ describe.skipIf(!sshdAvailable())('rewatch.model-server: a model served for the 
     expect(second.status).toBe('done');
     expect(logs(second.runId, 'policy')).toEqual([expect.stringMatching(/^re-attached to vllm on "box" \(job /)]);
     expect(jobIds(dataDir, 'box')).toEqual(jobsAfterFirst);
-    expect((await answers(second.runId))[0]).toBe(`model=org/policy-7b limit={"image": 64, "video": 1} port=${port} said=Again 1.`);
+    expect((await answers(second.runId))[0]).toBe(`model=org/policy-7b limit={"image": ${FRAMES}, "video": 1} port=${port} said=Again 1.`);
 
     expect(await engine.stopModelServer(server!.id)).toEqual({ stopped: true });
     expect(await engine.modelServers()).toEqual([]);

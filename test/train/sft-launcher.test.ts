@@ -81,7 +81,7 @@ describe.skipIf(!sshdAvailable())('rewatch.sft-launcher over SSH', () => {
     expect(readFileSync(join(sshd.workDir, 'jobs', run.jobId, 'command'), 'utf8')).toBe("llamafactory-cli train train.yaml\n");
     const yaml = readFileSync(join(runDir, 'train.yaml'), 'utf8');
     expect(yaml).toContain('model_name_or_path: Qwen/Qwen2.5-VL-7B-Instruct');
-    expect(yaml).toMatch(/video_fps: 2\n[\s\S]*video_maxlen: 128/);
+    expect(yaml).toMatch(/video_fps: 2\n[\s\S]*video_maxlen: 192\n[\s\S]*video_max_pixels: 100352/); // the paper’s budget by default
     const staged = JSON.parse(readFileSync(join(runDir, 'rewatch_sft.json'), 'utf8')) as Array<{ videos: string[] }>;
     expect(staged[0]!.videos[0]!.startsWith(`${sshd.workDir}/blobs/`)).toBe(true);
   });

@@ -1,7 +1,16 @@
 import { dirname, resolve } from 'node:path';
 import pLimit from 'p-limit';
 import { z } from 'zod';
-import { defineOnceNode, pathField, promptField, providerField, RecordType, type JsonObject, type NodeContext } from '../../sdk/index.ts';
+import {
+  defineOnceNode,
+  pathField,
+  promptField,
+  providerField,
+  RecordType,
+  videoBudgetField,
+  type JsonObject,
+  type NodeContext,
+} from '../../sdk/index.ts';
 import { DEFAULT_DIRECT_INSTRUCTION, DEFAULT_OPEN_INSTRUCTION, DEFAULT_THINKING_INSTRUCTION } from '../export/prompts.ts';
 import { judgeAnswer } from '../judge.ts';
 import { BENCHMARK_IDS, BENCHMARKS } from './benchmarks.ts';
@@ -41,14 +50,13 @@ const config = z.object({
   directInstruction: promptField(DEFAULT_DIRECT_INSTRUCTION, 'I_direct: follows a multiple-choice question in direct mode.'),
   numberInstruction: promptField(DEFAULT_NUMBER_INSTRUCTION, 'Follows a counting question in direct mode.'),
   openInstruction: promptField(DEFAULT_OPEN_INSTRUCTION, 'Follows an open question in direct mode.'),
-  fps: z.number().positive().default(PAPER_FRAME_BUDGET.fps).meta({ description: 'Frames per second sampled from each video.' }),
+  fps: videoBudgetField('fps', 'Frames per second sampled from each video; the graph’s video budget unless set here.'),
   minFrames: z.number().int().min(2).default(PAPER_FRAME_BUDGET.minFrames).meta({ description: 'Fewest frames a video gets.' }),
-  maxFrames: z.number().int().min(2).default(PAPER_FRAME_BUDGET.maxFrames).meta({
-    description: 'Most frames a video gets: a longer video is sampled more sparsely, evenly over its whole length.',
-  }),
-  maxPixels: z.number().int().min(784).default(PAPER_FRAME_BUDGET.maxPixels).meta({
-    description: 'Frames larger than this many pixels are scaled down (128·28·28 in the paper).',
-  }),
+  maxFrames: videoBudgetField(
+    'maxFrames',
+    'Most frames a video gets: a longer video is sampled more sparsely, evenly over its whole length; the graph’s video budget unless set here.',
+  ),
+  maxPixels: videoBudgetField('maxPixels', 'Frames larger than this many pixels are scaled down; the graph’s video budget unless set here.'),
   temperature: z.number().min(0).max(2).default(0).meta({ description: 'Sampling temperature of the model.' }),
   maxTokens: z.number().int().min(1).default(4096).meta({ description: 'Upper bound on each reply in tokens.' }),
   concurrency: z.number().int().min(1).max(1024).default(8).meta({ description: 'Questions asked at the same time.', 'x-semantic': false }),
@@ -82,8 +90,8 @@ export const evaluate = defineOnceNode({
   category: 'Evaluation',
   description:
     'Asks a model every question of a benchmark in its released format (VCR-Bench, MINERVA, Video-Holmes, ' +
-    'VideoMathQA, CG-AV-Counting, or the app’s JSON Lines) over frames sampled as in the paper (2 fps, at most 192, ' +
-    '128·28·28 px), in thinking and/or direct mode, and scores each by the benchmark’s own rule. A failed request or ' +
+    'VideoMathQA, CG-AV-Counting, or the app’s JSON Lines) over frames sampled at the graph’s video budget (the paper’s: ' +
+    '2 fps, at most 192, 128·28·28 px), in thinking and/or direct mode, and scores each by the benchmark’s own rule. A failed request or ' +
     'an unreadable reply counts wrong and is listed; records that cannot be used are rejected with file, record and field.',
   inputs: {},
   outputs: {

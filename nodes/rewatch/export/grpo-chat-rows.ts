@@ -1,4 +1,5 @@
-import { framesCap, MIN_FRAME_PIXELS, type VideoBudget } from '../video-budget.ts';
+import type { VideoBudget } from '../../sdk/index.ts';
+import { framesCap, MIN_FRAME_PIXELS } from '../qwen-vision.ts';
 import type { RlPrompt } from './grpo-rows.ts';
 
 /**
@@ -44,6 +45,6 @@ export function msSwiftVideoEnvironment(budget: VideoBudget): Record<string, str
     FPS: String(budget.fps),
     FPS_MAX_FRAMES: String(framesCap(budget)),
     VIDEO_MIN_PIXELS: String(MIN_FRAME_PIXELS),
-    VIDEO_MAX_PIXELS: String(budget.maxFramePixels),
+    VIDEO_MAX_PIXELS: String(budget.maxPixels),
   };
 }

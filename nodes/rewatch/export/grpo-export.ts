@@ -1,8 +1,8 @@
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { defineOnceNode, pathField, promptField } from '../../sdk/index.ts';
+import { defineOnceNode, pathField, promptField, renameConfigFields, videoBudgetField, type VideoBudget } from '../../sdk/index.ts';
 import { DatasetType, MCQType, QAType, type Dataset } from '../types.ts';
-import { maxFramePixelsField, PAPER_VIDEO_BUDGET, type VideoBudget } from '../video-budget.ts';
+import { trainerMaxPixelsField } from '../qwen-vision.ts';
 import { writeAtomically, writeJsonDocument, writeJsonLines, type WrittenFile } from './files.ts';
 import { msSwiftGrpoRow, msSwiftVideoEnvironment, trlGrpoRow } from './grpo-chat-rows.ts';
 import {
@@ -43,13 +43,12 @@ const config = z.object({
     DEFAULT_THINKING_INSTRUCTION,
     'I_think: follows the question and options in every prompt (leave EasyR1’s `data.format_prompt` unset). Empty for none.',
   ),
-  videoFps: z.number().positive().default(PAPER_VIDEO_BUDGET.fps).meta({
-    description: 'Frame rate verl samples each video at (`videos[].fps`); also in config-hints.json.',
-  }),
-  framesHint: z.number().int().min(2).default(PAPER_VIDEO_BUDGET.maxFrames).meta({
-    description: 'At most this many frames per video: verl’s `videos[].max_frames`, and config-hints.json; the paper uses 192.',
-  }),
-  maxFramePixels: maxFramePixelsField('verl’s `videos[].max_pixels`, and config-hints.json'),
+  fps: videoBudgetField('fps', 'Frame rate verl samples each video at (`videos[].fps`), and config-hints.json; the graph’s video budget unless set here.'),
+  maxFrames: videoBudgetField(
+    'maxFrames',
+    'At most this many frames per video: verl’s `videos[].max_frames`, and config-hints.json; the graph’s video budget unless set here.',
+  ),
+  maxPixels: trainerMaxPixelsField('At most this many pixels per frame: verl’s `videos[].max_pixels`, and config-hints.json; the graph’s video budget unless set here.'),
   rolloutN: z.number().int().positive().default(8).meta({ description: 'Rollouts per question, for the launcher.' }),
   rolloutTemperature: z.number().min(0).max(2).default(0.8).meta({ description: 'Rollout temperature, for the launcher.' }),
   rolloutTopP: z.number().gt(0).max(1).default(0.9).meta({ description: 'Rollout top_p, for the launcher.' }),
@@ -57,7 +56,7 @@ const config = z.object({
 type Config = z.output<typeof config>;
 
 function budgetOf(c: Config): VideoBudget {
-  return { fps: c.videoFps, maxFrames: c.framesHint, maxFramePixels: c.maxFramePixels };
+  return { fps: c.fps, maxFrames: c.maxFrames, maxPixels: c.maxPixels };
 }
 
 const FILES: Record<GrpoFormat, (split: Split) => string> = {
@@ -93,7 +92,7 @@ function configHints(c: Config, outputDir: string, formats: readonly GrpoFormat[
   return {
     about: 'ReWatch-R1 GRPO settings (from the rewatch.grpo-export node config) for the trainer launcher.',
     rollout: { n: c.rolloutN, temperature: c.rolloutTemperature, top_p: c.rolloutTopP },
-    video: { frames: c.framesHint, fps: c.videoFps, max_pixels: c.maxFramePixels },
+    video: { frames: c.maxFrames, fps: c.fps, max_pixels: c.maxPixels },
     ground_truth:
       'JSON string {answer, caption_id, question_id, type, question, options?}: decode it with decodeGroundTruth ' +
       '(nodes/rewatch/export/ground-truth.ts) and look C_detail up by caption_id.',
@@ -112,9 +111,13 @@ function configHints(c: Config, outputDir: string, formats: readonly GrpoFormat[
 
 export const grpoExport = defineOnceNode({
   type: 'rewatch.grpo-export',
-  version: 2,
-  // Version 2 holds out videos instead of questions; a version-1 valFraction carries over as the share of videos.
-  migrations: { 1: (config) => config },
+  version: 3,
+  migrations: {
+    // Version 2 holds out videos instead of questions; a version-1 valFraction carries over as the share of videos.
+    1: (config) => config,
+    // Version 3 names its video budget as the graph's, which it inherits when a value is left unset.
+    2: renameConfigFields({ videoFps: 'fps', framesHint: 'maxFrames', maxFramePixels: 'maxPixels' }),
+  },
   title: 'GRPO question export',
   category: 'Export',
   description:

@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { renderQuestion } from '../reasoning/question-text.ts';
 import type { MCQ, QA } from '../types.ts';
-import { framesCap, MIN_FRAME_PIXELS, type VideoBudget } from '../video-budget.ts';
+import type { VideoBudget } from '../../sdk/index.ts';
+import { framesCap, MIN_FRAME_PIXELS } from '../qwen-vision.ts';
 import { encodeGroundTruth } from './ground-truth.ts';
 import { mediaTagProblem, promptText, videoPrompt } from './prompts.ts';
 
@@ -117,7 +118,7 @@ export function verlRow(p: RlPrompt, split: Split, index: number, budget: VideoB
         fps: budget.fps,
         max_frames: framesCap(budget),
         min_pixels: MIN_FRAME_PIXELS,
-        max_pixels: budget.maxFramePixels,
+        max_pixels: budget.maxPixels,
       },
     ],
     ability: 'video-reasoning',

@@ -1,4 +1,5 @@
-import { MIN_FRAME_PIXELS, videoTokens, type VideoBudget } from '../video-budget.ts';
+import type { VideoBudget } from '../../sdk/index.ts';
+import { MIN_FRAME_PIXELS, videoTokens } from '../qwen-vision.ts';
 
 /**
  * EasyR1's config file, as its own config merge takes it: `OmegaConf.merge(OmegaConf.structured(PPOConfig()), file)`
@@ -48,7 +49,7 @@ export function easyR1Config(s: EasyR1Settings) {
       // frame cap: the job's sitecustomize.py sets it (easyr1-frame-cap.ts).
       video_fps: s.video.fps,
       min_pixels: MIN_FRAME_PIXELS,
-      max_pixels: s.video.maxFramePixels,
+      max_pixels: s.video.maxPixels,
       max_prompt_length: lengths.prompt,
       max_response_length: lengths.response,
     },

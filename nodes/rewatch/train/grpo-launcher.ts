@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
 import { writeRewardFiles } from '../reward/python/index.ts';
-import { defineOnceNode, providerField } from '../../sdk/index.ts';
+import { defineOnceNode, providerField, renameConfigFields, videoBudgetField } from '../../sdk/index.ts';
 import { DatasetType } from '../types.ts';
-import { framesCap, maxFramePixelsField, PAPER_VIDEO_BUDGET } from '../video-budget.ts';
+import { framesCap, trainerMaxPixelsField } from '../qwen-vision.ts';
 import { datasetOf, fileNamed, withHostVideos } from './dataset-files.ts';
 import { easyR1Config, type EasyR1Settings } from './easyr1-config.ts';
 import { FRAME_CAP_FILE, frameCapModule, withRunFolderOnPythonPath } from './easyr1-frame-cap.ts';
@@ -25,13 +25,12 @@ export const grpoLauncherConfig = z.object({
   rolloutN: z.number().int().positive().default(8).meta({ description: 'Rollouts per question (`worker.rollout.n`).' }),
   temperature: z.number().min(0).max(2).default(0.8).meta({ description: 'Rollout temperature.' }),
   topP: z.number().gt(0).max(1).default(0.9).meta({ description: 'Rollout top_p.' }),
-  videoFps: z.number().positive().default(PAPER_VIDEO_BUDGET.fps).meta({
-    description: 'Frames sampled per second of video (`data.video_fps`); the paper samples at 2 fps.',
-  }),
-  maxFrames: z.number().int().min(2).default(PAPER_VIDEO_BUDGET.maxFrames).meta({
-    description: 'At most this many frames per video (the paper: 192). EasyR1 has no setting for it: the job caps qwen-vl-utils’ frames itself.',
-  }),
-  maxFramePixels: maxFramePixelsField('`data.max_pixels`'),
+  fps: videoBudgetField('fps', 'Frames sampled per second of video (`data.video_fps`); the graph’s video budget unless set here.'),
+  maxFrames: videoBudgetField(
+    'maxFrames',
+    'At most this many frames per video; the graph’s video budget unless set here. EasyR1 has no setting for it: the job caps qwen-vl-utils’ frames itself.',
+  ),
+  maxPixels: trainerMaxPixelsField('At most this many pixels per video frame (`data.max_pixels`); the graph’s video budget unless set here.'),
   promptTextTokens: z.number().int().positive().default(1024).meta({
     description: 'Prompt tokens allowed besides the video (template, question, options, instruction); `data.max_prompt_length` is the video’s tokens at the frame and pixel caps plus this.',
   }),
@@ -59,7 +58,7 @@ export function easyR1Settings(c: Config): EasyR1Settings {
     topP: c.topP,
     epochs: c.epochs,
     checkpointDir: c.checkpointDir,
-    video: { fps: c.videoFps, maxFrames: c.maxFrames, maxFramePixels: c.maxFramePixels },
+    video: { fps: c.fps, maxFrames: c.maxFrames, maxPixels: c.maxPixels },
     promptTextTokens: c.promptTextTokens,
     maxResponseTokens: c.maxResponseTokens,
     rewardFunction: `./${REWARD_FILE}:compute_score`,
@@ -68,7 +67,9 @@ export function easyR1Settings(c: Config): EasyR1Settings {
 
 export const grpoLauncher = defineOnceNode({
   type: 'rewatch.grpo-launcher',
-  version: 1,
+  version: 2,
+  // Version 2 names its video budget as the graph's, which it inherits when a value is left unset.
+  migrations: { 1: renameConfigFields({ videoFps: 'fps', maxFramePixels: 'maxPixels' }) },
   title: 'GRPO training (EasyR1)',
   category: 'Training',
   description:

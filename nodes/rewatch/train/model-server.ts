@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineOnceNode, hostField, ServedModelType, type ServedModel } from '../../sdk/index.ts';
+import { defineOnceNode, hostField, ServedModelType, videoBudgetField, type JsonObject, type ServedModel } from '../../sdk/index.ts';
 import { TrainingRunType } from './types.ts';
 
 const config = z.object({
@@ -18,9 +18,16 @@ const config = z.object({
   port: z.number().int().min(1).max(65535).default(8000).meta({ description: 'The port of the first replica on its host; replica n listens on port + n (each forwarded to this machine).' }),
   tensorParallel: z.number().int().min(1).default(1).meta({ description: 'GPUs per replica (`--tensor-parallel-size` / `--tp`).' }),
   maxModelLen: z.number().int().min(1).optional().meta({ description: 'Context length (`--max-model-len`); the model’s own when empty.' }),
-  limitMmPerPrompt: z.record(z.string(), z.number().int().min(0)).default({ image: 64, video: 1 }).meta({
-    description: 'vLLM’s `--limit-mm-per-prompt`: the ReWatch nodes send frames as images, up to 64 per request by default.',
-  }),
+  maxImages: videoBudgetField(
+    'maxFrames',
+    'Images per request vLLM accepts (`--limit-mm-per-prompt` `image`): the ReWatch nodes send a video as its frames, so the ' +
+      'graph’s video budget unless set here (a captioner sending more frames per request needs its `maxFrames` here).',
+  ),
+  limitMmPerPrompt: z
+    .record(z.string(), z.number().int().min(0))
+    .default({ video: 1 })
+    .refine((limits) => !Object.hasOwn(limits, 'image'), 'set the image limit with `maxImages`')
+    .meta({ description: 'vLLM’s `--limit-mm-per-prompt` for the other modalities (video, audio).' }),
   extraArgs: z.array(z.string()).default([]).meta({ description: 'More arguments for the server, each passed as is (never through a shell).' }),
   keepWarm: z.boolean().default(false).meta({
     description: 'Keep the server running after the run (and after the app quits) so the next run starts at once; stop it from Settings.',
@@ -29,9 +36,22 @@ const config = z.object({
   maxConcurrency: z.number().int().min(1).default(16).meta({ description: 'Requests in flight per replica.' }),
 });
 
+/**
+ * v1 gave the image limit inside `limitMmPerPrompt` (64 when unset); v2 takes it from `maxImages`, the graph's frame
+ * budget unless set: a v1 image limit moves there.
+ */
+function imageLimitFromV1(config: JsonObject): JsonObject {
+  const { limitMmPerPrompt, ...rest } = config;
+  // Anything but an object of limits is left for validation to report.
+  if (typeof limitMmPerPrompt !== 'object' || limitMmPerPrompt === null || Array.isArray(limitMmPerPrompt)) return config;
+  const { image, ...others } = limitMmPerPrompt;
+  return { ...rest, limitMmPerPrompt: others, ...(image !== undefined && { maxImages: image }) };
+}
+
 export const modelServer = defineOnceNode({
   type: 'rewatch.model-server',
-  version: 1,
+  version: 2,
+  migrations: { 1: imageLimitFromV1 },
   title: 'Model server',
   category: 'Training',
   description:
@@ -63,7 +83,7 @@ export const modelServer = defineOnceNode({
       port: c.port,
       ...(c.tensorParallel > 1 && { tensorParallel: c.tensorParallel }),
       ...(c.maxModelLen !== undefined && { maxModelLen: c.maxModelLen }),
-      limitMmPerPrompt: c.limitMmPerPrompt,
+      limitMmPerPrompt: { image: c.maxImages, ...c.limitMmPerPrompt },
       extraArgs: c.extraArgs,
       keepWarm: c.keepWarm,
       readyTimeoutSec: c.readyTimeoutSec,

@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
-import { defineOnceNode } from '../../sdk/index.ts';
+import { defineOnceNode, renameConfigFields, videoBudgetField } from '../../sdk/index.ts';
 import { DatasetType } from '../types.ts';
 import { datasetOf, fileNamed, withHostVideos } from './dataset-files.ts';
 import { runTrainingJob } from './host-job.ts';
@@ -15,11 +15,9 @@ const config = z.object({
   finetuningType: z.enum(['full', 'lora']).default('full').meta({ description: 'Full fine-tuning or LoRA.' }),
   loraRank: z.number().int().positive().default(8).meta({ description: 'LoRA rank (`lora_rank`, LoRA only; targets all layers).' }),
   template: z.string().min(1).default('qwen2_vl').meta({ description: 'LLaMA-Factory chat template.' }),
-  videoFps: z.number().positive().default(2).meta({ description: 'Frames sampled per second of video (`video_fps`).' }),
-  videoMaxlen: z.number().int().positive().default(128).meta({ description: 'Most frames per video (`video_maxlen`).' }),
-  videoMaxPixels: z.number().int().positive().default(128 * 28 * 28).meta({
-    description: 'Most pixels per video frame (`video_max_pixels`).',
-  }),
+  fps: videoBudgetField('fps', 'Frames sampled per second of video (`video_fps`); the graph’s video budget unless set here.'),
+  maxFrames: videoBudgetField('maxFrames', 'Most frames per video (`video_maxlen`); the graph’s video budget unless set here.'),
+  maxPixels: videoBudgetField('maxPixels', 'Most pixels per video frame (`video_max_pixels`); the graph’s video budget unless set here.'),
   cutoffLen: z.number().int().positive().default(16384).meta({ description: 'Longest tokenised row (`cutoff_len`).' }),
   learningRate: z.number().positive().default(1e-5).meta({ description: 'Peak learning rate.' }),
   epochs: z.number().positive().default(3).meta({ description: 'Training epochs (`num_train_epochs`).' }),
@@ -35,7 +33,12 @@ const config = z.object({
 });
 type Config = z.output<typeof config>;
 
-/** LLaMA-Factory's training YAML (keys as `llamafactory-cli train` reads them); the data is in the run folder. */
+/**
+ * LLaMA-Factory's training YAML (keys as `llamafactory-cli train` reads them); the data is in the run folder. The video
+ * budget goes to `ProcessorArguments` (hiyouga/LLaMA-Factory src/llamafactory/hparams/model_args.py at
+ * ff6d4d12eeb035d6ce06805a5733dd7b29f2ac30: `video_fps`, `video_maxlen`, `video_max_pixels`, whose own defaults are
+ * 2, 128 and 256·256, with `video_min_pixels` 16·16 below every cap the budget allows).
+ */
 function trainingYaml(c: Config, dataset: string): string {
   return YAML.stringify({
     model_name_or_path: c.model,
@@ -48,9 +51,9 @@ function trainingYaml(c: Config, dataset: string): string {
     dataset,
     dataset_dir: '.',
     cutoff_len: c.cutoffLen,
-    video_fps: c.videoFps,
-    video_maxlen: c.videoMaxlen,
-    video_max_pixels: c.videoMaxPixels,
+    video_fps: c.fps,
+    video_maxlen: c.maxFrames,
+    video_max_pixels: c.maxPixels,
     ...(c.deepspeed ? { deepspeed: c.deepspeed } : {}),
     learning_rate: c.learningRate,
     num_train_epochs: c.epochs,
@@ -62,7 +65,10 @@ function trainingYaml(c: Config, dataset: string): string {
 
 export const sftLauncher = defineOnceNode({
   type: 'rewatch.sft-launcher',
-  version: 1,
+  version: 2,
+  // Version 2 names its video budget as the graph's, which it inherits when a value is left unset (an unset
+  // videoMaxlen meant 128 frames; the budget's default is the paper's 192).
+  migrations: { 1: renameConfigFields({ videoFps: 'fps', videoMaxlen: 'maxFrames', videoMaxPixels: 'maxPixels' }) },
   title: 'SFT training (LLaMA-Factory)',
   category: 'Training',
   description:

@@ -3,7 +3,15 @@ import { extname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pLimit from 'p-limit';
 import { z } from 'zod';
-import { defineMapNode, promptField, providerField, renderTemplate, type ChatContentPart, type NodeContext } from '../../sdk/index.ts';
+import {
+  defineMapNode,
+  promptField,
+  providerField,
+  renderTemplate,
+  videoBudgetField,
+  type ChatContentPart,
+  type NodeContext,
+} from '../../sdk/index.ts';
 import { stableId } from '../ids.ts';
 import { formatTimestamp, parseCaptionLines, realignEvents, renderCaption } from '../timecode.ts';
 import { DenseCaptionType, SegmentType, VideoType, type CaptionEvent, type ClipSampling, type DenseCaption } from '../types.ts';
@@ -28,12 +36,15 @@ const fields = z.object({
       '`video_url` part, for servers that take video (vLLM); the server samples it itself, asked for `fps` through ' +
       '`mm_processor_kwargs`, so `sampling` records the rate asked for, not frames counted.',
   }),
-  fps: z.number().positive().default(2).meta({
-    description:
-      'Frame rate per segment (high: the captions need detail). `frames` mode samples it here; `video_url` mode asks the server for it as `mm_processor_kwargs.fps`.',
-  }),
+  fps: videoBudgetField(
+    'fps',
+    'Frame rate per segment (high: the captions need detail); the graph’s video budget unless set here. `frames` mode samples it ' +
+      'here; `video_url` mode asks the server for it as `mm_processor_kwargs.fps`.',
+  ),
   maxFrames: z.number().int().min(1).default(256).meta({
-    description: 'Most frames per request. A segment needing more at `fps` is split or capped, as `frameBudget` says.',
+    description:
+      'Most frames per request: the captioning model’s own context limit, not the graph’s video budget (whose `maxFrames` ' +
+      'caps a whole video for training and evaluation). A segment needing more at `fps` is split or capped, as `frameBudget` says.',
   }),
   frameBudget: z.enum(FRAME_BUDGETS).default('split').meta({
     description:

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodeGroundTruth } from '../../../nodes/rewatch/export/ground-truth.ts';
 import { DEFAULT_THINKING_INSTRUCTION } from '../../../nodes/rewatch/export/prompts.ts';
 import { MCQType, QAType } from '../../../nodes/rewatch/types.ts';
-import { MIN_FRAME_PIXELS } from '../../../nodes/rewatch/video-budget.ts';
+import { MIN_FRAME_PIXELS } from '../../../nodes/rewatch/qwen-vision.ts';
 import { mcq } from '../reasoning/support.ts';
 import { corpus, count, openExportEngine, readJson, readJsonLines, sha256, type Inputs } from './support.ts';
 
@@ -98,7 +98,7 @@ describe('rewatch.grpo-export', () => {
   });
 
   it('writes verl Parquet with nested columns that read back as the same rows', async () => {
-    const datasets = await env.run('rewatch.grpo-export', { outputDir: out, valFraction: 0.2, seed: 3, videoFps: 2 }, inputs());
+    const datasets = await env.run('rewatch.grpo-export', { outputDir: out, valFraction: 0.2, seed: 3, fps: 2 }, inputs());
     const verl = datasets.find((d) => d.format === 'verl')!;
     expect(verl.rows).toEqual({ train: 16, val: 4 });
 
@@ -192,7 +192,7 @@ describe('rewatch.grpo-export', () => {
   });
 
   it('gives verl each video’s frame and pixel caps in keys qwen-vl-utils reads, from the node’s budget', async () => {
-    await env.run('rewatch.grpo-export', { outputDir: out, formats: ['verl'], videoFps: 1, framesHint: 65, maxFramePixels: 256 * 28 * 28 }, inputs(false));
+    await env.run('rewatch.grpo-export', { outputDir: out, formats: ['verl'], fps: 1, maxFrames: 65, maxPixels: 256 * 28 * 28 }, inputs(false));
     const { rows } = await readParquet(join(out, 'train.parquet'));
     const { videoKeys } = FORMATS['qwen-vl-utils'];
     for (const row of rows) {
