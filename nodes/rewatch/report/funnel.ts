@@ -32,6 +32,10 @@ function itemCount(id: string, label: string, count: number, [noun, nouns]: [str
   });
 }
 
+function countWhere<T>(items: Iterable<T>, test: (item: T) => boolean): number {
+  return sum(items, (item) => (test(item) ? 1 : 0));
+}
+
 function sum<T>(items: Iterable<T>, of: (item: T) => number): number {
   let total = 0;
   for (const item of items) total += of(item);
@@ -71,6 +75,8 @@ export function funnelFigures(inputs: FunnelInputs, stages: readonly StageTally[
     }),
     itemCount('trajectories', 'Trajectories accepted', trajectories.count, ['accepted trajectory', 'accepted trajectories']),
     itemCount('cots', 'Chains of thought', cots.count, ['CoT', 'CoTs'], PAPER.cots),
+    itemCount('cots-mc', 'Chains of thought, multiple-choice form', countWhere(cots, (c) => c.form === 'mc'), ['CoT', 'CoTs']),
+    itemCount('cots-open', 'Chains of thought, open form', countWhere(cots, (c) => c.form === 'open'), ['CoT', 'CoTs']),
     ...exportedRows(datasets).map((r) =>
       figure('funnel', {
         id: `${r.trainer.toLowerCase()}-rows-${r.task}`,

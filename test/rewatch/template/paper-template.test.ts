@@ -21,6 +21,7 @@ import { decodeGroundTruth } from '../../../nodes/rewatch/export/ground-truth.ts
 import { DEFAULT_CAPTION_INSTRUCTION, DEFAULT_DIRECT_INSTRUCTION, DEFAULT_THINKING_INSTRUCTION } from '../../../nodes/rewatch/export/prompts.ts';
 import { formatAction } from '../../../nodes/rewatch/reasoning/actions.ts';
 import { parseTaggedResponse } from '../../../nodes/rewatch/reasoning/cot-tags.ts';
+import { eventsAround } from '../../../nodes/rewatch/reasoning/time-ranges.ts';
 import { formatTimestamp, parseTimestamp } from '../../../nodes/rewatch/timecode.ts';
 import {
   QUESTION_TYPES,
@@ -36,6 +37,7 @@ import {
   type Trajectory,
   type Video,
 } from '../../../nodes/rewatch/types.ts';
+import type { DatasetReport } from '../../../nodes/rewatch/report/types.ts';
 import { catalog, openEngine, runToEnd, tempDir } from '../../support/engine-fixture.ts';
 import { startScriptedLlmServer, type ScriptedLlmServer } from '../../support/scripted-llm-server.ts';
 import { changeTimes, createScriptedModel, roleProfiles, seenFrames, userParts, type ScriptedModel } from '../../support/scripted-model.ts';
@@ -265,85 +267,145 @@ describe('the rewatch-r1 template (the paper’s pipeline)', () => {
     expect(ids(kept)).toEqual(ids(qa.filter((q) => !unsupported.includes(q))));
   });
 
-  it('F2 and F3 drop exactly the questions both probes answer without the video, and keep the rest', async () => {
-    const summaries = await output<Summary>('summarize', 'summaries');
-    for (const [stage, input, leak] of [
-      ['f2', 'f1', 'question'],
-      ['f3', 'f2', 'summary'],
-    ] as const) {
-      const questions = await output<QA>(input, 'kept');
-      const verdicts = await output<FilterVerdict>(stage, 'verdicts');
-      const kept = await output<QA>(stage, 'kept');
-      const guessable = questions.filter((q) => model.guessable.get(q.question) === leak);
-      expect(guessable).toHaveLength(2); // one per video
-      // What gives each one away holds its answer.
-      for (const q of guessable) {
-        const told = leak === 'question' ? q.question : summaries.find((s) => s.captionId === q.captionId)!.text;
-        expect(mentions(told, q.answer)).toBe(true);
-      }
-      expect(verdicts.map((v) => v.qaId).sort()).toEqual(ids(questions));
-      for (const verdict of verdicts) {
-        const isGuessable = guessable.some((q) => q.id === verdict.qaId);
-        expect(verdict).toMatchObject({ stage: stage.toUpperCase(), kept: !isGuessable, accuracy: isGuessable ? 1 : 0 });
-        expect(verdict.probes.map((p) => [p.probe, p.correct])).toEqual([
-          ['probe-text', isGuessable],
-          ['probe-vlm', isGuessable],
-        ]);
-        expect(verdict.reason).toMatch(new RegExp(`^${isGuessable ? 2 : 0}/2 probes answered correctly`));
-      }
-      expect(ids(kept)).toEqual(ids(questions.filter((q) => !guessable.includes(q))));
-    }
-    expect(await output<QA>('f3', 'kept')).toHaveLength(10);
-  });
-
-  it('reformulates the kept questions as multiple choice whose letter points at the correct option', async () => {
-    const kept = await output<QA>('f3', 'kept');
+  it('reformulates the F1-kept questions as multiple choice with judge-checked distractors', async () => {
+    const captions = await output<DenseCaption>('caption', 'captions');
+    const kept = await output<QA>('f1', 'kept');
     const mcqs = await output<MCQ>('mcq', 'mcq');
-    expect(mcqs.map((m) => m.qaId).sort()).toEqual(ids(kept));
-    expect(ids(await output<QA>('mcq', 'open'))).toEqual(ids(kept));
+    const rejected = await output<{ qaId: string; reason: string }>('mcq', 'rejected');
+    expect([...mcqs.map((m) => m.qaId), ...rejected.map((r) => r.qaId)].sort()).toEqual(ids(kept));
+    expect(ids(await output<QA>('mcq', 'open'))).toEqual(mcqs.map((m) => m.qaId).sort());
     for (const mcq of mcqs) {
       const open = kept.find((q) => q.id === mcq.qaId)!;
       expect(mcq.open).toEqual(open);
       expect(mcq.options).toHaveLength(4);
       expect(new Set(mcq.options).size).toBe(4);
       expect(mcq.options[mcq.answer.charCodeAt(0) - 65]).toBe(open.answer);
+      // Every distractor was put to the judge with C_detail: the ones in the options were found wrong in their last
+      // check, and one found also correct is not among them.
+      const checks = mcq.distractorChecks!;
+      const distractors = mcq.options.filter((o) => o !== open.answer);
+      for (const distractor of distractors) expect(checks.filter((c) => c.text === distractor).at(-1)?.verdict).toBe('wrong');
+      for (const check of checks.filter((c) => c.verdict === 'also-correct')) expect(mcq.options).not.toContain(check.text);
     }
+    // The judge saw the caption lines: every check request quotes the question's caption.
+    const checkRequests = server.requests.filter((r) => r.model === 'judge-llm' && JSON.stringify(r.messages).includes('wrong option'));
+    expect(checkRequests.length).toBeGreaterThanOrEqual(mcqs.length);
+    for (const request of checkRequests) expect(captions.some((c) => JSON.stringify(request.messages).includes(c.events[0]!.text))).toBe(true);
     // The shuffle moved the correct option around.
     expect(new Set(mcqs.map((m) => m.answer)).size).toBeGreaterThan(1);
   });
 
-  it('reasons over the caption: retrieve, query the segment, answer; observations come from the right caption lines', async () => {
-    const captions = await output<DenseCaption>('caption', 'captions');
-    const mcqs = await output<MCQ>('mcq', 'mcq');
-    const trajectories = await output<Trajectory>('react', 'trajectories');
-    expect(await output<Trajectory>('react', 'rejected')).toEqual([]);
-    expect(trajectories.map((t) => t.questionId).sort()).toEqual(ids(mcqs));
-    expect(server.requests.filter((r) => r.model === 'reasoner-llm')).toHaveLength(3 * mcqs.length);
-    for (const t of trajectories) {
-      const mcq = mcqs.find((m) => m.id === t.questionId)!;
-      const caption = captions.find((c) => c.id === t.captionId)!;
-      expect(t).toMatchObject({ correct: true, attempt: 1, finalAnswer: mcq.answer, groundTruth: mcq.answer, options: mcq.options });
-      expect(t.steps.map((s) => s.action.name)).toEqual(['segment_retrieval', 'segment_query', 'answer']);
-      const [retrieval, query, answer] = t.steps as [Trajectory['steps'][number], Trajectory['steps'][number], Trajectory['steps'][number]];
-      // The retrieval found the caption line holding the question's evidence, and the reasoner queried that line.
-      const evidenceLine = caption.events.find((e) => e.start === mcq.open.evidence.start)!;
-      const range = `${formatTimestamp(evidenceLine.start)}-${formatTimestamp(evidenceLine.end)}`;
-      expect(retrieval.observation).toBe(`Matching events: [${range}]`);
-      expect(query.action.argument).toBe(range);
-      // The observation tells what the caption lines of that range say, and nothing from other lines.
-      const [from, to] = range.split('-').map((t) => parseTimestamp(t)!) as [number, number];
-      for (const event of caption.events) {
-        expect(query.observation.includes(event.text)).toBe(overlaps(event, { start: from, end: to }));
+  it('F2 and F3 probe both forms: a question goes when either form is answered without the video', async () => {
+    const summaries = await output<Summary>('summarize', 'summaries');
+    for (const [stage, [inputNode, inputPort], leak] of [
+      ['f2', ['mcq', 'mcq'], 'question'],
+      ['f3', ['f2', 'kept'], 'summary'],
+    ] as const) {
+      const questions = await output<MCQ>(inputNode, inputPort);
+      const verdicts = await output<FilterVerdict>(stage, 'verdicts');
+      const kept = await output<MCQ>(stage, 'kept');
+      // The open form is given away by the question (F2) or the summary (F3); the options give a "first time"
+      // question away (every distractor is later), and a probe that can tell the answer picks its letter too.
+      const openGuessable = (q: MCQ) => model.guessable.get(q.question) === leak;
+      const mcGuessable = (q: MCQ) => openGuessable(q) || model.guessableFromOptions.has(q.question);
+      expect(questions.filter(openGuessable)).toHaveLength(2); // one per video
+      for (const q of questions.filter(openGuessable)) {
+        const told = leak === 'question' ? q.question : summaries.find((s) => s.captionId === q.captionId)!.text;
+        expect(mentions(told, q.open.answer)).toBe(true);
       }
-      expect(query.observation).toContain(mcq.open.answer);
-      expect(answer.action.argument).toBe(mcq.answer);
+      // Only MC verdicts catch the "first time" questions, all in F2.
+      expect(questions.filter((q) => model.guessableFromOptions.has(q.question)).length > 0).toBe(stage === 'f2');
+
+      expect(verdicts.map((v) => v.qaId).sort()).toEqual(questions.map((q) => q.qaId).sort());
+      for (const verdict of verdicts) {
+        const q = questions.find((x) => x.qaId === verdict.qaId)!;
+        const [open, mc] = [openGuessable(q), mcGuessable(q)];
+        expect(verdict).toMatchObject({ stage: stage.toUpperCase(), kept: !open && !mc, accuracy: open ? 1 : 0, mcAccuracy: mc ? 1 : 0 });
+        expect(verdict.probes.map((p) => [p.probe, p.correct])).toEqual([
+          ['probe-text', open],
+          ['probe-vlm', open],
+        ]);
+        expect(verdict.mcProbes!.map((p) => [p.probe, p.correct])).toEqual([
+          ['probe-text', mc],
+          ['probe-vlm', mc],
+        ]);
+        expect(verdict.reason).toMatch(new RegExp(`^open form: ${open ? 2 : 0}/2 probes answered correctly .*; multiple choice: ${mc ? 2 : 0}/2 probes chose the correct option`));
+      }
+      const survivors = questions.filter((q) => !openGuessable(q) && !mcGuessable(q));
+      expect(ids(kept)).toEqual(ids(survivors));
+      expect(ids(await output<QA>(stage, 'open'))).toEqual(survivors.map((q) => q.qaId).sort());
     }
   });
 
-  it('converts each trajectory into a CoT that keeps its actions, observations and answer in tags', async () => {
+  it('splits the final questions and the captions by video: no video in two splits, every split node agreeing', async () => {
+    const videos = await output<Video>('videos', 'videos');
+    const final = await output<MCQ>('f3', 'kept');
+    const splitOf = new Map<string, string>();
+    for (const [node, [inputNode, inputPort]] of [
+      ['split-mc', ['f3', 'kept']],
+      ['split-open', ['f3', 'open']],
+      ['split-captions', ['caption', 'captions']],
+    ] as const) {
+      const input = await output<{ videoId: string }>(inputNode, inputPort);
+      let total = 0;
+      for (const split of ['sft', 'rl', 'heldOut']) {
+        const items = await output<{ videoId: string }>(node, split);
+        total += items.length;
+        for (const item of items) {
+          expect(splitOf.get(item.videoId) ?? split).toBe(split);
+          splitOf.set(item.videoId, split);
+        }
+      }
+      expect(total).toBe(input.length);
+    }
+    // Two videos at 0.5 / 0.4 / 0.1: one for SFT, one for RL, none held out.
+    expect([...splitOf.values()].sort()).toEqual(['rl', 'sft']);
+    expect(new Set(final.map((q) => q.videoId)).size).toBe(videos.length);
+  });
+
+  it('reasons over the caption for both forms of the SFT videos’ questions: retrieve, query a moment, answer', async () => {
+    const captions = await output<DenseCaption>('caption', 'captions');
+    const mcqs = await output<MCQ>('split-mc', 'sft');
+    const open = await output<QA>('split-open', 'sft');
+    const trajectories = await output<Trajectory>('react', 'trajectories');
+    expect(await output<Trajectory>('react', 'rejected')).toEqual([]);
+    expect(mcqs.length).toBeGreaterThan(0);
+    expect(trajectories.map((t) => `${t.form}:${t.questionId}`).sort()).toEqual(
+      [...mcqs.map((m) => `mc:${m.id}`), ...open.map((q) => `open:${q.id}`)].sort(),
+    );
+    expect(server.requests.filter((r) => r.model === 'reasoner-llm')).toHaveLength(3 * (mcqs.length + open.length));
+    for (const t of trajectories) {
+      const question = t.form === 'mc' ? mcqs.find((m) => m.id === t.questionId)! : undefined;
+      const openForm = question ? question.open : open.find((q) => q.id === t.questionId)!;
+      const caption = captions.find((c) => c.id === t.captionId)!;
+      expect(t).toMatchObject({ correct: true, attempt: 1, groundTruth: question ? question.answer : openForm.answer });
+      // An MC answer is the option letter; an open one is the reasoner's own words, which the judge accepted.
+      if (question) expect(t.finalAnswer).toBe(question.answer);
+      else expect(mentions(t.finalAnswer, openForm.answer)).toBe(true);
+      expect(t.options).toEqual(question?.options);
+      expect(t.steps.map((s) => s.action.name)).toEqual(['segment_retrieval', 'segment_query', 'answer']);
+      const [retrieval, query] = t.steps as [Trajectory['steps'][number], Trajectory['steps'][number]];
+      // The retrieval found the caption line holding the question's evidence; the reasoner queried the middle of it
+      // (the paper's segment_query(timestamp)), and the observation is that moment's event with its neighbours.
+      const evidenceLine = caption.events.find((e) => e.start === openForm.evidence.start)!;
+      expect(retrieval.observation).toContain(`[${formatTimestamp(evidenceLine.start)}-${formatTimestamp(evidenceLine.end)}]`);
+      const at = parseTimestamp(formatTimestamp((evidenceLine.start + evidenceLine.end) / 2))!;
+      expect(query.action.argument).toBe(formatTimestamp(at));
+      expect(query.observation.split('\n')).toEqual(
+        eventsAround(caption.events, at).map((e) => `From ${formatTimestamp(e.start)} to ${formatTimestamp(e.end)}, ${e.text}.`),
+      );
+      expect(query.observation).toContain(openForm.answer);
+    }
+    // Open answers were judged: one judge request per open trajectory names its reference answer.
+    const judged = server.requests.filter((r) => r.model === 'judge-llm' && open.some((q) => JSON.stringify(r.messages).includes(`Reference answer: ${q.answer}`)));
+    expect(judged.length).toBeGreaterThanOrEqual(open.length);
+  });
+
+  it('converts each trajectory into a CoT that keeps its form, actions, observations and answer in tags', async () => {
     const trajectories = await output<Trajectory>('react', 'trajectories');
     const cots = await output<CoT>('cot', 'cot');
     expect(cots.map((c) => c.trajectoryId).sort()).toEqual(ids(trajectories));
+    expect(new Set(cots.map((c) => c.form))).toEqual(new Set(['mc', 'open']));
     for (const cot of cots) {
       const t = trajectories.find((x) => x.id === cot.trajectoryId)!;
       const parsed = parseTaggedResponse(cot.text);
@@ -351,7 +413,9 @@ describe('the rewatch-r1 template (the paper’s pipeline)', () => {
       const evidence = t.steps.filter((s) => s.action.name !== 'answer');
       expect(parsed.pairs).toEqual(evidence.map((s) => ({ action: formatAction(s.action), observation: s.observation })));
       expect(parsed.answer).toBe(t.finalAnswer);
-      expect(cot).toMatchObject({ questionId: t.questionId, captionId: t.captionId, groundTruth: t.groundTruth, options: t.options });
+      expect(cot).toMatchObject({ form: t.form, questionId: t.questionId, captionId: t.captionId, groundTruth: t.groundTruth });
+      expect(cot.options).toEqual(t.options);
+      expect(cot.completionTokens).toBeGreaterThan(0);
     }
   });
 
@@ -377,19 +441,25 @@ describe('the rewatch-r1 template (the paper’s pipeline)', () => {
     expect(reward.notes.format).toBe('well-formed');
   });
 
-  it('writes the SFT set as LLaMA-Factory sharegpt (+ dataset_info.json) and ms-swift JSONL', async () => {
-    const captions = await output<DenseCaption>('caption', 'captions');
-    const mcqs = await output<MCQ>('mcq', 'mcq');
+  it('writes the SFT set from the SFT videos only, as LLaMA-Factory sharegpt (+ dataset_info.json) and ms-swift JSONL', async () => {
+    const captions = await output<DenseCaption>('split-captions', 'sft');
+    const mcqs = await output<MCQ>('split-mc', 'sft');
+    const open = await output<QA>('split-open', 'sft');
     const cots = await output<CoT>('cot', 'cot');
     const datasets = await output<Dataset>('sft', 'dataset');
-    expect(datasets.map((d) => [d.format, d.rows])).toEqual([
-      ['llamafactory', { caption: 2, direct: 20, cot: 10 }],
-      ['ms-swift', { caption: 2, direct: 20, cot: 10 }],
+    const rows = { caption: captions.length, direct: mcqs.length + open.length, cot: cots.length };
+    const sftVideos = new Set(captions.map((c) => c.videoId));
+    expect(sftVideos.size).toBe(1);
+    for (const item of [...mcqs, ...open, ...cots]) expect(sftVideos.has(item.videoId)).toBe(true);
+    // The three tasks are over the same video (`shared`: a video under more than one task).
+    expect(datasets.map((d) => [d.stage, d.format, d.rows, d.videos.total, d.videos.shared])).toEqual([
+      ['sft', 'llamafactory', rows, 1, 1],
+      ['sft', 'ms-swift', rows, 1, 1],
     ]);
     type Row = { messages: Array<{ role: string; content: string }>; videos: string[] };
     const llamaFactory = readJson<Row[]>(out('sft', 'rewatch_sft.json'));
     const swift = readJsonLines<Row>(out('sft', 'rewatch_sft.jsonl'));
-    expect(llamaFactory).toHaveLength(32);
+    expect(llamaFactory).toHaveLength(rows.caption + rows.direct + rows.cot);
     expect(swift).toEqual(llamaFactory);
     expect(readJson(out('sft', 'dataset_info.json'))).toEqual({
       rewatch_sft: {
@@ -403,16 +473,15 @@ describe('the rewatch-r1 template (the paper’s pipeline)', () => {
       expect(Object.keys(row).sort()).toEqual(['messages', 'videos']);
       expect(row.messages.map((m) => m.role)).toEqual(['user', 'assistant']);
       expect(row.messages[0]!.content.split('<video>')).toHaveLength(2);
-      expect(row.videos).toHaveLength(1);
+      expect(row.videos).toEqual([captions[0]!.videoPath]);
     }
     // One row of each task, field by field.
-    const short = captions.find((c) => c.videoPath === shortPath)!;
     expect(llamaFactory).toContainEqual({
       messages: [
         { role: 'user', content: `<video>${DEFAULT_CAPTION_INSTRUCTION}` },
-        { role: 'assistant', content: short.text },
+        { role: 'assistant', content: captions[0]!.text },
       ],
-      videos: [shortPath],
+      videos: [captions[0]!.videoPath],
     });
     const mcq = mcqs[0]!;
     const options = mcq.options.map((o, i) => `${String.fromCharCode(65 + i)}. ${o}`).join('\n');
@@ -431,17 +500,37 @@ describe('the rewatch-r1 template (the paper’s pipeline)', () => {
       ],
       videos: [mcq.videoPath],
     });
+    const openCot = cots.find((c) => c.form === 'open')!;
+    expect(llamaFactory).toContainEqual({
+      messages: [
+        { role: 'user', content: `<video>${openCot.question}\n${DEFAULT_THINKING_INSTRUCTION}` },
+        { role: 'assistant', content: openCot.text },
+      ],
+      videos: [openCot.videoPath],
+    });
   });
 
-  it('writes the GRPO set as EasyR1 JSONL and verl Parquet with the ground truth as JSON', async () => {
-    const mcqs = await output<MCQ>('mcq', 'mcq');
+  it('writes the GRPO set from the RL videos only, for EasyR1, verl, ms-swift and TRL, the ground truth as JSON', async () => {
+    const mcqs = await output<MCQ>('split-mc', 'rl');
+    const open = await output<QA>('split-open', 'rl');
+    const sftVideos = new Set((await output<DenseCaption>('split-captions', 'sft')).map((c) => c.videoId));
+    expect(mcqs.length).toBeGreaterThan(0);
+    for (const q of [...mcqs, ...open]) expect(sftVideos.has(q.videoId)).toBe(false);
+    const datasets = await output<Dataset>('grpo', 'dataset');
+    expect(datasets.map((d) => [d.stage, d.format])).toEqual([
+      ['grpo', 'easyr1'],
+      ['grpo', 'verl'],
+      ['grpo', 'ms-swift'],
+      ['grpo', 'trl'],
+    ]);
     type EasyR1Row = { problem: string; answer: string; videos: string[] };
     const easyr1 = { train: readJsonLines<EasyR1Row>(out('grpo', 'train.jsonl')), val: readJsonLines<EasyR1Row>(out('grpo', 'val.jsonl')) };
-    expect(easyr1.train.length + easyr1.val.length).toBe(20);
-    // A question and its multiple-choice form land in the same split.
-    const splitOf = (qaId: string) =>
-      (['train', 'val'] as const).filter((split) => easyr1[split].some((row) => decodeGroundTruth(row.answer).question === mcqs.find((m) => m.qaId === qaId)!.question));
-    for (const mcq of mcqs) expect(splitOf(mcq.qaId)).toHaveLength(1);
+    expect(easyr1.train.length + easyr1.val.length).toBe(mcqs.length + open.length);
+    for (const d of datasets) expect(d.rows).toEqual({ train: easyr1.train.length, val: easyr1.val.length });
+    for (const split of ['train', 'val'] as const) {
+      expect(readJsonLines(out('grpo', `${split}.ms-swift.jsonl`))).toHaveLength(easyr1[split].length);
+      expect(readJsonLines(out('grpo', `${split}.trl.jsonl`))).toHaveLength(easyr1[split].length);
+    }
 
     const row = easyr1.train.find((r) => decodeGroundTruth(r.answer).options)!;
     const truth = decodeGroundTruth(row.answer);
@@ -479,19 +568,128 @@ describe('the rewatch-r1 template (the paper’s pipeline)', () => {
     }
   });
 
+  it('reports the run’s dataset beside the paper’s figures, every figure recomputed here from the stored rows', async () => {
+    const [report] = await output<DatasetReport>('report', 'report');
+    const videos = await output<Video>('videos', 'videos');
+    const segments = await output<Segment>('segment', 'segments');
+    const captions = await output<DenseCaption>('caption', 'captions');
+    const qa = await output<QA>('qa', 'qa');
+    const verdicts = {
+      F1: await output<FilterVerdict>('f1', 'verdicts'),
+      F2: await output<FilterVerdict>('f2', 'verdicts'),
+      F3: await output<FilterVerdict>('f3', 'verdicts'),
+    };
+    const mcqs = await output<MCQ>('f3', 'kept');
+    const open = await output<QA>('f3', 'open');
+    const accepted = await output<Trajectory>('react', 'trajectories');
+    const rejected = await output<Trajectory>('react', 'rejected');
+    const cots = await output<CoT>('cot', 'cot');
+    const [sft] = await output<Dataset>('sft', 'dataset');
+    const [grpo] = await output<Dataset>('grpo', 'dataset');
+
+    const pct = (part: number, whole: number) => (part / whole) * 100;
+    const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+    const events = captions.reduce((n, c) => n + c.events.length, 0);
+    const final = new Map<string, QA>([...mcqs.map((m) => [m.open.id, m.open] as const), ...open.map((q) => [q.id, q] as const)]);
+    const probeAccuracy = (answers: FilterVerdict['probes']) => pct(answers.filter((a) => a.correct).length, answers.length);
+    const stageFigures = (stage: keyof typeof verdicts) => {
+      const list = verdicts[stage];
+      const byProbe = (form: 'probes' | 'mcProbes', probe: string) => list.flatMap((v) => (v[form] ?? []).filter((p) => p.probe === probe));
+      return {
+        [`${stage}-kept`]: list.filter((v) => v.kept).length,
+        [`${stage}-kept-ratio`]: pct(list.filter((v) => v.kept).length, list.length),
+        [`${stage}-accuracy`]: mean(list.map((v) => v.accuracy)) * 100,
+        ...(stage === 'F1'
+          ? {}
+          : {
+              [`${stage}-probe-probe-text`]: probeAccuracy(byProbe('probes', 'probe-text')),
+              [`${stage}-probe-probe-vlm`]: probeAccuracy(byProbe('probes', 'probe-vlm')),
+              [`${stage}-mc-accuracy`]: mean(list.map((v) => v.mcAccuracy!)) * 100,
+              [`${stage}-mc-probe-probe-text`]: probeAccuracy(byProbe('mcProbes', 'probe-text')),
+              [`${stage}-mc-probe-probe-vlm`]: probeAccuracy(byProbe('mcProbes', 'probe-vlm')),
+            }),
+      };
+    };
+    const actions = cots.map((c) => (c.text.match(/<action>/g) ?? []).length);
+    const clips = captions.flatMap((c) => c.sampling ?? []);
+    const typeShares = Object.fromEntries(
+      QUESTION_TYPES.map((type) => [`type-${type.replace(/\s+/g, '-').toLowerCase()}`, pct([...final.values()].filter((q) => q.type === type).length, final.size)]),
+    );
+    // The text-only probe asked probe-text every final MC question with its options and no video; none of them can be
+    // told without it, so every reply names no option and counts wrong.
+    const textOnlyRequests = server.requests.filter((r) => r.model === 'probe-text' && JSON.stringify(r.messages).includes('pick the most likely option anyway'));
+    expect(textOnlyRequests).toHaveLength(mcqs.length);
+    expect(report!.textOnly).toMatchObject({ probe: 'probe-text', questions: mcqs.length, asked: mcqs.length, correct: 0, failed: [] });
+    expect(report!.textOnly!.unparsable.map((u) => u.questionId).sort()).toEqual(ids(mcqs));
+
+    const expected: Record<string, number> = {
+      videos: videos.length,
+      segments: segments.length,
+      captions: captions.length,
+      'caption-events': events,
+      summaries: (await output<Summary>('summarize', 'summaries')).length,
+      'qa-generated': qa.length,
+      ...stageFigures('F1'),
+      ...stageFigures('F2'),
+      ...stageFigures('F3'),
+      'multiple-choice': mcqs.length,
+      open: open.length,
+      'qa-pairs': mcqs.length + open.length,
+      'react-attempts': [...accepted, ...rejected].reduce((n, t) => n + t.attempt, 0),
+      trajectories: accepted.length,
+      cots: cots.length,
+      'cots-mc': cots.filter((c) => c.form === 'mc').length,
+      'cots-open': cots.filter((c) => c.form === 'open').length,
+      'sft-rows-caption': sft!.rows.caption!,
+      'sft-rows-direct': sft!.rows.direct!,
+      'sft-rows-cot': sft!.rows.cot!,
+      'grpo-rows-train': grpo!.rows.train!,
+      'grpo-rows-val': grpo!.rows.val!,
+      questions: final.size,
+      'question-videos': new Set([...final.values()].map((q) => q.videoId)).size,
+      'question-types': new Set([...final.values()].map((q) => q.type)).size,
+      ...typeShares,
+      'events-per-minute': events / (captions.reduce((n, c) => n + c.duration, 0) / 60),
+      'caption-fps-min': Math.min(...clips.map((c) => c.fps)),
+      acceptance: pct(new Set(accepted.map((t) => t.questionId)).size, new Set([...accepted, ...rejected].map((t) => t.questionId)).size),
+      'steps-mean': mean(actions),
+      'steps-max': Math.max(...actions),
+      'actions-on-qa': mean(actions),
+      'response-tokens': mean(cots.map((c) => c.completionTokens!)),
+      'text-only-accuracy': 0,
+    };
+    const figures = new Map(report!.figures.map((f) => [f.id, f]));
+    for (const [id, value] of Object.entries(expected)) expect(figures.get(id)?.value, id).toBeCloseTo(value, 9);
+    // No figure of the report is left unchecked.
+    expect(report!.figures.map((f) => f.id).sort()).toEqual(Object.keys(expected).sort());
+    // Both forms reach a CoT, and nothing is guessable without the video.
+    expect(expected['cots-mc']).toBeGreaterThan(0);
+    expect(expected['cots-open']).toBeGreaterThan(0);
+    expect(figures.get('cots')!.paper!.value).toBe(135_000);
+    expect(figures.get('text-only-accuracy')!.paper).toMatchObject({ value: 29.4, contrast: { value: 68.9 } });
+
+    // Written next to the exports, as JSON and Markdown.
+    expect(readJson(out('report', 'dataset-report.json'))).toEqual({ figures: report!.figures, textOnly: report!.textOnly });
+    const markdown = readFileSync(out('report', 'dataset-report.md'), 'utf8');
+    for (const f of report!.figures) expect(markdown).toContain(`| ${f.label} |`);
+  });
+
   it('runs again from the caches: no model request, every node cached but the exports, the same files', async () => {
     const files = [out('sft', 'rewatch_sft.json'), out('sft', 'rewatch_sft.jsonl'), out('grpo', 'train.jsonl'), out('grpo', 'train.parquet')];
     const before = files.map(sha256);
     const requests = server.requests.length;
     const again = await runToEnd(engine, graph);
     expect(again.status).toBe('done');
-    expect(server.requests.length - requests).toBe(0);
-    expect(again.totals.llmCalls).toBe(0);
+    expect(server.requests.slice(requests).map((r) => r.model)).toEqual([]);
+    // Only the report asks a model again (its text-only probe), and every answer comes from the request cache.
+    expect(again.totals.llmCalls).toBe(again.totals.llmCached);
+    expect(again.nodes.filter((n) => n.llmCalls > 0).map((n) => n.nodeId)).toEqual(['report']);
     expect(Object.fromEntries(again.nodes.map((n) => [n.nodeId, n.state]))).toEqual({
       ...Object.fromEntries(graph.nodes.map((n) => [n.id, 'cached'])),
-      // Exports write their files on every run (declared non-deterministic).
+      // Exports and the report write their files on every run (declared non-deterministic).
       sft: 'done',
       grpo: 'done',
+      report: 'done',
     });
     expect(files.map(sha256)).toEqual(before);
   });
