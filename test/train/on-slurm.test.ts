@@ -93,7 +93,7 @@ describe.skipIf(skipReason !== undefined)('GRPO training and model serving on a 
     const { runId } = await t.engine.startRun({ graph });
     expect(await t.engine.waitForRun(runId)).toBe('done');
     const replies = (await t.engine.nodeOutput(runId, 'ask', 'items', {})).items.map((i) => (i.data as { output: string }).output);
-    expect(replies).toEqual([1, 2].map((n) => `model=org/policy limit={"image": 64, "video": 1} port=${port} said=Count ${n}`));
+    expect(replies).toEqual([1, 2].map((n) => `model=org/policy limit={"image": 192, "video": 1} port=${port} said=Count ${n}`));
     const job = t.hosts.jobStore.list('cluster').at(-1);
     expect(job).toMatchObject({ kind: 'slurm', name: 'vllm_org_policy' });
     // Stopped with the run: scancel'd.
