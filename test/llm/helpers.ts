@@ -1,6 +1,7 @@
 import { LlmClient, providerProfileSchema, type BackoffOptions, type LlmClientOptions, type LlmScope } from '../../main/llm/index.ts';
 import type { CachedLlmReply, LlmCallRecord, LlmCallRecorder, LlmRequestCache } from '../../main/llm/index.ts';
 import type { ProviderProfile } from '../../main/llm/index.ts';
+import { startScriptedLlmServer, type ScriptedLlmServer } from '../support/scripted-llm-server.ts';
 
 export const FAST_BACKOFF: Partial<BackoffOptions> = { baseMs: 5, capMs: 20 };
 
@@ -49,3 +50,9 @@ export async function waitFor(condition: () => boolean, timeoutMs = 5_000): Prom
 }
 
 export const user = (content: string) => [{ role: 'user' as const, content }];
+
+/** A scripted server that answers from a list, one reply per request, and "out of replies" after the last. */
+export function startReplyServer(replies: readonly string[]): Promise<ScriptedLlmServer> {
+  const queue = [...replies];
+  return startScriptedLlmServer({ respond: () => queue.shift() ?? 'out of replies' });
+}

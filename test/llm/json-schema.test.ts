@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { LlmOutputError } from '../../main/llm/index.ts';
-import { startScriptedLlmServer, type ScriptedLlmServer } from '../support/scripted-llm-server.ts';
-import { testClient, user } from './helpers.ts';
+import type { ScriptedLlmServer } from '../support/scripted-llm-server.ts';
+import { startReplyServer, testClient, user } from './helpers.ts';
 
 const schema = {
   type: 'object',
@@ -17,12 +17,7 @@ describe('JSON schema requests', () => {
     server = undefined;
   });
 
-  /** A server that answers from a list, one reply per request. */
-  async function serveReplies(replies: string[]) {
-    const queue = [...replies];
-    server = await startScriptedLlmServer({ respond: () => queue.shift() ?? 'out of replies' });
-    return server;
-  }
+  const serveReplies = async (replies: string[]) => (server = await startReplyServer(replies));
 
   it('parses and validates JSON in a thinking, fenced reply', async () => {
     const s = await serveReplies(['<think>{"draft": true}</think>\n```json\n{"answer": "a dog", "start": 12.5}\n```']);

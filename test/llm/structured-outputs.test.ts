@@ -7,8 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { LlmOutputError } from '../../main/llm/index.ts';
 import { replyJsonSchema, responseFormat } from '../../main/llm/response-format.ts';
-import { startScriptedLlmServer, type ScriptedLlmServer } from '../support/scripted-llm-server.ts';
-import { testClient, user } from './helpers.ts';
+import type { ScriptedLlmServer } from '../support/scripted-llm-server.ts';
+import { startReplyServer, testClient, user } from './helpers.ts';
 
 const verdict = z.object({
   correct: z.boolean(),
@@ -23,11 +23,7 @@ describe('structured outputs', () => {
     server = undefined;
   });
 
-  async function serveReplies(replies: string[]) {
-    const queue = [...replies];
-    server = await startScriptedLlmServer({ respond: () => queue.shift() ?? 'out of replies' });
-    return server;
-  }
+  const serveReplies = async (replies: string[]) => (server = await startReplyServer(replies));
 
   it('sends the schema as response_format and returns the reply parsed by the zod schema', async () => {
     const s = await serveReplies(['{"correct": true, "reason": "same count"}']);
