@@ -116,7 +116,10 @@ export interface RunInfo {
 }
 
 export interface RunDetail extends RunInfo {
+  /** The graph as run, without secret-looking values. */
   graph: GraphFile;
+  /** Where secret-looking values were removed from `graph` (paths such as `nodes[ask].config.apiKey`, never values). */
+  removedSecrets: string[];
   nodes: NodeRunInfo[];
 }
 

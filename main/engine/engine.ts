@@ -21,6 +21,7 @@ import {
 } from '../api/contract.ts';
 import type { GraphFile } from '../graph/format.ts';
 import { GraphFileError, parseGraphValue, type ParsedGraph } from '../graph/parse.ts';
+import { withoutSecrets } from '../graph/secrets.ts';
 import { listTemplates, loadTemplate } from '../graph/templates.ts';
 import { LlmClient, type LlmClientOptions } from '../llm/client.ts';
 import type { ProviderProfile } from '../llm/profiles.ts';
@@ -191,8 +192,10 @@ export class Engine implements EngineApi {
   async getRun(runId: string): Promise<RunDetail> {
     const run = this.store.runs.getRun(runId);
     if (!run) throw new ApiError(404, `no run "${runId}"`);
-    const { graphJson, ...info } = run;
-    return { ...info, graph: JSON.parse(graphJson) as GraphFile };
+    const { graphJson, removedSecrets, ...info } = run;
+    // Runs recorded before secrets were removed on the way in still have theirs: they never leave the store.
+    const served = withoutSecrets(JSON.parse(graphJson) as GraphFile);
+    return { ...info, graph: served.graph, removedSecrets: [...removedSecrets, ...served.removed] };
   }
 
   async cancelRun(runId: string): Promise<{ cancelled: boolean }> {
