@@ -32,6 +32,7 @@ import type { HostHandle, RewardDefinition } from '../../nodes/sdk/index.ts';
 import { EngineRewardService } from '../reward/service.ts';
 import type { NodeCatalog } from './catalog.ts';
 import { testHost, testProvider } from './connection-tests.ts';
+import { redactUrl } from './redact.ts';
 import { explainGraph } from './explain.ts';
 import { RunExecution } from './executor.ts';
 import { planRun, type RunPlan } from './plan.ts';
@@ -234,7 +235,7 @@ export class Engine implements EngineApi {
 
   async settings(): Promise<SettingsInfo> {
     return {
-      providers: this.#providers.map(({ name, model, baseURL }) => ({ name, model, baseURL })),
+      providers: this.#providers.map(({ name, model, baseURL }) => ({ name, model, baseURL: redactUrl(baseURL) })),
       hosts: [...this.#hosts.names],
     };
   }

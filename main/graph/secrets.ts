@@ -32,6 +32,11 @@ export function containsSecretValue(text: string): boolean {
   return SECRET_VALUE.some((pattern) => pattern.test(text));
 }
 
+/** `text` with every secret-looking value (API keys, tokens, private keys) replaced by `***`. */
+export function maskSecretValues(text: string): string {
+  return SECRET_VALUE.reduce((masked, pattern) => masked.replace(new RegExp(pattern.source, 'g'), '***'), text);
+}
+
 function looksSecret(key: string, value: unknown): boolean {
   if (typeof value !== 'string' || value === '') return false;
   // A field that names an env var holding the key (`apiKeyEnv`) is a reference, not a secret.
