@@ -4,13 +4,11 @@
  * the bridge's method types are derived from them.
  */
 import { z } from 'zod';
+import { MAX_REQUEST_BODY_BYTES } from '../main/api/contract.ts';
 import type { IPC } from './bridge.ts';
 
 /** Secrets are handed to the engine as environment variables, so their names must be valid ones. */
 export const SECRET_NAME = /^[A-Z_][A-Z0-9_]*$/;
-
-/** A graph file's text: the engine refuses larger request bodies, so the editor never holds a larger graph. */
-export const MAX_GRAPH_TEXT = 16 * 1024 * 1024;
 
 const filePath = z
   .string()
@@ -29,7 +27,8 @@ export const saveGraphRequestSchema = z.strictObject({
     .min(1)
     .max(255)
     .refine((name) => !/[\\/\0]/.test(name), 'must be a file name, not a path'),
-  text: z.string().max(MAX_GRAPH_TEXT),
+  /** No larger than the engine accepts a graph in a request. */
+  text: z.string().max(MAX_REQUEST_BODY_BYTES),
 });
 export type SaveGraphRequest = z.infer<typeof saveGraphRequestSchema>;
 
