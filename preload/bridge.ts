@@ -1,8 +1,10 @@
 /**
  * The desktop extras the Electron preload exposes to the editor as `window.rewatchDesktop`. Everything else (graphs,
  * runs, previews) goes through the engine's HTTP/WebSocket API, the same as in a browser. Pure types and names:
- * imported by the preload, the Electron main process and the renderer.
+ * imported by the preload, the Electron main process and the renderer. The arguments are those of `ipc-schemas.ts`.
  */
+import type { IpcArguments, SaveGraphRequest } from './ipc-schemas.ts';
+
 export interface GraphFileHandle {
   path: string;
   text: string;
@@ -24,16 +26,21 @@ export interface DesktopBridge {
   /** Shows an open dialog for `*.rewatch.json`; null when cancelled. */
   openGraphFile(): Promise<GraphFileHandle | null>;
   /** Reads a file from the recent list. */
-  openRecentFile(path: string): Promise<GraphFileHandle | null>;
+  openRecentFile(...args: IpcArguments<'openRecentFile'>): Promise<GraphFileHandle | null>;
   recentFiles(): Promise<string[]>;
-  /** Writes to `path`, or asks where (save dialog) when there is none; null when cancelled. */
-  saveGraphFile(request: { path?: string; suggestedName: string; text: string }): Promise<{ path: string } | null>;
-  revealInFolder(path: string): Promise<void>;
+  /**
+   * Writes to `path` when this session's dialogs (or recent list) gave it, and otherwise asks where (save dialog);
+   * null when cancelled. Secret-looking values are removed before writing (the editor has removed and reported
+   * them already; this is the backstop).
+   */
+  saveGraphFile(request: SaveGraphRequest): Promise<{ path: string } | null>;
+  /** Shows a file this session opened or saved in the OS file manager. */
+  revealInFolder(...args: IpcArguments<'revealInFolder'>): Promise<void>;
   /** Names of the secrets kept with the OS keychain (`safeStorage`); values never come back to the page. */
   secretNames(): Promise<string[]>;
   /** Keeps a secret (e.g. `OPENAI_API_KEY`); the engine receives it as that environment variable on its next start. */
-  setSecret(name: string, value: string): Promise<void>;
-  deleteSecret(name: string): Promise<void>;
+  setSecret(...args: IpcArguments<'setSecret'>): Promise<void>;
+  deleteSecret(...args: IpcArguments<'deleteSecret'>): Promise<void>;
   onMenuCommand(listener: (command: MenuCommand) => void): () => void;
 }
 
@@ -48,6 +55,3 @@ export const IPC = {
   deleteSecret: 'rewatch:delete-secret',
   menuCommand: 'rewatch:menu-command',
 } as const;
-
-/** Secrets are handed to the engine as environment variables, so their names must be valid ones. */
-export const SECRET_NAME = /^[A-Z_][A-Z0-9_]*$/;

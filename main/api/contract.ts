@@ -116,7 +116,10 @@ export interface RunInfo {
 }
 
 export interface RunDetail extends RunInfo {
+  /** The graph as run, without secret-looking values. */
   graph: GraphFile;
+  /** Where secret-looking values were removed from `graph` (paths such as `nodes[ask].config.apiKey`, never values). */
+  removedSecrets: string[];
   nodes: NodeRunInfo[];
 }
 
@@ -290,12 +293,15 @@ export interface ApiErrorBody {
   errors?: ValidationError[];
 }
 
-/** Clients send the server's token as `Authorization: Bearer <token>`, or as `?token=` where headers cannot be set
- * (media elements, WebSocket in a browser). */
+/** Clients send the server's token as `Authorization: Bearer <token>`, or as `?token=` on the two GET routes where
+ * headers cannot be set: media elements (`routes.media`) and a browser's WebSocket (`routes.events`). */
 export const TOKEN_QUERY = 'token';
 
+/** The largest request body the server reads (a graph file is far smaller); larger ones get 413 unread. */
+export const MAX_REQUEST_BODY_BYTES = 16 * 1024 * 1024;
+
 /** The HTTP statuses an API error can carry (the engine raises 400/404/409; the server adds the others). */
-export type ApiErrorStatus = 400 | 401 | 403 | 404 | 409 | 416 | 426 | 500 | 502 | 503;
+export type ApiErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 416 | 426 | 500 | 502 | 503;
 
 /** Raised by the engine for a request that cannot be served; the server maps `status` to the HTTP status. */
 export class ApiError extends Error {

@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { app, BrowserWindow } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, shell } from 'electron';
 import { startEngine, type RunningEngine } from './engine-process.ts';
 import { registerIpc } from './ipc.ts';
 import { installMenu } from './menu.ts';
@@ -41,7 +41,7 @@ app.whenReady().then(async () => {
     preload: join(__dirname, 'preload.cjs'),
     url: `${engine.origin}/#token=${encodeURIComponent(engine.token)}`,
   });
-  registerIpc({ window, engineOrigin: engine.origin, userData, secrets });
+  registerIpc({ ipcMain, dialog, shell, window, engineOrigin: engine.origin, userData, secrets });
   installMenu(window);
 });
 

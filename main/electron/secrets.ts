@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { safeStorage } from 'electron';
-import { SECRET_NAME } from '../../preload/bridge.ts';
+import { SECRET_NAME } from '../../preload/ipc-schemas.ts';
 
 /** API keys encrypted with the OS keychain (`safeStorage`) in the user data folder; never in a graph file. */
 export class SecretStore {

@@ -1,4 +1,4 @@
-import { app, session, type IpcMainInvokeEvent } from 'electron';
+import { app, session } from 'electron';
 
 /** The only content the app shows is the editor served by its own engine. */
 export const CONTENT_SECURITY_POLICY = [
@@ -25,12 +25,4 @@ export function lockDown(engineOrigin: string): void {
     contents.on('will-attach-webview', (event) => event.preventDefault());
     contents.setWindowOpenHandler(() => ({ action: 'deny' }));
   });
-}
-
-/** Every IPC request must come from the editor's own top-level frame. */
-export function assertTrustedSender(event: IpcMainInvokeEvent, engineOrigin: string): void {
-  const frame = event.senderFrame;
-  if (!frame || frame.parent !== null || new URL(frame.url).origin !== engineOrigin) {
-    throw new Error('IPC request refused: it does not come from the ReWatch Studio editor');
-  }
 }

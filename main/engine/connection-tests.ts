@@ -8,6 +8,7 @@ import type { LlmClient } from '../llm/client.ts';
 import { stripThinking } from '../llm/output.ts';
 import type { ProviderProfile } from '../llm/profiles.ts';
 import { LlmRequestError } from '../llm/retry.ts';
+import { redactText, redactUrl } from './redact.ts';
 
 const TEST_PROMPT = 'Reply with the word ok.';
 /** Room for "ok" and a little more; the test checks the connection, not the model. */
@@ -38,7 +39,7 @@ export async function testHost(hosts: HostResolver, name: string): Promise<HostT
     const probe = await host.testConnection();
     return { host: name, kind: host.kind, ...probe, latencyMs: elapsedSince(startedAt) };
   } catch (error) {
-    throw new ApiError(502, `host "${name}": ${failureOf(error)}`);
+    throw new ApiError(502, `host "${name}": ${redactText(failureOf(error))}`);
   }
 }
 
@@ -69,6 +70,6 @@ export async function testProvider(
       latencyMs: elapsedSince(startedAt),
     };
   } catch (error) {
-    throw new ApiError(502, `provider profile "${name}" at ${profile.baseURL}: ${failureOf(error)}`);
+    throw new ApiError(502, `provider profile "${name}" at ${redactUrl(profile.baseURL)}: ${redactText(failureOf(error))}`);
   }
 }

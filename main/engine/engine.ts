@@ -21,6 +21,7 @@ import {
 } from '../api/contract.ts';
 import type { GraphFile } from '../graph/format.ts';
 import { GraphFileError, parseGraphValue, type ParsedGraph } from '../graph/parse.ts';
+import { withoutSecrets } from '../graph/secrets.ts';
 import { listTemplates, loadTemplate } from '../graph/templates.ts';
 import { LlmClient, type LlmClientOptions } from '../llm/client.ts';
 import type { ProviderProfile } from '../llm/profiles.ts';
@@ -31,6 +32,7 @@ import type { HostHandle, RewardDefinition } from '../../nodes/sdk/index.ts';
 import { EngineRewardService } from '../reward/service.ts';
 import type { NodeCatalog } from './catalog.ts';
 import { testHost, testProvider } from './connection-tests.ts';
+import { redactUrl } from './redact.ts';
 import { explainGraph } from './explain.ts';
 import { RunExecution } from './executor.ts';
 import { planRun, type RunPlan } from './plan.ts';
@@ -191,8 +193,10 @@ export class Engine implements EngineApi {
   async getRun(runId: string): Promise<RunDetail> {
     const run = this.store.runs.getRun(runId);
     if (!run) throw new ApiError(404, `no run "${runId}"`);
-    const { graphJson, ...info } = run;
-    return { ...info, graph: JSON.parse(graphJson) as GraphFile };
+    const { graphJson, removedSecrets, ...info } = run;
+    // Runs recorded before secrets were removed on the way in still have theirs: they never leave the store.
+    const served = withoutSecrets(JSON.parse(graphJson) as GraphFile);
+    return { ...info, graph: served.graph, removedSecrets: [...removedSecrets, ...served.removed] };
   }
 
   async cancelRun(runId: string): Promise<{ cancelled: boolean }> {
@@ -231,7 +235,7 @@ export class Engine implements EngineApi {
 
   async settings(): Promise<SettingsInfo> {
     return {
-      providers: this.#providers.map(({ name, model, baseURL }) => ({ name, model, baseURL })),
+      providers: this.#providers.map(({ name, model, baseURL }) => ({ name, model, baseURL: redactUrl(baseURL) })),
       hosts: [...this.#hosts.names],
     };
   }

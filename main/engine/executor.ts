@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { NodeState, RunEvent, RunStatus } from '../api/contract.ts';
 import type { GraphFile, GraphNode } from '../graph/format.ts';
 import { effectiveConfig } from '../graph/node-config.ts';
+import { withoutSecrets } from '../graph/secrets.ts';
 import type { LlmClient } from '../llm/client.ts';
 import type { ModelServerLease, ModelServerManager } from '../model-servers/manager.ts';
 import type { NodeRunRecord, RunStore } from '../store/index.ts';
@@ -72,10 +73,13 @@ export class RunExecution {
 
   async run(): Promise<RunStatus> {
     const { store, emit } = this.deps;
+    // The run goes as sent; its record never keeps a secret.
+    const recorded = withoutSecrets(this.graph);
     store.runs.createRun({
       runId: this.runId,
       graphName: this.graph.name,
-      graphJson: JSON.stringify(this.graph),
+      graphJson: JSON.stringify(recorded.graph),
+      removedSecrets: recorded.removed,
       options: this.options,
     });
     this.#stopLedger = store.llm.onCall((call) => {

@@ -2,7 +2,8 @@ import type { GraphFile } from './format.ts';
 
 /**
  * Graph files are shared, so they never hold secrets: keys belong to provider profiles (env var or OS keychain).
- * This is the last guard before anything is written or served: secret-looking config fields are removed.
+ * This is the last guard before a graph is written (a file, a run record) or served: every secret-looking value is
+ * removed, wherever it is (config, notes, label, description, settings, unknown kept keys), and its path reported.
  */
 
 const SECRET_FIELD = /(api[-_]?key|secret|passw(or)?d|passphrase|authorization|bearer|credential|private[-_]?key)/i;
@@ -16,19 +17,36 @@ const SECRET_VALUE = [
   /-----BEGIN [A-Z ]*PRIVATE KEY-----/,
 ];
 
-export interface SecretFinding {
-  nodeId: string;
-  field: string;
+/**
+ * The fields that make a graph a graph (its format, name, ids, types, positions and wiring). They are identifiers
+ * checked by the graph schema, not free text, and removing one would leave a file that no longer loads.
+ */
+const GRAPH_STRUCTURE = new Set(['format', 'version', 'name', 'nodes', 'edges']);
+const NODE_STRUCTURE = new Set(['id', 'type', 'typeVersion', 'position']);
+const EDGE_STRUCTURE = new Set(['id', 'from', 'to']);
+
+/** Where a removed value was, e.g. `nodes[ask].config.headers.Authorization` or `description`; never the value. */
+export type SecretPath = string;
+
+export function containsSecretValue(text: string): boolean {
+  return SECRET_VALUE.some((pattern) => pattern.test(text));
+}
+
+/** `text` with every secret-looking value (API keys, tokens, private keys) replaced by `***`. */
+export function maskSecretValues(text: string): string {
+  return SECRET_VALUE.reduce((masked, pattern) => masked.replace(new RegExp(pattern.source, 'g'), '***'), text);
 }
 
 function looksSecret(key: string, value: unknown): boolean {
   if (typeof value !== 'string' || value === '') return false;
   // A field that names an env var holding the key (`apiKeyEnv`) is a reference, not a secret.
   if (/env$/i.test(key) && /^[A-Z_][A-Z0-9_]*$/.test(value)) return false;
-  return SECRET_FIELD.test(key) || TOKEN_FIELD.test(key) || SECRET_VALUE.some((pattern) => pattern.test(value));
+  return SECRET_FIELD.test(key) || TOKEN_FIELD.test(key) || containsSecretValue(value);
 }
 
-function scrub(value: unknown, path: string, found: string[]): unknown {
+const join = (path: string, key: string) => (path ? `${path}.${key}` : key);
+
+function scrub(value: unknown, path: string, found: SecretPath[]): unknown {
   if (Array.isArray(value)) {
     // A removed array element is left out (not left as `undefined`, which JSON cannot hold); paths keep the
     // element's index in the original array.
@@ -40,30 +58,36 @@ function scrub(value: unknown, path: string, found: string[]): unknown {
     });
     return out;
   }
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [key, v] of Object.entries(value)) {
-      const fieldPath = path ? `${path}.${key}` : key;
-      if (looksSecret(key, v)) found.push(fieldPath);
-      else out[key] = scrub(v, fieldPath, found);
-    }
-    return out;
-  }
-  if (typeof value === 'string' && SECRET_VALUE.some((pattern) => pattern.test(value))) {
+  if (value && typeof value === 'object') return scrubFields(value as Record<string, unknown>, path, found, new Set());
+  if (typeof value === 'string' && containsSecretValue(value)) {
     found.push(path);
     return undefined;
   }
   return value;
 }
 
-/** A copy of the graph without secret-looking config values, and where they were. */
-export function withoutSecrets(graph: GraphFile): { graph: GraphFile; removed: SecretFinding[] } {
-  const removed: SecretFinding[] = [];
-  const nodes = graph.nodes.map((node) => {
-    const found: string[] = [];
-    const config = scrub(node.config, '', found) as Record<string, unknown>;
-    for (const field of found) removed.push({ nodeId: node.id, field });
-    return found.length ? { ...node, config } : node;
-  });
-  return { graph: removed.length ? { ...graph, nodes } : graph, removed };
+/** `record` without its secret-looking fields; the `structure` keys are kept as they are. */
+function scrubFields(record: Record<string, unknown>, path: string, found: SecretPath[], structure: ReadonlySet<string>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(record)) {
+    const fieldPath = join(path, key);
+    if (structure.has(key)) out[key] = v;
+    else if (looksSecret(key, v)) found.push(fieldPath);
+    else out[key] = scrub(v, fieldPath, found);
+  }
+  return out;
+}
+
+/** A copy of the graph without secret-looking values, and where they were. The graph is returned as it is when clean. */
+export function withoutSecrets(graph: GraphFile): { graph: GraphFile; removed: SecretPath[] } {
+  const removed: SecretPath[] = [];
+  const clean = scrubFields(graph, '', removed, GRAPH_STRUCTURE) as GraphFile;
+  clean.nodes = graph.nodes.map((node) => scrubFields(node, `nodes[${node.id}]`, removed, NODE_STRUCTURE) as GraphFile['nodes'][number]);
+  clean.edges = graph.edges.map((edge) => scrubFields(edge, `edges[${edge.id}]`, removed, EDGE_STRUCTURE) as GraphFile['edges'][number]);
+  return { graph: removed.length ? clean : graph, removed };
+}
+
+/** One line for the user: what was removed, by path. */
+export function describeRemovedSecrets(removed: readonly SecretPath[]): string {
+  return `removed ${removed.length} secret-looking value${removed.length === 1 ? '' : 's'} (keys belong in provider profiles' apiKeyEnv): ${removed.join(', ')}`;
 }

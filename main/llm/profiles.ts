@@ -2,8 +2,27 @@ import { readFile } from 'node:fs/promises';
 import YAML from 'yaml';
 import { z } from 'zod';
 
+/** Fields where a key pasted into a profile would sit; zod would drop them silently, so each is an error instead. */
+const INLINE_KEY_FIELDS = ['apiKey', 'api_key', 'key', 'token'] as const;
+
+function rejectInlineKeys(value: unknown, ctx: z.RefinementCtx): unknown {
+  if (!value || typeof value !== 'object') return value;
+  const record = value as Record<string, unknown>;
+  const name = typeof record.name === 'string' ? `profile "${record.name}"` : 'this profile';
+  for (const field of INLINE_KEY_FIELDS) {
+    if (Object.hasOwn(record, field)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [field],
+        message: `${name} holds its key inline; keys are never written in this file: put it in an environment variable and name that variable in apiKeyEnv (e.g. apiKeyEnv: OPENAI_API_KEY)`,
+      });
+    }
+  }
+  return value;
+}
+
 /** One OpenAI-compatible endpoint. Graphs name profiles; endpoints and keys live only here. */
-export const providerProfileSchema = z.object({
+const profileFields = z.object({
   name: z.string().min(1),
   baseURL: z.url({ protocol: /^https?$/ }),
   model: z.string().min(1),
@@ -28,6 +47,8 @@ export const providerProfileSchema = z.object({
    */
   structuredOutputs: z.boolean().default(true),
 });
+
+export const providerProfileSchema = z.preprocess(rejectInlineKeys, profileFields);
 
 export type ProviderProfile = z.infer<typeof providerProfileSchema>;
 

@@ -1,5 +1,6 @@
 import { Hono, type MiddlewareHandler } from 'hono';
-import { type EngineApi, routes } from '../api/contract.ts';
+import { bodyLimit } from 'hono/body-limit';
+import { type EngineApi, MAX_REQUEST_BODY_BYTES, routes } from '../api/contract.ts';
 import { requestToken, tokenMatches } from './auth.ts';
 import { registerEngineRoutes } from './engine-routes.ts';
 import { errorReply } from './errors.ts';
@@ -22,7 +23,7 @@ export function createApp({ engine, token, resolveMedia, staticDir }: ApiServerO
   const app = new Hono();
   app.use(securityHeaders);
   app.use(requireLoopbackHost);
-  app.use('/api/*', requireToken(token));
+  app.use('/api/*', requireToken(token), limitBody);
 
   registerEngineRoutes(app, engine);
   app.get(routes.media.path, mediaHandler(resolveMedia));
@@ -45,9 +46,16 @@ const requireLoopbackHost: MiddlewareHandler = async (c, next) => {
 
 function requireToken(token: string): MiddlewareHandler {
   return async (c, next) => {
-    if (!tokenMatches(token, requestToken(c.req.header('authorization'), new URL(c.req.url)))) {
+    const request = { method: c.req.method, authorization: c.req.header('authorization'), url: new URL(c.req.url) };
+    if (!tokenMatches(token, requestToken(request))) {
       return c.json({ error: 'missing or wrong token' }, 401);
     }
     await next();
   };
 }
+
+/** Bodies are counted as they stream in: one over the limit is refused with 413 before more of it is read. */
+const limitBody = bodyLimit({
+  maxSize: MAX_REQUEST_BODY_BYTES,
+  onError: (c) => c.json({ error: `the request body is larger than ${MAX_REQUEST_BODY_BYTES} bytes` }, 413),
+});

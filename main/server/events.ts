@@ -82,7 +82,11 @@ export function attachEventStream(
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (url.pathname !== routes.events.path) return refuse(socket, 404, 'no such WebSocket route');
     if (!isLoopbackHost(request.headers.host)) return refuse(socket, 403, 'Host header must be localhost or loopback');
-    if (!tokenMatches(token, requestToken(request.headers.authorization, url))) {
+    if (!fromOwnPage(request.headers.origin, request.headers.host)) {
+      return refuse(socket, 403, 'WebSocket connections are accepted only from the editor served here');
+    }
+    const credentials = { method: request.method ?? 'GET', authorization: request.headers.authorization, url };
+    if (!tokenMatches(token, requestToken(credentials))) {
       return refuse(socket, 401, 'missing or wrong token');
     }
     wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
@@ -95,6 +99,15 @@ export function attachEventStream(
       return new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
+}
+
+/**
+ * Browsers name the page opening a socket in `Origin` (and let any page open one): only the editor's own pages,
+ * served from this server's address (so also in the Electron app, which loads the editor from it), may. Clients
+ * that are not browsers send no `Origin`; they still need the token.
+ */
+function fromOwnPage(origin: string | undefined, host: string | undefined): boolean {
+  return origin === undefined || (host !== undefined && origin.toLowerCase() === `http://${host.toLowerCase()}`);
 }
 
 const REASONS: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' };

@@ -1,3 +1,4 @@
+import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import type { Handler } from 'hono';
 import { fileResponse } from './file-response.ts';
@@ -9,16 +10,25 @@ import { HTML, staticType } from './mime.ts';
  */
 export function staticHandler(dir: string): Handler {
   const root = path.resolve(dir);
-  const index = path.join(root, 'index.html');
+  let realRoot: Promise<string> | undefined;
+  /** Where `filePath` really is, when that is inside the folder: a symlink out of it is not followed. */
+  const inside = async (filePath: string): Promise<string | undefined> => {
+    realRoot ??= realpath(root);
+    const real = await realpath(filePath).catch(() => undefined);
+    const base = await realRoot;
+    return real !== undefined && (real === base || real.startsWith(base + path.sep)) ? real : undefined;
+  };
   return async (c) => {
     const requestPath = c.req.path;
     if (requestPath.startsWith('/api/') || requestPath.includes('\0')) return c.notFound();
     const filePath = path.resolve(root, `.${requestPath}`);
     if (filePath !== root && !filePath.startsWith(root + path.sep)) return c.notFound();
 
-    const file = await fileResponse(c.req.raw, filePath, () => staticType(filePath));
+    const real = await inside(filePath);
+    const file = real === undefined ? undefined : await fileResponse(c.req.raw, real, () => staticType(filePath));
     if (file) return file;
     if (path.extname(filePath) !== '') return c.notFound();
-    return (await fileResponse(c.req.raw, index, () => HTML)) ?? c.notFound();
+    const index = await inside(path.join(root, 'index.html'));
+    return (index !== undefined && (await fileResponse(c.req.raw, index, () => HTML))) || c.notFound();
   };
 }

@@ -154,6 +154,10 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE llm_calls ADD COLUMN repair INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE node_runs ADD COLUMN llm_repairs INTEGER NOT NULL DEFAULT 0;
   `,
+  `
+  -- Where the secret-looking values removed from the run's graph were (paths only, never the values).
+  ALTER TABLE runs ADD COLUMN removed_secrets_json TEXT NOT NULL DEFAULT '[]';
+  `,
 ];
 
 export function openDatabase(dataDir: string): Db {

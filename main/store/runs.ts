@@ -105,12 +105,13 @@ export class RunLog {
         error = coalesce(excluded.error, error)`);
   }
 
-  createRun(run: { runId: string; graphName: string; graphJson: string; options: unknown }): void {
+  /** `graphJson` is written as given: the caller removes secrets first and lists where they were in `removedSecrets`. */
+  createRun(run: { runId: string; graphName: string; graphJson: string; removedSecrets: readonly string[]; options: unknown }): void {
     this.#db
       .prepare(
-        "INSERT INTO runs (id, graph_name, graph_json, options_json, status, pid, started_at) VALUES (?, ?, ?, ?, 'running', ?, ?)",
+        "INSERT INTO runs (id, graph_name, graph_json, removed_secrets_json, options_json, status, pid, started_at) VALUES (?, ?, ?, ?, ?, 'running', ?, ?)",
       )
-      .run(run.runId, run.graphName, run.graphJson, JSON.stringify(run.options), process.pid, Date.now());
+      .run(run.runId, run.graphName, run.graphJson, JSON.stringify(run.removedSecrets), JSON.stringify(run.options), process.pid, Date.now());
   }
 
   finishRun(runId: string, status: RunStatus, error: string | null): void {
@@ -165,10 +166,10 @@ export class RunLog {
     return rows.map((row) => this.#runInfo(row));
   }
 
-  getRun(runId: string): (RunInfo & { graphJson: string; nodes: NodeRunInfo[] }) | undefined {
+  getRun(runId: string): (RunInfo & { graphJson: string; removedSecrets: string[]; nodes: NodeRunInfo[] }) | undefined {
     const row = this.#db
-      .prepare('SELECT id, graph_name, graph_json, status, started_at, finished_at, error FROM runs WHERE id = ?')
-      .get(runId) as RunRow | undefined;
+      .prepare('SELECT id, graph_name, graph_json, removed_secrets_json, status, started_at, finished_at, error FROM runs WHERE id = ?')
+      .get(runId) as (RunRow & { removed_secrets_json: string }) | undefined;
     if (!row) return undefined;
     const nodes = (this.#db.prepare('SELECT * FROM node_runs WHERE run_id = ? ORDER BY rowid').all(runId) as NodeRunRow[]).map(
       (n): NodeRunInfo => ({
@@ -181,7 +182,7 @@ export class RunLog {
         ...totalsOf(n, n.started_at && n.finished_at ? n.finished_at - n.started_at : 0),
       }),
     );
-    return { ...this.#runInfo(row), graphJson: row.graph_json, nodes };
+    return { ...this.#runInfo(row), graphJson: row.graph_json, removedSecrets: JSON.parse(row.removed_secrets_json), nodes };
   }
 
   /** Where a node run's output is stored, if it produced one. */

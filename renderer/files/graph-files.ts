@@ -1,6 +1,7 @@
 import { graphFileText } from '../../main/graph/canonical.ts';
 import { type LoadNotice, type NodeLookup, parseGraph } from '../../main/graph/parse.ts';
 import type { CatalogIndex } from '../store/catalog-index.ts';
+import { type SecretPath, withoutSecrets } from '../../main/graph/secrets.ts';
 import { docToGraph, graphToDoc } from '../store/convert.ts';
 import type { GraphDoc } from '../store/flow-types.ts';
 
@@ -28,6 +29,12 @@ export function readGraphText(text: string, source: string, catalog: CatalogInde
 /** The canonical file text of the document. */
 export function docText(doc: GraphDoc): string {
   return graphFileText(docToGraph(doc));
+}
+
+/** What a save writes: the document without secret-looking values (`clean` is undefined when it had none), and where they were. */
+export function savedDoc(doc: GraphDoc): { text: string; clean?: GraphDoc; removed: SecretPath[] } {
+  const { graph, removed } = withoutSecrets(docToGraph(doc));
+  return { text: graphFileText(graph), removed, ...(removed.length ? { clean: graphToDoc(graph) } : {}) };
 }
 
 export function fileNameFor(graphName: string): string {

@@ -1,12 +1,13 @@
 import { useMemo } from 'react';
 import { GraphFileError } from '../../main/graph/parse.ts';
 import { emptyGraph } from '../../main/graph/format.ts';
+import { describeRemovedSecrets } from '../../main/graph/secrets.ts';
 import { type Services, useServices } from '../app/services.tsx';
 import { graphToDoc } from '../store/convert.ts';
 import type { GraphDoc } from '../store/flow-types.ts';
 import { desktopBridge, type GraphFileAccess, graphFileAccess, type OpenedGraphFile, type RecentEntry } from './desktop-files.ts';
 import { isDirty } from './file-store.ts';
-import { UNTITLED, docText, fileNameFor, readGraphText } from './graph-files.ts';
+import { UNTITLED, docText, fileNameFor, readGraphText, savedDoc } from './graph-files.ts';
 import { dropRecoveryCopy } from './local-files.ts';
 
 export interface FileActions {
@@ -47,12 +48,17 @@ export function createFileActions({ engine, editor, files, toasts, catalog }: Fi
   };
   const write = async (ask: boolean) => {
     const state = editor.getState();
-    const text = docText(state);
+    const { text, clean, removed } = savedDoc(state);
     const current = files.getState();
     const suggestedName = current.fileName ?? fileNameFor(state.meta.name);
     try {
       const saved = await access.save({ path: current.path, suggestedName, text, ask });
       if (!saved) return;
+      // The editor shows what the file holds: the removed values leave the document (and its undo history) too.
+      if (clean) {
+        editor.getState().load(clean);
+        toasts.getState().push('info', `Saved ${saved.fileName}: ${describeRemovedSecrets(removed)}`);
+      }
       files.getState().markSaved(saved.fileName, text, saved.path);
       access.remember({ fileName: saved.fileName, path: saved.path, text });
       dropRecoveryCopy();

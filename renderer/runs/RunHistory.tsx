@@ -1,4 +1,5 @@
 import type { RunInfo } from '../../main/api/contract.ts';
+import { describeRemovedSecrets } from '../../main/graph/secrets.ts';
 import { useRuns, useSelectedNodeIds, useServices } from '../app/services.tsx';
 import { useFileActions } from '../files/use-file-actions.ts';
 import { graphToDoc } from '../store/convert.ts';
@@ -13,7 +14,9 @@ function RunRow({ run, viewed }: { run: RunInfo; viewed: boolean }) {
     engine.getRun(run.runId).then(
       (detail) => {
         runs.getState().show(viewOfDetail(detail));
-        if (withGraph) files.openUnsaved(graphToDoc(detail.graph), null);
+        if (!withGraph) return;
+        files.openUnsaved(graphToDoc(detail.graph), null);
+        if (detail.removedSecrets.length) toasts.getState().push('info', `This run's graph: ${describeRemovedSecrets(detail.removedSecrets)}`);
       },
       (error: unknown) => toasts.getState().push('error', `Cannot open run: ${(error as Error).message}`),
     );

@@ -95,6 +95,21 @@ describe('rewatch CLI', () => {
     expect(explained.stdout).toContain('config "temperature" changed: 0 → 0.7');
   });
 
+  it('run says which secret-looking values its record left out', async () => {
+    const input = writeJsonl(join(dir.path, 'few.jsonl'), [{ n: 1 }]);
+    const leaky = join(dir.path, 'leaky.rewatch.json');
+    const source = { id: 'src', type: 'core.jsonl-source', typeVersion: 1, position: { x: 0, y: 0 }, config: { path: input } };
+    writeFileSync(
+      leaky,
+      graphFileText({ format: 'rewatch-studio/graph', version: 1, name: 'leaky', description: 'key sk-live-0123456789abcdefXYZ', nodes: [source], edges: [] }),
+    );
+    const { code, stderr } = await rewatch('run', leaky, ...engineArgs);
+    expect(code, stderr).toBe(0);
+    expect(stderr).toContain(`${leaky}: note: the run's record removed 1 secret-looking value`);
+    expect(stderr).toContain(': description');
+    expect(stderr).not.toContain('sk-live');
+  });
+
   it('rejects unknown commands and flags with usage', async () => {
     const { code, stderr } = await rewatch('frobnicate');
     expect(code).toBe(2);

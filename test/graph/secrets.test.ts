@@ -58,15 +58,15 @@ function graphWithSecrets(): GraphFile {
 const SECRETS = ['abc123-plain-key', 'xyz-bearer-value', 'hunter2', 'tkn-first', OPENAI_KEY, 'sk-proj', 'sk-live', 'BEGIN RSA', 'wJalrXUtnFEMI'];
 
 const EXPECTED_REMOVED = [
-  { nodeId: 'ask', field: 'apiKey' },
-  { nodeId: 'ask', field: 'headers.Authorization' },
-  { nodeId: 'ask', field: 'auth.password' },
-  { nodeId: 'ask', field: 'endpoints[0].token' },
-  { nodeId: 'ask', field: 'keys[1]' },
-  { nodeId: 'ask', field: 'keys[2][1]' },
-  { nodeId: 'ask', field: 'note' },
-  { nodeId: 'pasted', field: 'apiKeyEnv' },
-  { nodeId: 'pasted', field: 'bucket.credentials.secret_access_key' },
+  'nodes[ask].config.apiKey',
+  'nodes[ask].config.headers.Authorization',
+  'nodes[ask].config.auth.password',
+  'nodes[ask].config.endpoints[0].token',
+  'nodes[ask].config.keys[1]',
+  'nodes[ask].config.keys[2][1]',
+  'nodes[ask].config.note',
+  'nodes[pasted].config.apiKeyEnv',
+  'nodes[pasted].config.bucket.credentials.secret_access_key',
 ];
 
 describe('secrets never reach a graph file', () => {
@@ -92,7 +92,7 @@ describe('secrets never reach a graph file', () => {
       endpoints: [{ url: 'https://a.example' }, { url: 'https://b.example' }],
       keys: ['public-value', ['nested-ok']],
     });
-    expect(clean.nodes[1]).toBe(graph.nodes[1]);
+    expect(clean.nodes[1]).toEqual(graph.nodes[1]);
     expect(clean.nodes[2]!.config).toEqual({ bucket: { name: 'clips', credentials: {} } });
     expect(clean.edges).toEqual(graph.edges);
   });
@@ -103,6 +103,51 @@ describe('secrets never reach a graph file', () => {
     const result = withoutSecrets(graph);
     expect(result.removed).toEqual([]);
     expect(result.graph).toBe(graph);
+  });
+
+  it('removes secrets from every field of a graph, not only config, and keeps its structure', () => {
+    const graph = {
+      format: 'rewatch-studio/graph' as const,
+      version: 1 as const,
+      name: 'shared',
+      description: `run with ${OPENAI_KEY}`,
+      settings: { video: { fps: 2 }, token: 'tkn-settings' } as GraphFile['settings'],
+      owner: { email: 'a@example.org', password: 'hunter2' },
+      nodes: [
+        {
+          id: 'ask',
+          type: 'core.llm-map',
+          typeVersion: 1,
+          position: { x: 0, y: 0 },
+          label: `Ask ${OTHER_KEY}`,
+          notes: `key: ${OPENAI_KEY}`,
+          host: 'gpu-1',
+          bearer: 'kept-unknown-key',
+          config: { prompt: 'Summarise {{text}}' },
+        },
+      ],
+      edges: [{ id: 'e1', from: { node: 'ask', port: 'items' }, to: { node: 'ask', port: 'items' }, token: 'tkn-edge' }],
+    };
+    const { graph: clean, removed } = withoutSecrets(graph);
+    expect(removed).toEqual([
+      'description',
+      'settings.token',
+      'owner.password',
+      'nodes[ask].label',
+      'nodes[ask].notes',
+      'nodes[ask].bearer',
+      'edges[e1].token',
+    ]);
+    expect(JSON.stringify(clean)).not.toMatch(/hunter2|tkn-|sk-|kept-unknown-key/);
+    expect(clean).toEqual({
+      format: 'rewatch-studio/graph',
+      version: 1,
+      name: 'shared',
+      settings: { video: { fps: 2 } },
+      owner: { email: 'a@example.org' },
+      nodes: [{ id: 'ask', type: 'core.llm-map', typeVersion: 1, position: { x: 0, y: 0 }, host: 'gpu-1', config: { prompt: 'Summarise {{text}}' } }],
+      edges: [{ id: 'e1', from: { node: 'ask', port: 'items' }, to: { node: 'ask', port: 'items' } }],
+    });
   });
 
   it('saveGraphFile writes a file without any secret and reports each by node id and field path', async () => {
@@ -168,6 +213,6 @@ describe('secrets never reach a graph file', () => {
     };
     const { graph: clean, removed } = withoutSecrets(graph);
     expect(clean.nodes[0]!.config).toEqual({ tokenizer: 'gpt2', maxTokens: 64 });
-    expect(removed.map((r) => r.field).sort()).toEqual(['accessToken', 'hf_token']);
+    expect([...removed].sort()).toEqual(['nodes[n].config.accessToken', 'nodes[n].config.hf_token']);
   });
 });

@@ -47,6 +47,20 @@ describe('provider profiles', () => {
     expect((error as Error).message).toContain('providers[1].maxConcurrency:');
   });
 
+  it('refuses a key written inline (apiKey, api_key, key, token), naming the file and the profile, and says to use apiKeyEnv', async () => {
+    for (const field of ['apiKey', 'api_key', 'key', 'token']) {
+      const file = join(dir, `inline-${field}.yaml`);
+      await writeFile(
+        file,
+        `providers:\n  - {name: local, baseURL: "http://x/v1", model: m}\n  - {name: judge-llm, baseURL: "http://y/v1", model: m, ${field}: sk-live-123}\n`,
+      );
+      const message = ((await loadProviderFile(file).catch((e: Error) => e)) as Error).message;
+      expect(message).toContain(`${file}: providers[1].${field}: profile "judge-llm" holds its key inline`);
+      expect(message).toContain('apiKeyEnv');
+      expect(message).not.toContain('sk-live-123');
+    }
+  });
+
   it('rejects duplicate names, keys in apiKeyEnv and unparsable files', async () => {
     const dup = join(dir, 'dup.yaml');
     await writeFile(dup, 'providers:\n  - {name: a, baseURL: "http://x/v1", model: m}\n  - {name: a, baseURL: "http://y/v1", model: m}\n');

@@ -153,3 +153,36 @@ describe('browser file access (no bridge)', () => {
     expect(listenToMenu(undefined, {} as never)).toBeTypeOf('function');
   });
 });
+
+describe('saving never writes a secret', () => {
+  const KEY = 'sk-proj-Abcdefghijklmnopqrstuvwxyz0123456789';
+  const leaky = graphFileText({
+    ...emptyGraph('leaky'),
+    description: `uses ${KEY}`,
+    nodes: [{ id: 'ask', type: 'core.llm-map', typeVersion: 1, position: { x: 0, y: 0 }, notes: 'ok', config: { prompt: 'Hi', apiKey: 'plain-key' } }],
+  });
+
+  it('a download holds no secret; the editor drops it too and says where it was', async () => {
+    const download = vi.fn();
+    const { editor, files, toasts, actions } = setup(browserFileAccess({ chooseFile: vi.fn(), download }));
+    actions.openText(leaky, 'leaky.rewatch.json');
+    await actions.save();
+    const written = download.mock.calls[0]![1] as string;
+    expect(written).not.toContain(KEY);
+    expect(written).not.toContain('plain-key');
+    expect(JSON.parse(written).nodes[0].config).toEqual({ prompt: 'Hi' });
+    expect(docText(editor.getState())).toBe(written);
+    expect(files.getState()).toMatchObject({ savedText: written, currentText: written });
+    expect(toasts.getState().toasts.at(-1)!.text).toContain('description, nodes[ask].config.apiKey');
+  });
+
+  it('the desktop bridge is sent the text without secrets', async () => {
+    const bridge = fakeBridge();
+    const { actions } = setup(desktopFileAccess(bridge));
+    actions.openText(leaky, 'leaky.rewatch.json');
+    await actions.save();
+    const { text } = bridge.saveGraphFile.mock.calls[0]![0];
+    expect(text).not.toContain(KEY);
+    expect(text).not.toContain('plain-key');
+  });
+});

@@ -37,9 +37,26 @@ describe('token and Host checks', () => {
     expect(h.engine.calls).toEqual([]);
   });
 
-  it('accepts the token as a Bearer header or as ?token=', async () => {
+  it('accepts the token as a Bearer header; ?token= only on GET media and the event stream', async () => {
     expect((await fetch(`${h.url}/api/catalog`, { headers: { Authorization: `Bearer ${h.token}` } })).status).toBe(200);
-    expect((await fetch(`${h.url}/api/catalog?token=${h.token}`)).status).toBe(200);
+    expect((await fetch(`${h.url}/api/catalog?token=${h.token}`)).status).toBe(401);
+    expect((await fetch(`${h.url}/api/runs?token=${h.token}`, { method: 'POST', body: '{"graph":{}}' })).status).toBe(401);
+    expect((await fetch(`${h.url}/api/media/${HASH}?token=${h.token}`, { method: 'POST' })).status).toBe(401);
+    expect((await fetch(`${h.url}/api/media/${HASH}?token=${h.token}`)).status).toBe(200);
+    expect((await fetch(`${h.url}/api/media/${HASH}/x?token=${h.token}`)).status).toBe(401);
+    expect(await tryWebSocket(`${h.url.replace('http', 'ws')}/api/events?token=${h.token}`)).toBe('open');
+    expect(h.engine.calls).toEqual([['catalog']]);
+  });
+
+  it('opens the event stream only for pages served here (Origin), and for clients that send none', async () => {
+    const ws = `${h.url.replace('http', 'ws')}/api/events?token=${h.token}`;
+    expect(await tryWebSocket(ws, { Origin: 'http://evil.example' })).toBe(403);
+    expect(await tryWebSocket(ws, { Origin: `http://evil.example:${h.port}` })).toBe(403);
+    expect(await tryWebSocket(ws, { Origin: 'null' })).toBe(403);
+    expect(await tryWebSocket(ws, { Origin: `http://localhost:${h.port}` })).toBe(403);
+    expect(await tryWebSocket(ws, { Origin: h.url })).toBe('open');
+    expect(await tryWebSocket(ws.replace('127.0.0.1', 'localhost'), { Origin: `http://localhost:${h.port}` })).toBe('open');
+    expect(await tryWebSocket(ws)).toBe('open');
   });
 
   it('client with a wrong token rejects with ApiError 401', async () => {

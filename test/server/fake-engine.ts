@@ -94,6 +94,7 @@ export class FakeEngine implements EngineApi {
       error: null,
       totals: ZERO_TOTALS,
       graph: request.graph as RunDetail['graph'],
+      removedSecrets: [],
       nodes: [],
     });
     return { runId };
@@ -101,7 +102,7 @@ export class FakeEngine implements EngineApi {
 
   async listRuns(): Promise<RunInfo[]> {
     this.calls.push(['listRuns']);
-    return this.runs.map(({ graph: _graph, nodes: _nodes, ...info }) => info);
+    return this.runs.map(({ graph: _graph, removedSecrets: _removed, nodes: _nodes, ...info }) => info);
   }
 
   async getRun(runId: string): Promise<RunDetail> {

@@ -14,6 +14,7 @@ describe('connection test routes over the real engine', () => {
   const dir = tempDir();
   let llm: ScriptedLlmServer;
   let refusedURL: string;
+  let lockedURL: string;
   let engine: Engine;
   let server: RunningServer;
   let client: EngineApi;
@@ -21,8 +22,13 @@ describe('connection test routes over the real engine', () => {
   beforeAll(async () => {
     llm = await startScriptedLlmServer({ respond: () => 'ok', model: 'served-model' });
     refusedURL = `http://127.0.0.1:${await freePort()}/v1`;
+    lockedURL = `http://alice:s3cret-pw@127.0.0.1:${await freePort()}/v1?api_key=k3y-value&region=eu`;
     // A name with a space and a slash travels URI-encoded in the path.
-    engine = openEngine(join(dir.path, 'data'), [profile('team llm/v2', llm.baseURL), profile('nowhere-llm', refusedURL)]);
+    engine = openEngine(join(dir.path, 'data'), [
+      profile('team llm/v2', llm.baseURL),
+      profile('nowhere-llm', refusedURL),
+      profile('locked-llm', lockedURL),
+    ]);
     const token = createToken();
     server = await createApiServer({ engine, token, resolveMedia: () => undefined }).listen();
     client = createHttpEngineClient({ baseUrl: server.url, token, WebSocket });
@@ -58,6 +64,16 @@ describe('connection test routes over the real engine', () => {
       message: expect.stringContaining(`provider profile "nowhere-llm" at ${refusedURL}: connection failed`),
     });
     await expect(client.testProvider('gpt-9')).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('never shows a password or a key of a provider URL, in settings or in a failed test', async () => {
+    const redacted = lockedURL.replace('s3cret-pw', '***').replace('k3y-value', '***');
+    const settings = await client.settings();
+    expect(settings.providers.find((p) => p.name === 'locked-llm')!.baseURL).toBe(redacted);
+    expect(JSON.stringify(settings)).not.toMatch(/s3cret-pw|k3y-value/);
+    const error = (await client.testProvider('locked-llm').catch((e: unknown) => e)) as ApiError;
+    expect(error).toMatchObject({ status: 502, message: expect.stringContaining(`provider profile "locked-llm" at ${redacted}: `) });
+    expect(error.message).not.toMatch(/s3cret-pw|k3y-value/);
   });
 
   it('needs the token like every route', async () => {

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +18,11 @@ describe('static editor files', () => {
     await writeFile(path.join(dir, 'index.html'), '<!doctype html><title>ReWatch</title>');
     await writeFile(path.join(dir, 'assets', 'app.js'), 'console.log(1)');
     await writeFile(path.join(root, 'secret.txt'), 'nope');
+    await mkdir(path.join(root, 'private'));
+    await writeFile(path.join(root, 'private', 'key.json'), '{"nope": true}');
+    await symlink(path.join(root, 'secret.txt'), path.join(dir, 'leak.txt'));
+    await symlink(path.join(root, 'private'), path.join(dir, 'outside'));
+    await symlink(path.join(dir, 'assets', 'app.js'), path.join(dir, 'alias.js'));
     h = await startHarness({ staticDir: dir });
   });
   afterAll(async () => {
@@ -49,6 +54,16 @@ describe('static editor files', () => {
       const response = await rawRequest(h.port, attempt);
       expect(response.body.toString()).not.toContain('nope');
     }
+  });
+
+  it('does not follow symlinks out of the directory, but serves those that stay inside', async () => {
+    for (const attempt of ['/leak.txt', '/outside/key.json']) {
+      const response = await fetch(`${h.url}${attempt}`);
+      expect(response.status).toBe(404);
+      expect(await response.text()).not.toContain('nope');
+    }
+    expect(await (await fetch(`${h.url}/outside`)).text()).toContain('<title>ReWatch</title>');
+    expect(await (await fetch(`${h.url}/alias.js`)).text()).toBe('console.log(1)');
   });
 
   it('still requires the token for the API and checks Host for static files', async () => {

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { ApiError } from '../../api/contract.ts';
 import { loadGraphFile } from '../../graph/files.ts';
+import { describeRemovedSecrets } from '../../graph/secrets.ts';
 import { sumTotals } from '../../engine/node-counters.ts';
 import { catalog, openEngine } from '../engine-options.ts';
 import { runSummary } from '../format.ts';
@@ -36,6 +37,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
       return 1;
     }
     const detail = await engine.getRun(runId);
+    if (detail.removedSecrets.length) process.stderr.write(`${file}: note: the run's record ${describeRemovedSecrets(detail.removedSecrets)}\n`);
     view = new ProgressView(detail.nodes.map((n) => n.nodeId), process.stderr);
     let interrupts = 0;
     const onSigint = () => {
