@@ -138,22 +138,31 @@ describe('a run that fails in unexpected ways ends as failed, never the engine',
     });
   }
 
-  it('a failure in the run bookkeeping (a listener that throws) fails the run with its message', async () => {
-    const off = engine.subscribe((event) => {
-      if (event.type === 'node-state' && event.state === 'running') throw new Error('listener broke while recording');
+  const bookkeepingFailures: Record<string, { graph: GraphFile; when: (event: RunEvent) => boolean }> = {
+    'announcing the run': { graph: singleNodeGraph('test.quiet', {}), when: (event) => event.type === 'run-started' },
+    'recording a failed node': {
+      graph: singleNodeGraph('test.odd-throw', { kind: 'undefined' }),
+      when: (event) => event.type === 'node-state' && event.state === 'failed',
+    },
+  };
+  for (const [moment, { graph, when }] of Object.entries(bookkeepingFailures)) {
+    it(`a failure in the run's bookkeeping (${moment}) fails the run with its message; the next run works`, async () => {
+      const off = engine.subscribe((event) => {
+        if (when(event)) throw new Error(`listener broke while ${moment}`);
+      });
+      try {
+        const finished = await runOverHttp(graph);
+        expect(finished.status).toBe('failed');
+        expect(finished.error).toContain(`listener broke while ${moment}`);
+        const detail = (await (await api(`/api/runs/${finished.runId}`)).json()) as RunDetail;
+        expect(detail.status).toBe('failed');
+        expect(detail.error).toContain(`listener broke while ${moment}`);
+      } finally {
+        off();
+      }
+      expect((await runOverHttp(singleNodeGraph('test.quiet', {}))).status).toBe('done');
     });
-    try {
-      const finished = await runOverHttp(singleNodeGraph('test.quiet', {}));
-      expect(finished.status).toBe('failed');
-      expect(finished.error).toContain('listener broke while recording');
-      const detail = (await (await api(`/api/runs/${finished.runId}`)).json()) as { status: string; error: string };
-      expect(detail.status).toBe('failed');
-      expect(detail.error).toContain('listener broke while recording');
-    } finally {
-      off();
-    }
-    expect((await runOverHttp(singleNodeGraph('test.quiet', {}))).status).toBe('done');
-  });
+  }
 
   it('a config nested 5,000 levels deep is refused with its path (400), for validate and run', async () => {
     for (const path of [routes.validate.path, routes.startRun.path]) {
