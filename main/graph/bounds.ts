@@ -1,5 +1,5 @@
 /**
- * How large a graph file may be. Graphs are small (the paper's whole pipeline is ~40 KB); the bounds keep a hostile
+ * What a graph file may hold. How large: graphs are small (the paper's whole pipeline is ~40 KB); the bounds keep a hostile
  * or broken file from overflowing the stack of every recursive walk after parsing (`JSON.stringify`, zod, canonical
  * JSON) or filling memory.
  */
@@ -36,8 +36,17 @@ function pathOf(visit: Visit): (string | number)[] {
   return keys.reverse();
 }
 
-/** The first way `value` (parsed JSON) exceeds `GRAPH_LIMITS`, or undefined. Iterative: any depth is safe to check. */
-export function graphBoundViolation(value: unknown): BoundViolation | undefined {
+/**
+ * A key JavaScript reads as the object's prototype: zod drops it from configs unreported and assigning it elsewhere
+ * (canonical JSON, secret scrubbing) would replace a prototype instead of storing a value.
+ */
+const PROTOTYPE_KEY = '__proto__';
+
+/**
+ * The first way `value` (parsed JSON) exceeds `GRAPH_LIMITS` or holds a `__proto__` key, or undefined. Iterative:
+ * any depth is safe to check.
+ */
+export function graphValueViolation(value: unknown): BoundViolation | undefined {
   const stack: Visit[] = [{ value, depth: 0, parent: undefined, key: undefined }];
   let values = 0;
   let characters = 0;
@@ -55,6 +64,9 @@ export function graphBoundViolation(value: unknown): BoundViolation | undefined 
     }
     const entries: [string | number, unknown][] = Array.isArray(visit.value) ? [...visit.value.entries()] : Object.entries(visit.value);
     for (const [key, child] of entries.reverse()) {
+      if (key === PROTOTYPE_KEY) {
+        return { path: [...pathOf(visit), key], truncated: false, message: `a key named "${PROTOTYPE_KEY}" is not allowed` };
+      }
       if (typeof key === 'string') characters += key.length;
       stack.push({ value: child, depth: visit.depth + 1, parent: visit, key });
     }

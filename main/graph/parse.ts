@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { NodeDefinition } from '../../nodes/sdk/index.ts';
 import type { JsonObject } from '../../nodes/sdk/data-types.ts';
-import { GRAPH_LIMITS, graphBoundViolation } from './bounds.ts';
+import { GRAPH_LIMITS, graphValueViolation } from './bounds.ts';
 import { GRAPH_FORMAT, graphFileSchema, type GraphFile, type GraphNode } from './format.ts';
 import { migrateFormat } from './migrations.ts';
 
@@ -143,7 +143,7 @@ export function parseGraphValue(raw: unknown, source: string, lookup: NodeLookup
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new GraphFileError(source, ['expected a JSON object at the top level']);
   }
-  const violation = graphBoundViolation(raw);
+  const violation = graphValueViolation(raw);
   if (violation) {
     throw new GraphFileError(source, [`${pathText(raw, violation.path)}${violation.truncated ? '…' : ''}: ${violation.message}`]);
   }

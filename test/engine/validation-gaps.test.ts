@@ -73,17 +73,22 @@ describe('validation gaps', () => {
     });
   }
 
-  it('config keys __proto__ and constructor are reported as unknown fields', async () => {
-    const graph = JSON.parse(
-      JSON.stringify(graphOf([node('src', 'core.jsonl-source', { path: input })])).replace(
-        '"config":{',
-        '"config":{"__proto__":{"polluted":true},"constructor":1,"toString":"x",',
-      ),
-    ) as GraphFile;
-    expect(Object.keys(graph.nodes[0]!.config)).toContain('__proto__');
+  it('config keys constructor and toString are unknown fields; a __proto__ key anywhere is refused with its path', async () => {
+    const text = JSON.stringify(graphOf([node('src', 'core.jsonl-source', { path: input })]));
+    const graph = JSON.parse(text.replace('"config":{', '"config":{"constructor":1,"toString":"x",')) as GraphFile;
     const errors = (await engine.validate(graph)).errors;
-    for (const field of ['__proto__', 'constructor', 'toString']) {
+    for (const field of ['constructor', 'toString']) {
       expect(errors).toContainEqual({ nodeId: 'src', field, message: `"core.jsonl-source" has no config field "${field}"` });
+    }
+    for (const [written, path] of [
+      ['"config":{"__proto__":{"path":"/etc/passwd"},', 'config.__proto__'],
+      ['"config":{"nested":{"list":[{"__proto__":{}}]},', 'config.nested.list[0].__proto__'],
+    ] as const) {
+      const hostile = JSON.parse(text.replace('"config":{', written));
+      await expect(engine.validate(hostile)).rejects.toMatchObject({
+        status: 400,
+        message: `graph: nodes[0 id="src"].${path}: a key named "__proto__" is not allowed`,
+      });
     }
   });
 
@@ -130,7 +135,8 @@ describe('sources and exports take regular files only', () => {
 
   beforeEach(() => {
     dir = tempDir();
-    engine = openEngine(join(dir.path, 'data'));
+    // No model is called: the report's text-only probe has no questions to ask.
+    engine = openEngine(join(dir.path, 'data'), [profile('probe-text', 'http://127.0.0.1:9/v1')]);
     input = writeJsonl(join(dir.path, 'in.jsonl'), [{ n: 1 }, { n: 2 }]);
   });
 
@@ -157,7 +163,7 @@ describe('sources and exports take regular files only', () => {
     const run = await runToEnd(engine, graphOf([node('videos', 'rewatch.video-source', { paths: ['/dev/zero'] })]));
     expect(run.status).toBe('done');
     const rejected = await engine.nodeOutput(run.runId, 'videos', 'rejected', {});
-    expect(rejected.items).toEqual([{ path: '/dev/zero', error: 'not a regular file' }]);
+    expect(rejected.items.map((item) => item.data)).toEqual([{ path: '/dev/zero', error: 'not a regular file' }]);
   });
 
   it('core.export refuses a target that is not a regular file and leaves it as it was', async () => {
