@@ -1,5 +1,5 @@
 /**
- * What a graph file may hold. How large: graphs are small (the paper's whole pipeline is ~40 KB); the bounds keep a hostile
+ * How large a graph file may be. Graphs are small (the paper's whole pipeline is ~10 KB); the bounds keep a hostile
  * or broken file from overflowing the stack of every recursive walk after parsing (`JSON.stringify`, zod, canonical
  * JSON) or filling memory.
  */
@@ -12,7 +12,7 @@ export const GRAPH_LIMITS = {
   characters: 32 * 1024 * 1024,
 } as const;
 
-export interface BoundViolation {
+export interface GraphValueViolation {
   /** Where in the value: keys and array indexes from the top level. */
   path: (string | number)[];
   /** The path goes on below what `path` shows. */
@@ -46,7 +46,7 @@ const PROTOTYPE_KEY = '__proto__';
  * The first way `value` (parsed JSON) exceeds `GRAPH_LIMITS` or holds a `__proto__` key, or undefined. Iterative:
  * any depth is safe to check.
  */
-export function graphValueViolation(value: unknown): BoundViolation | undefined {
+export function graphValueViolation(value: unknown): GraphValueViolation | undefined {
   const stack: Visit[] = [{ value, depth: 0, parent: undefined, key: undefined }];
   let values = 0;
   let characters = 0;
