@@ -210,7 +210,7 @@ export class Engine implements EngineApi {
     if (!key) throw new ApiError(404, `node "${nodeId}" has no output in run "${runId}"`);
     const output = this.store.outputs.get(key);
     if (!output) throw new ApiError(404, `the output of "${nodeId}" in run "${runId}" was pruned`);
-    if (!(port in output.ports)) throw new ApiError(404, `node "${nodeId}" has no output port "${port}"`);
+    if (!Object.hasOwn(output.ports, port)) throw new ApiError(404, `node "${nodeId}" has no output port "${port}"`);
     const offset = query.offset ?? 0;
     try {
       const page = this.store.outputs.page(key, port, { search: query.search, where: query.where }, offset, query.limit ?? 100);

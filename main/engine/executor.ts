@@ -14,6 +14,7 @@ import type { NodeCatalog } from './catalog.ts';
 import { runMapNode } from './map-runner.ts';
 import { NodeCounters, sumTotals } from './node-counters.ts';
 import { createNodeContext } from './node-context.ts';
+import { describeThrown } from './thrown.ts';
 import { concatCollection, inputHashes, inputSources, type NodeInputs } from './node-inputs.ts';
 import type { RunPlan } from './plan.ts';
 import { servedInputHashes, servedModelsOf, type ServedTo } from './served-profiles.ts';
@@ -36,9 +37,12 @@ export interface RunOptions {
 
 type Outcome = { state: 'cached' | 'done'; output: StoredOutput } | { state: 'failed' | 'skipped' | 'cancelled' };
 
-const PROGRESS_INTERVAL_MS = 100;
+interface RunEnding {
+  status: RunStatus;
+  error: string | null;
+}
 
-class NodeFailure extends Error {}
+const PROGRESS_INTERVAL_MS = 100;
 
 /** One run of a graph: nodes start as soon as their inputs are ready, so independent branches run in parallel. */
 export class RunExecution {
@@ -71,7 +75,25 @@ export class RunExecution {
     this.#abort.abort(new RunDetached());
   }
 
+  /** Runs the graph; never rejects: anything unexpected (a node, a listener, the store) ends the run as failed. */
   async run(): Promise<RunStatus> {
+    let ending: RunEnding;
+    try {
+      this.#begin();
+      ending = await this.#settle();
+    } catch (caught) {
+      ending = { status: 'failed', error: describeThrown(caught) };
+    }
+    try {
+      await this.#cleanUp();
+    } catch (caught) {
+      if (ending.status !== 'failed') ending = { status: 'failed', error: `cleaning up the run failed: ${describeThrown(caught)}` };
+    }
+    this.#end(ending);
+    return ending.status;
+  }
+
+  #begin(): void {
     const { store, emit } = this.deps;
     // The run goes as sent; its record never keeps a secret.
     const recorded = withoutSecrets(this.graph);
@@ -95,26 +117,38 @@ export class RunExecution {
     });
     emit({ type: 'run-started', runId: this.runId, graphName: this.graph.name, nodeIds: this.plan.order });
     for (const nodeId of this.plan.order) this.#record(nodeId, 'queued');
+  }
 
-    let status: RunStatus;
-    let error: string | null = null;
+  /** Waits for every node, even after one crashed, so nothing of this run is still working when it ends. */
+  async #settle(): Promise<RunEnding> {
+    const settled = await Promise.allSettled(this.plan.order.map((id) => this.#outcome(id)));
+    const crash = settled.find((s) => s.status === 'rejected');
+    if (crash) return { status: 'failed', error: describeThrown(crash.reason) };
+    if (this.#abort.signal.reason instanceof RunDetached) return { status: 'interrupted', error: null };
+    if (this.#abort.signal.aborted) return { status: 'cancelled', error: null };
+    const outcomes = settled.map((s) => (s as PromiseFulfilledResult<Outcome>).value);
+    const succeeded = outcomes.every((o) => o.state === 'done' || o.state === 'cached');
+    return succeeded ? { status: 'done', error: null } : { status: 'failed', error: 'some nodes failed' };
+  }
+
+  async #cleanUp(): Promise<void> {
+    this.#stopLedger();
     try {
-      const outcomes = await Promise.all(this.plan.order.map((id) => this.#outcome(id)));
-      const detached = this.#abort.signal.reason instanceof RunDetached;
-      status = detached ? 'interrupted' : this.#abort.signal.aborted ? 'cancelled' : outcomes.every((o) => o.state === 'done' || o.state === 'cached') ? 'done' : 'failed';
-      if (status === 'failed') error = 'some nodes failed';
-    } catch (caught) {
-      status = 'failed';
-      error = caught instanceof Error ? caught.message : String(caught);
+      this.deps.store.flush();
     } finally {
-      this.#stopLedger();
-      store.flush();
       await this.#servers.release();
     }
-    store.runs.finishRun(this.runId, status, error);
-    const totals = sumTotals([...this.#counters.values()].map((c) => c.totals()));
-    emit({ type: 'run-finished', runId: this.runId, status, ...(error ? { error } : {}), totals });
-    return status;
+  }
+
+  #end({ status, error }: RunEnding): void {
+    try {
+      this.deps.store.runs.finishRun(this.runId, status, error);
+      const totals = sumTotals([...this.#counters.values()].map((c) => c.totals()));
+      this.deps.emit({ type: 'run-finished', runId: this.runId, status, ...(error ? { error } : {}), totals });
+    } catch (caught) {
+      // Nothing is left to fail: the run is over, and the process must outlive a broken store or listener.
+      console.error(`[rewatch] run ${this.runId} ended ${status}, but recording its end failed: ${describeThrown(caught)}`);
+    }
   }
 
   #outcome(nodeId: string): Promise<Outcome> {
@@ -152,7 +186,8 @@ export class RunExecution {
       const cached = this.options.noCache ? undefined : this.deps.store.outputs.get(key);
       if (cached) return this.#finish(nodeId, { state: 'cached', output: cached }, identity);
       if (this.plan.cacheOnly.has(nodeId)) {
-        throw new NodeFailure(`"${nodeId}" has no cached output for its current config and inputs; run it first (it is upstream of --from)`);
+        const error = `"${nodeId}" has no cached output for its current config and inputs; run it first (it is upstream of --from)`;
+        return this.#finish(nodeId, { state: 'failed' }, { ...identity, error });
       }
 
       counters.startedAt = Date.now();
@@ -161,17 +196,13 @@ export class RunExecution {
       const ratio = counters.itemsTotal ? counters.itemsFailed / counters.itemsTotal : 0;
       const limit = definition.mode === 'map' ? (config.maxErrorRatio as number) : 0;
       if (counters.itemsFailed > 0 && ratio > limit) {
-        throw new NodeFailure(
-          `${counters.itemsFailed} of ${counters.itemsTotal} items failed (${(ratio * 100).toFixed(1)}% > maxErrorRatio ${(limit * 100).toFixed(1)}%)`,
-          { cause: output },
-        );
+        const error = `${counters.itemsFailed} of ${counters.itemsTotal} items failed (${(ratio * 100).toFixed(1)}% > maxErrorRatio ${(limit * 100).toFixed(1)}%)`;
+        return this.#finish(nodeId, { state: 'failed' }, { ...identity, error }, output);
       }
       return this.#finish(nodeId, { state: 'done', output }, identity);
     } catch (error) {
       if (this.#abort.signal.aborted) return this.#finish(nodeId, { state: 'cancelled' }, identity);
-      const message = error instanceof Error ? error.message : String(error);
-      const partial = error instanceof NodeFailure ? (error.cause as StoredOutput | undefined) : undefined;
-      return this.#finish(nodeId, { state: 'failed' }, { ...identity, error: message }, partial);
+      return this.#finish(nodeId, { state: 'failed' }, { ...identity, error: describeThrown(error) });
     }
   }
 
@@ -227,7 +258,7 @@ export class RunExecution {
     const outputs = await definition.execute(ctx, collections, config);
     const writer = store.outputs.beginWrite(key, definition.type, Object.keys(definition.outputs));
     for (const [port, values] of Object.entries(outputs)) {
-      if (!(port in definition.outputs)) throw new Error(`"${definition.type}" returned unknown output port "${port}"`);
+      if (!Object.hasOwn(definition.outputs, port)) throw new Error(`"${definition.type}" returned unknown output port "${port}"`);
       for await (const value of values as Iterable<unknown> | AsyncIterable<unknown>) {
         if (this.#abort.signal.aborted) throw this.#abort.signal.reason;
         writer.append(port, value);

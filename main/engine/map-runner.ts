@@ -101,7 +101,7 @@ export async function runMapNode(store: RunStore, run: MapRun): Promise<StoredOu
 
 function checkOutputs(definition: MapNodeDefinition, outputs: Record<string, unknown>): Record<string, unknown[]> {
   for (const [port, values] of Object.entries(outputs)) {
-    if (!(port in definition.outputs)) throw new Error(`"${definition.type}" returned unknown output port "${port}"`);
+    if (!Object.hasOwn(definition.outputs, port)) throw new Error(`"${definition.type}" returned unknown output port "${port}"`);
     if (!Array.isArray(values)) throw new Error(`"${definition.type}" returned a non-array for output "${port}"`);
   }
   return outputs as Record<string, unknown[]>;

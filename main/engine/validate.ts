@@ -1,7 +1,8 @@
 import type { ValidationError } from '../api/contract.ts';
 import type { GraphFile } from '../graph/format.ts';
 import { effectiveConfig } from '../graph/node-config.ts';
-import { hostNames, isAssignable, providerNames, type NodeDefinition } from '../../nodes/sdk/index.ts';
+import { fieldKind, hostNames, isAssignable, ownValue, providerNames, type NodeDefinition } from '../../nodes/sdk/index.ts';
+import { compileJsonSchema } from '../llm/schema-validate.ts';
 import type { NodeCatalog } from './catalog.ts';
 import { findCycle } from './plan.ts';
 import { servedProfiles, withServedProfileEdges } from './served-profiles.ts';
@@ -77,13 +78,13 @@ export function validateGraph(graph: GraphFile, context: ValidationContext, only
       errors.push({ nodeId: edge.from.node, field: edge.from.port, message: `edge "${edge.id}" goes to missing node "${edge.to.node}"` });
       continue;
     }
-    const fromPort = source?.outputs[edge.from.port];
-    const toPort = target?.inputs[edge.to.port];
+    const fromPort = source && ownValue(source.outputs, edge.from.port);
+    const toPort = target && ownValue(target.inputs, edge.to.port);
     if (source && !fromPort) {
-      errors.push({ nodeId: edge.from.node, field: edge.from.port, message: `"${source.type}" has no output "${edge.from.port}"` });
+      errors.push({ nodeId: edge.from.node, field: edge.from.port, message: `edge "${edge.id}": "${source.type}" has no output "${edge.from.port}"` });
     }
     if (target && !toPort) {
-      errors.push({ nodeId: edge.to.node, field: edge.to.port, message: `"${target.type}" has no input "${edge.to.port}"` });
+      errors.push({ nodeId: edge.to.node, field: edge.to.port, message: `edge "${edge.id}": "${target.type}" has no input "${edge.to.port}"` });
     }
     const fromType = fromPort && outputType(graph, definitions, edge.from.node, edge.from.port);
     if (fromType && toPort && !isAssignable(fromType, toPort.type.id)) {
@@ -126,7 +127,8 @@ function outputType(
   port: string,
   visited = new Set<string>(),
 ): string | undefined {
-  const spec = definitions.get(nodeId)?.outputs[port];
+  const outputs = definitions.get(nodeId)?.outputs;
+  const spec = outputs && ownValue(outputs, port);
   if (!spec?.sameTypeAs || visited.has(`${nodeId}\u0000${port}`)) return spec?.type.id;
   visited.add(`${nodeId}\u0000${port}`);
   const feeding = graph.edges.find((e) => e.to.node === nodeId && e.to.port === spec.sameTypeAs);
@@ -141,7 +143,7 @@ function configErrors(
   context: ValidationContext,
 ): ValidationError[] {
   const errors: ValidationError[] = Object.keys(written)
-    .filter((field) => !(field in definition.config.shape))
+    .filter((field) => !Object.hasOwn(definition.config.shape, field))
     .map((field) => ({ nodeId, field, message: `"${definition.type}" has no config field "${field}"` }));
   const parsed = definition.config.safeParse(config);
   if (!parsed.success) {
@@ -165,6 +167,18 @@ function configErrors(
     for (const name of hostNames(schema, value)) {
       if (!context.hosts.has(name)) errors.push({ nodeId, field, message: `unknown host "${name}"` });
     }
+    const schemaError = fieldKind(schema) === 'json-schema' && value !== undefined && jsonSchemaError(value as Record<string, unknown>);
+    if (schemaError) errors.push({ nodeId, field, message: schemaError });
   }
   return errors;
+}
+
+/** Why a config field's JSON Schema cannot check a reply (ajv cannot compile it), so no item is sent for nothing. */
+function jsonSchemaError(schema: Record<string, unknown>): string | undefined {
+  try {
+    compileJsonSchema(schema);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
 }

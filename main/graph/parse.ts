@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { NodeDefinition } from '../../nodes/sdk/index.ts';
 import type { JsonObject } from '../../nodes/sdk/data-types.ts';
+import { GRAPH_LIMITS, graphValueViolation } from './bounds.ts';
 import { GRAPH_FORMAT, graphFileSchema, type GraphFile, type GraphNode } from './format.ts';
 import { migrateFormat } from './migrations.ts';
 
@@ -126,6 +127,9 @@ function upgradeNode(node: GraphNode, lookup: NodeLookup, notices: LoadNotice[])
 
 /** Parses a graph file's text: format migrations, schema check, node config migrations. Throws `GraphFileError`. */
 export function parseGraph(text: string, source: string, lookup: NodeLookup): ParsedGraph {
+  if (text.length > GRAPH_LIMITS.characters) {
+    throw new GraphFileError(source, [`the file is larger than ${GRAPH_LIMITS.characters.toLocaleString('en')} characters`]);
+  }
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -138,6 +142,10 @@ export function parseGraph(text: string, source: string, lookup: NodeLookup): Pa
 export function parseGraphValue(raw: unknown, source: string, lookup: NodeLookup): ParsedGraph {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new GraphFileError(source, ['expected a JSON object at the top level']);
+  }
+  const violation = graphValueViolation(raw);
+  if (violation) {
+    throw new GraphFileError(source, [`${pathText(raw, violation.path)}${violation.truncated ? '…' : ''}: ${violation.message}`]);
   }
   const record = raw as Record<string, unknown>;
   if (record.format !== GRAPH_FORMAT) {

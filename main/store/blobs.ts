@@ -65,6 +65,8 @@ export class BlobStore {
   /** Content hash of a file, memoised by path, size and modification time so big videos are read once. */
   async fileHash(path: string): Promise<string> {
     const info = await stat(path);
+    // A device such as /dev/zero would be read forever, a FIFO would block.
+    if (!info.isFile()) throw new Error(`${path}: not a regular file`);
     const known = this.#db
       .prepare('SELECT hash FROM file_hashes WHERE path = ? AND size = ? AND mtime_ms = ?')
       .get(path, info.size, info.mtimeMs) as { hash: string } | undefined;

@@ -1,17 +1,13 @@
-import { createWriteStream } from 'node:fs';
-import { mkdir, rename } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
-import { once } from 'node:events';
-import { createHash } from 'node:crypto';
+import { resolve } from 'node:path';
 import { z } from 'zod';
-import { AnyType, defineOnceNode, pathField, RecordType } from '../sdk/index.ts';
+import { AnyType, defineOnceNode, pathField, RecordType, writeAtomically } from '../sdk/index.ts';
 
 const config = z.object({
   path: pathField('File to write; folders are created as needed.'),
   format: z.enum(['jsonl', 'json']).default('jsonl').meta({ description: 'JSON Lines, or one JSON array.' }),
 });
 
-/** Streams items to a temporary file and renames it into place, so readers never see half a file. */
+/** Streams items to a temporary file and renames it into place (`writeAtomically`), so readers never see half a file. */
 export const exportNode = defineOnceNode({
   type: 'core.export',
   version: 1,
@@ -25,31 +21,19 @@ export const exportNode = defineOnceNode({
   config,
   async execute(ctx, { items }, { path, format }) {
     const file = resolve(path);
-    await mkdir(dirname(file), { recursive: true });
-    const temporary = `${file}.${process.pid}.tmp`;
-    const out = createWriteStream(temporary, 'utf8');
-    const digest = createHash('sha256');
-    let bytes = 0;
-    const write = async (text: string) => {
-      digest.update(text);
-      bytes += Buffer.byteLength(text);
-      if (!out.write(text)) await once(out, 'drain');
-    };
     let rows = 0;
-    if (format === 'json') await write('[');
-    for (const item of items) {
-      if (ctx.signal.aborted) break;
-      const line = JSON.stringify(item);
-      await write(format === 'json' ? `${rows ? ',' : ''}\n  ${line}` : `${line}\n`);
-      rows += 1;
-      if (rows % 1000 === 0) ctx.progress.update(rows, items.count);
+    function* chunks(): Generator<string> {
+      if (format === 'json') yield '[';
+      for (const item of items) {
+        const line = JSON.stringify(item);
+        yield format === 'json' ? `${rows ? ',' : ''}\n  ${line}` : `${line}\n`;
+        rows += 1;
+        if (rows % 1000 === 0) ctx.progress.update(rows, items.count);
+      }
+      if (format === 'json') yield rows ? '\n]\n' : ']\n';
     }
-    if (format === 'json') await write(rows ? '\n]\n' : ']\n');
-    out.end();
-    await once(out, 'finish');
-    if (ctx.signal.aborted) throw ctx.signal.reason;
-    await rename(temporary, file);
+    const written = await writeAtomically(file, chunks(), items.count, ctx.signal);
     ctx.progress.update(rows, items.count);
-    return { file: [{ path: file, format, rows, bytes, sha256: digest.digest('hex') }] };
+    return { file: [{ ...written, format }] };
   },
 });

@@ -1,3 +1,5 @@
+import { ownValue } from './own.ts';
+
 /**
  * Prompt templates: `{{field}}` or `{{a.b}}` inserts a value of the item (objects and arrays as JSON),
  * `{{item}}` the whole item. The inspector highlights the same `{{…}}` variables.
@@ -8,11 +10,12 @@ export function templateVariables(template: string): string[] {
   return [...new Set([...template.matchAll(VARIABLE)].map((m) => m[1]!))];
 }
 
+/** The value at a dotted path of an item, reading only the item's own fields (never `constructor` or `__proto__`). */
 export function lookupPath(value: unknown, path: string): unknown {
   let cursor = value;
   for (const part of path.split('.')) {
     if (cursor === null || typeof cursor !== 'object') return undefined;
-    cursor = (cursor as Record<string, unknown>)[part];
+    cursor = ownValue(cursor as Record<string, unknown>, part);
   }
   return cursor;
 }

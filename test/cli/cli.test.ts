@@ -74,6 +74,18 @@ describe('rewatch CLI', () => {
     expect(stderr).toMatch(/garbage\.rewatch\.json: not valid JSON at line 2/);
   });
 
+  it('validate and run refuse a graph nested 5,000 levels deep, naming the path', async () => {
+    const deep = join(dir.path, 'deep.rewatch.json');
+    const value = `${'{"a":'.repeat(5000)}0${'}'.repeat(5000)}`;
+    writeFileSync(deep, readFileSync(graphPath, 'utf8').replace('"config": {', `"config": {"deep": ${value},`));
+    for (const command of ['validate', 'run']) {
+      const { code, stderr } = await rewatch(command, deep, ...engineArgs);
+      expect(code).toBe(1);
+      expect(stderr).toMatch(/deep\.rewatch\.json: nodes\[0 id="src"\]\.config\.deep\.a\.a\.a\.a…: nested deeper than 64 levels/);
+      expect(stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
   it('run prints a per-node summary; a second run is all cached; runs lists both; explain says why', async () => {
     const first = await rewatch('run', graphPath, ...engineArgs);
     expect(first.code, first.stderr).toBe(0);

@@ -315,8 +315,8 @@ describe('validateGraph', () => {
     g.edges[2] = edge('e3', 'keep.kept', 'out.rows');
     g.edges.push(edge('e4', 'ghost.items', 'keep.items'));
     expect(validateGraph(g, context)).toEqual([
-      { nodeId: 'ask', field: 'answers', message: '"core.llm-map" has no output "answers"' },
-      { nodeId: 'out', field: 'rows', message: '"core.export" has no input "rows"' },
+      { nodeId: 'ask', field: 'answers', message: 'edge "e2": "core.llm-map" has no output "answers"' },
+      { nodeId: 'out', field: 'rows', message: 'edge "e3": "core.export" has no input "rows"' },
       { nodeId: 'keep', field: 'items', message: 'edge "e4" comes from missing node "ghost"' },
       { nodeId: 'out', field: 'items', message: 'required input "items" is not connected' },
     ]);

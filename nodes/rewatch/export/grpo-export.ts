@@ -1,9 +1,18 @@
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { defineOnceNode, pathField, promptField, renameConfigFields, videoBudgetField, type VideoBudget } from '../../sdk/index.ts';
+import {
+  defineOnceNode,
+  pathField,
+  promptField,
+  renameConfigFields,
+  videoBudgetField,
+  writeAtomically,
+  type VideoBudget,
+  type WrittenFile,
+} from '../../sdk/index.ts';
 import { DatasetType, MCQType, QAType, type Dataset } from '../types.ts';
 import { trainerMaxPixelsField } from '../qwen-vision.ts';
-import { writeAtomically, writeJsonDocument, writeJsonLines, type WrittenFile } from './files.ts';
+import { writeJsonDocument, writeJsonLines } from './files.ts';
 import { msSwiftGrpoRow, msSwiftVideoEnvironment, trlGrpoRow } from './grpo-chat-rows.ts';
 import {
   easyR1Row,

@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { defineOnceNode, pathField, promptField, providerField } from '../../sdk/index.ts';
-import { writeAtomically, writeJsonDocument } from '../export/files.ts';
+import { defineOnceNode, pathField, promptField, providerField, writeAtomically } from '../../sdk/index.ts';
+import { writeJsonDocument } from '../export/files.ts';
 import {
   CoTType,
   DatasetType,

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { ItemCollection, NodeContext } from '../../sdk/index.ts';
-import { writeAtomically } from '../export/files.ts';
+import { writeAtomically, type ItemCollection, type NodeContext } from '../../sdk/index.ts';
+
 import type { Dataset } from '../types.ts';
 
 /** The one dataset of `format` among an export node's outputs. */

@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { glob } from 'tinyglobby';
 import { z } from 'zod';
-import { defineOnceNode, RecordType, type JsonObject } from '../../sdk/index.ts';
+import { defineOnceNode, isNonRegularFile, RecordType, type JsonObject } from '../../sdk/index.ts';
 import { VideoType, type Video } from '../types.ts';
 import { probeVideo } from './frames.ts';
 
@@ -63,6 +63,10 @@ export const videoSource = defineOnceNode({
     for (const [index, path] of files.entries()) {
       ctx.signal.throwIfAborted();
       ctx.progress.update(index, files.length);
+      if (await isNonRegularFile(path)) {
+        reject(path, 'not a regular file');
+        continue;
+      }
       let info;
       try {
         info = await probeVideo(ctx.media, path, ctx.signal);
