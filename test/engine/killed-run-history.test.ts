@@ -43,7 +43,7 @@ describe('the history of a run killed with kill -9', () => {
     const setup = writeRunSetup(dir.path, ITEMS, server.baseURL, 4);
     const run = startRunProcess(setup, 'key');
     await until(() => runningRuns(setup.dataDir).length === 1);
-    const [{ id: runId }] = runningRuns(setup.dataDir) as [{ id: string }];
+    const runId = runningRuns(setup.dataDir)[0]!.id;
     await until(() => held > 0 && ledgerTotals(setup.dataDir, runId).some((node) => node.llmCalls >= ANSWER_FIRST));
     run.child.kill('SIGKILL');
     expect(await run.exited).toBe(-1);
