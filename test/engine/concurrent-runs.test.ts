@@ -1,9 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startScriptedLlmServer, type ScriptedChatRequest, type ScriptedLlmServer } from '../support/scripted-llm-server.ts';
 import { openEngine, tempDir } from '../support/engine-fixture.ts';
-import { ledgerTotals, runningRuns, startRunProcess, until, writeRunSetup, type RunSetup } from '../support/run-processes.ts';
+import { until } from '../train/processes.ts';
+import { ledgerTotals, runningRuns, startRunProcess, writeRunSetup, type RunSetup } from '../support/run-processes.ts';
 
 const ITEMS = 2000;
+/** A safety net for a loaded machine, not a measurement: nothing here waits on time. */
+const TIMEOUT_MS = 240_000;
 
 function promptOf(request: Pick<ScriptedChatRequest, 'messages'>): string {
   return String(request.messages.at(-1)?.content);
@@ -95,11 +98,11 @@ describe('two runs of one graph on one data dir', () => {
     } finally {
       await engine.close();
     }
-  });
+  }, TIMEOUT_MS);
 
   it('when the first is killed with kill -9, the second takes over its leases and finishes', async () => {
-    const { first, second, firstRunId } = await startBoth();
     holdWhen = (request) => request.authorization === 'Bearer first' && answered.length >= 300;
+    const { first, second, firstRunId } = await startBoth();
     // Killed with requests in flight, after its ledger has committed some of the calls it made.
     await until(() => held.length > 0 && ledgerTotals(setup.dataDir, firstRunId).length > 0);
     first.child.kill('SIGKILL');
@@ -124,5 +127,5 @@ describe('two runs of one graph on one data dir', () => {
     } finally {
       await engine.close();
     }
-  });
+  }, TIMEOUT_MS);
 });

@@ -91,8 +91,3 @@ export function ledgerTotals(dataDir: string, runId: string) {
     ) ?? []
   );
 }
-
-/** Polls `check` until it holds: the state comes from other processes, so there is no event to wait on. */
-export async function until(check: () => boolean): Promise<void> {
-  while (!check()) await new Promise((resolve) => setTimeout(resolve, 20));
-}
