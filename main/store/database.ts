@@ -156,14 +156,15 @@ const MIGRATIONS: readonly string[] = [
   `,
   `
   -- Who pays for an LLM request now (leases.ts): one process at a time per request hash.
+  -- As many rows as requests in flight: no index beyond the key.
   CREATE TABLE leases (
     key TEXT PRIMARY KEY,
     holder TEXT NOT NULL,
+    claim INTEGER NOT NULL,
     pid INTEGER NOT NULL,
     machine TEXT NOT NULL,
     expires_at INTEGER NOT NULL
   ) WITHOUT ROWID;
-  CREATE INDEX leases_by_holder ON leases (holder);
   `,
 ];
 

@@ -22,13 +22,16 @@ async function settlesNow(promise: Promise<unknown>): Promise<boolean> {
 describe('leases on one data dir', () => {
   let dir: ReturnType<typeof tempDir>;
   const dbs: Db[] = [];
+  const stores: LeaseStore[] = [];
   const signal = new AbortController().signal;
 
   /** A store as another process would open it: its own connection and holder. */
   function leaseStore(options: ConstructorParameters<typeof LeaseStore>[1] = {}) {
     const db = openDatabase(dir.path);
     dbs.push(db);
-    return new LeaseStore(db, { ttlMs: TTL, ...options });
+    const store = new LeaseStore(db, { ttlMs: TTL, ...options });
+    stores.push(store);
+    return store;
   }
 
   const holderOf = (key: string) =>
@@ -39,6 +42,7 @@ describe('leases on one data dir', () => {
   });
 
   afterEach(() => {
+    for (const store of stores.splice(0)) store.close();
     for (const db of dbs.splice(0)) db.close();
     dir.remove();
   });
@@ -58,7 +62,6 @@ describe('leases on one data dir', () => {
     release();
     (await waiting)();
     expect(order).toEqual(['first released', 'second acquired']);
-    expect(holderOf('k')).toBeUndefined();
   });
 
   it('callers of one store take turns too', async () => {
@@ -85,7 +88,7 @@ describe('leases on one data dir', () => {
   it('a lease of a process that no longer runs on this machine is taken over at once; one on another machine is waited for', async () => {
     const deadPid = spawnSync(process.execPath, ['-e', '']).pid!;
     const store = leaseStore();
-    const put = dbs[0]!.prepare('INSERT INTO leases (key, holder, pid, machine, expires_at) VALUES (?, ?, ?, ?, ?)');
+    const put = dbs[0]!.prepare('INSERT INTO leases (key, holder, claim, pid, machine, expires_at) VALUES (?, ?, 1, ?, ?, ?)');
     put.run('dead', 'killed-holder', deadPid, machineIdentity(), Date.now() + TTL);
     put.run('remote', 'remote-holder', deadPid, 'another-machine/boot', Date.now() + TTL);
 
