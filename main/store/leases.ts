@@ -14,11 +14,10 @@ export interface LeaseOptions {
   now: () => number;
 }
 
-const DEFAULTS: LeaseOptions = { ttlMs: 60_000, pollMs: { first: 10, last: 250 }, now: Date.now };
+const DEFAULTS: LeaseOptions = { ttlMs: 60_000, pollMs: { first: 10, last: 250 }, now: () => Date.now() };
 
 interface LeaseRow {
   holder: string;
-  claim: number;
   pid: number;
   machine: string;
   expires_at: number;
@@ -48,7 +47,7 @@ export class LeaseStore implements LlmRequestLeases {
 
   constructor(db: Db, options: Partial<LeaseOptions> = {}) {
     this.#options = { ...DEFAULTS, ...options };
-    this.#get = db.prepare<[string], LeaseRow>('SELECT holder, claim, pid, machine, expires_at FROM leases WHERE key = ?');
+    this.#get = db.prepare<[string], LeaseRow>('SELECT holder, pid, machine, expires_at FROM leases WHERE key = ?');
     // Takes a free key, or one whose lease is held by `previous` (seen ended): a single statement, so of two
     // processes taking over the same ended lease only one succeeds.
     this.#claim = db.prepare<{

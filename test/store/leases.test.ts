@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openDatabase, type Db } from '../../main/store/database.ts';
 import { LeaseStore } from '../../main/store/leases.ts';
 import { machineIdentity } from '../../main/store/processes.ts';
@@ -83,6 +83,23 @@ describe('leases on one data dir', () => {
     releaseStale();
     expect(holderOf('k')).toBe(later.holder);
     releaseLater();
+  });
+
+  it('a holder that keeps running renews its leases, so they do not expire', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] });
+    try {
+      const holder = leaseStore();
+      const start = Date.now();
+      await holder.acquire('k', signal);
+      vi.advanceTimersByTime((TTL * 2) / 3); // two heartbeats
+      const abort = new AbortController();
+      const waiting = leaseStore({ now: () => start + TTL + 1 }).acquire('k', abort.signal);
+      expect(await settlesNow(waiting)).toBe(false);
+      abort.abort(new Error('stop waiting'));
+      await expect(waiting).rejects.toThrow('stop waiting');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('a lease of a process that no longer runs on this machine is taken over at once; one on another machine is waited for', async () => {
