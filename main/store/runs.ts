@@ -65,7 +65,7 @@ const SUM_TOTALS = `coalesce(sum(items_total), 0) AS items_total, coalesce(sum(i
   coalesce(sum(llm_repairs), 0) AS llm_repairs,
   coalesce(sum(tokens_in), 0) AS tokens_in, coalesce(sum(tokens_out), 0) AS tokens_out`;
 
-/** LLM totals as the call log (`llm_calls`) holds them, `GROUP BY` the caller's choice. */
+/** A run's LLM totals from its call log (`llm_calls`), for a whole run or `GROUP BY node_id`. */
 const LEDGER_SUMS = `count(*) AS llm_calls, coalesce(sum(cached), 0) AS llm_cached, coalesce(sum(repair), 0) AS llm_repairs,
   coalesce(sum(prompt_tokens), 0) AS tokens_in, coalesce(sum(completion_tokens), 0) AS tokens_out FROM llm_calls WHERE run_id = ?`;
 
