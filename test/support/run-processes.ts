@@ -1,18 +1,16 @@
 /**
  * `rewatch run` in processes of their own on one data dir, for tests of concurrent runs and of runs killed with
- * `kill -9`; and a read-only look at that data dir's store while they run, to wait on states rather than on time.
+ * `kill -9`; and a look at that data dir's store (writing nothing) while they run, to wait on states, not on time.
  */
 import Database from 'better-sqlite3';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { graphFileText } from '../../main/graph/canonical.ts';
-import type { GraphFile } from '../../main/graph/format.ts';
 import { pipelineGraph, writeJsonl } from './engine-fixture.ts';
 
-/** The environment variable the test profile reads its API key from: each process sends its own, so the scripted
- * server can tell whose request it is answering. */
-export const KEY_ENV = 'REWATCH_TEST_KEY';
+/** Where the test profile reads its API key: each process sends its own, so the server can tell whose request it is. */
+const KEY_ENV = 'REWATCH_TEST_KEY';
 
 export interface RunSetup {
   graphPath: string;
@@ -23,9 +21,8 @@ export interface RunSetup {
 /** The three-node pipeline over `items` records (`{n}`), keeping every answer, against `baseURL` as "test-llm". */
 export function writeRunSetup(dir: string, items: number, baseURL: string, concurrency = 8): RunSetup {
   const input = writeJsonl(join(dir, 'in.jsonl'), Array.from({ length: items }, (_, n) => ({ n })));
-  const graph: GraphFile = pipelineGraph(input, join(dir, 'out.jsonl'), { threshold: items + 1 });
   const graphPath = join(dir, 'graph.rewatch.json');
-  writeFileSync(graphPath, graphFileText(graph));
+  writeFileSync(graphPath, graphFileText(pipelineGraph(input, join(dir, 'out.jsonl'), { threshold: items + 1 })));
   const providersPath = join(dir, 'providers.json');
   const profile = { name: 'test-llm', baseURL, model: 'm', apiKeyEnv: KEY_ENV, maxConcurrency: concurrency, timeoutMs: 600_000 };
   writeFileSync(providersPath, JSON.stringify({ providers: [profile] }));
