@@ -27,7 +27,7 @@ import { LlmClient, type LlmClientOptions } from '../llm/client.ts';
 import type { ProviderProfile } from '../llm/profiles.ts';
 import { createHostResolver, type HostResolver } from '../hosts/index.ts';
 import { ModelServerManager } from '../model-servers/manager.ts';
-import { RunStore, type PruneOptions, type PruneReport } from '../store/index.ts';
+import { processAlive, RunStore, type PruneOptions, type PruneReport } from '../store/index.ts';
 import type { HostHandle, RewardDefinition } from '../../nodes/sdk/index.ts';
 import { EngineRewardService } from '../reward/service.ts';
 import type { NodeCatalog } from './catalog.ts';
@@ -53,15 +53,6 @@ export interface EngineOptions {
   modelServerPollMs?: number;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** The engine in process: the `EngineApi` the server serves and the CLI drives. */
 export class Engine implements EngineApi {
   readonly store: RunStore;
@@ -77,7 +68,7 @@ export class Engine implements EngineApi {
 
   constructor(options: EngineOptions) {
     this.store = new RunStore(options.dataDir);
-    this.store.runs.markInterrupted(isAlive);
+    this.store.runs.markInterrupted(processAlive);
     this.nodeCatalog = options.catalog;
     this.#providers = options.providers;
     this.#hosts = options.hosts ?? createHostResolver({ hosts: [] }, { dataDir: options.dataDir });
@@ -85,6 +76,7 @@ export class Engine implements EngineApi {
       profiles: options.providers,
       cache: this.store.llm,
       recorder: this.store.llm,
+      leases: this.store.leases,
       ...(options.llmBackoff ? { backoff: options.llmBackoff } : {}),
     });
     this.reward = new EngineRewardService({

@@ -5,7 +5,8 @@ import type { JsonValue } from '../../nodes/sdk/data-types.ts';
 import { keepAliveFetch } from './keep-alive-fetch.ts';
 import { RequestLimiter, type ProfileLoad } from './limiter.ts';
 import { extractJson, stripThinking } from './output.ts';
-import type { CachedLlmReply, LlmCallRecord, LlmCallRecorder, LlmRequestCache } from './ports.ts';
+import { LocalLeases } from './local-leases.ts';
+import type { CachedLlmReply, LlmCallRecord, LlmCallRecorder, LlmRequestCache, LlmRequestLeases } from './ports.ts';
 import { resolveApiKey, resolveProfile, type ProviderProfile } from './profiles.ts';
 import { llmRequestHash } from './request-hash.ts';
 import { replyJsonSchema, responseFormat } from './response-format.ts';
@@ -17,6 +18,8 @@ export interface LlmClientOptions {
   profiles: ProviderProfile[];
   cache: LlmRequestCache;
   recorder: LlmCallRecorder;
+  /** Who may pay for a request now; the callers of this client only, by default. */
+  leases?: LlmRequestLeases;
   backoff?: Partial<BackoffOptions>;
   /** Where API keys are read from; `process.env` by default. */
   env?: NodeJS.ProcessEnv;
@@ -70,6 +73,9 @@ function leastBusy(replicas: readonly Replica[]): Replica {
 }
 
 type Output = { ok: true; json?: JsonValue; value?: unknown } | { ok: false; problem: string };
+
+/** What `complete` gives back: the response, with the contract's parsed `value` when there is one. */
+type Completion = LlmResponse & { value?: unknown };
 
 /** What a reply must be: any text, or JSON that a schema accepts (`value` is what the caller gets back). */
 interface ReplyContract {
@@ -156,6 +162,7 @@ export class LlmClient {
   private readonly profiles: readonly ProviderProfile[];
   private readonly cache: LlmRequestCache;
   private readonly recorder: LlmCallRecorder;
+  private readonly leases: LlmRequestLeases;
   private readonly backoff: BackoffOptions;
   private readonly env: NodeJS.ProcessEnv;
   private readonly warn: (message: string) => void;
@@ -166,6 +173,7 @@ export class LlmClient {
     this.profiles = options.profiles;
     this.cache = options.cache;
     this.recorder = options.recorder;
+    this.leases = options.leases ?? new LocalLeases();
     this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
     this.env = options.env ?? process.env;
     this.warn = options.warn ?? ((message) => console.warn(message));
@@ -248,14 +256,14 @@ export class LlmClient {
     scope: LlmScope,
     request: LlmRequest,
     contract: ReplyContract | undefined,
-  ): Promise<LlmResponse & { value?: unknown }> {
+  ): Promise<Completion> {
     const startedAt = performance.now();
     scope.signal.throwIfAborted();
     const endpoint = await this.endpointFor(scope, request.profile);
     // Whether the server constrained decoding is not in the key: a cached reply was validated against the same
     // schema either way, so toggling a profile's structured outputs reuses every answer.
     const requestHash = llmRequestHash(endpoint.profile, request, request.messages);
-    const respond = (reply: CachedLlmReply, output: Output & { ok: true }, cached: boolean) => ({
+    const respond = (reply: CachedLlmReply, output: Output & { ok: true }, cached: boolean): Completion => ({
       text: stripThinking(reply.raw),
       raw: reply.raw,
       ...(output.json !== undefined && { json: output.json, value: output.value }),
@@ -265,15 +273,33 @@ export class LlmClient {
       latencyMs: cached ? 0 : elapsedSince(startedAt),
     });
 
-    if (scope.useCache) {
-      const hit = this.cache.get(requestHash);
+    const fromCache = () => {
+      const hit = scope.useCache ? this.cache.get(requestHash) : undefined;
       const output = hit && checkOutput(hit.raw, contract);
-      if (hit && output?.ok) {
-        this.record(scope, endpoint, requestHash, hit, { latencyMs: 0, cached: true, attempts: 0, repair: false });
-        return respond(hit, output, true);
-      }
+      if (!hit || !output?.ok) return undefined;
+      this.record(scope, endpoint, requestHash, hit, { latencyMs: 0, cached: true, attempts: 0, repair: false });
+      return respond(hit, output, true);
+    };
+    const cached = fromCache();
+    if (cached) return cached;
+    // One caller at a time pays for a request (in any process on the run store): the others wait for its reply.
+    const release = await this.leases.acquire(requestHash, scope.signal);
+    try {
+      return fromCache() ?? (await this.pay(scope, endpoint, request, requestHash, contract, respond));
+    } finally {
+      release();
     }
+  }
 
+  /** Sends the request, and one repair request when the reply does not fit the contract. */
+  private async pay(
+    scope: LlmScope,
+    endpoint: Endpoint,
+    request: LlmRequest,
+    requestHash: string,
+    contract: ReplyContract | undefined,
+    respond: (reply: CachedLlmReply, output: Output & { ok: true }, cached: boolean) => Completion,
+  ): Promise<Completion> {
     const first = await this.exchange(scope, endpoint, request, request.messages, requestHash, contract, (reply) =>
       this.cache.put(requestHash, reply),
     );

@@ -1,5 +1,5 @@
 export { LlmClient, LlmOutputError, type LlmClientOptions, type LlmScope } from './client.ts';
-export type { CachedLlmReply, LlmCallRecord, LlmCallRecorder, LlmRequestCache } from './ports.ts';
+export type { CachedLlmReply, LlmCallRecord, LlmCallRecorder, LlmRequestCache, LlmRequestLeases } from './ports.ts';
 export {
   loadProviderFile,
   providerProfileSchema,

@@ -42,3 +42,15 @@ export interface LlmCallRecord {
 export interface LlmCallRecorder {
   record(call: LlmCallRecord): void;
 }
+
+/**
+ * Who may pay for a request: one caller at a time per request hash, so an identical request waits for the reply the
+ * first caller is paying for and takes it from the cache. The run store's leases span every process on its data dir.
+ */
+export interface LlmRequestLeases {
+  /**
+   * Resolves once this caller holds the lease on `requestHash` (when no caller holds it, or its holder released it or
+   * stopped running); the returned function releases it. Rejects with the signal's reason when it aborts first.
+   */
+  acquire(requestHash: string, signal: AbortSignal): Promise<() => void>;
+}

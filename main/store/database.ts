@@ -158,6 +158,18 @@ const MIGRATIONS: readonly string[] = [
   -- Where the secret-looking values removed from the run's graph were (paths only, never the values).
   ALTER TABLE runs ADD COLUMN removed_secrets_json TEXT NOT NULL DEFAULT '[]';
   `,
+  `
+  -- Who pays for an LLM request now (leases.ts): one process at a time per request hash.
+  -- As many rows as requests in flight: no index beyond the key.
+  CREATE TABLE leases (
+    key TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    claim INTEGER NOT NULL,
+    pid INTEGER NOT NULL,
+    machine TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export function openDatabase(dataDir: string): Db {
@@ -166,24 +178,24 @@ export function openDatabase(dataDir: string): Db {
   // Node build for tests and the CLI.
   const nativeBinding = process.env.REWATCH_SQLITE_BINDING;
   const db = new Database(join(dataDir, 'rewatch.db'), nativeBinding ? { nativeBinding } : {});
+  // First: processes opening one data dir together wait for each other's schema changes instead of failing.
+  db.pragma('busy_timeout = 5000');
   db.pragma('journal_mode = WAL');
   // With WAL, NORMAL never corrupts the database on a crash; a power loss may lose the last commits only.
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
   migrate(db);
   return db;
 }
 
+/** Brings the schema up to date under the write lock, so a process opening the store at the same time waits. */
 function migrate(db: Db): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  if (current > MIGRATIONS.length) {
-    throw new Error(`the run store was written by a newer ReWatch Studio (schema ${current}, this one knows ${MIGRATIONS.length})`);
-  }
-  for (let version = current; version < MIGRATIONS.length; version += 1) {
-    db.transaction(() => {
-      db.exec(MIGRATIONS[version]!);
-      db.pragma(`user_version = ${version + 1}`);
-    })();
-  }
+  db.transaction(() => {
+    const current = db.pragma('user_version', { simple: true }) as number;
+    if (current > MIGRATIONS.length) {
+      throw new Error(`the run store was written by a newer ReWatch Studio (schema ${current}, this one knows ${MIGRATIONS.length})`);
+    }
+    for (let version = current; version < MIGRATIONS.length; version += 1) db.exec(MIGRATIONS[version]!);
+    db.pragma(`user_version = ${MIGRATIONS.length}`);
+  }).immediate();
 }

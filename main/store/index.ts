@@ -1,6 +1,7 @@
 import { BlobStore } from './blobs.ts';
 import { openDatabase, type Db } from './database.ts';
 import { ItemStore } from './items.ts';
+import { LeaseStore } from './leases.ts';
 import { LlmLedger } from './llm-ledger.ts';
 import { NodeMetrics } from './metrics.ts';
 import { ModelServerRecords } from './model-servers.ts';
@@ -13,13 +14,18 @@ export type { NodeRunRecord, PreviousNodeRun } from './runs.ts';
 export type { ModelServerRecord } from './model-servers.ts';
 export type { StoredMetric } from './metrics.ts';
 export type { PruneOptions, PruneReport } from './prune.ts';
+export { processAlive } from './processes.ts';
 
-/** The SQLite run store under a data directory: runs, node outputs, item results, LLM calls, metrics, blobs, model servers. */
+/**
+ * The SQLite run store under a data directory: runs, node outputs, item results, LLM calls and their leases, metrics,
+ * blobs, model servers.
+ */
 export class RunStore {
   readonly runs: RunLog;
   readonly outputs: OutputStore;
   readonly items: ItemStore;
   readonly llm: LlmLedger;
+  readonly leases: LeaseStore;
   readonly blobs: BlobStore;
   readonly modelServers: ModelServerRecords;
   readonly metrics: NodeMetrics;
@@ -31,6 +37,7 @@ export class RunStore {
     this.outputs = new OutputStore(this.#db);
     this.items = new ItemStore(this.#db);
     this.llm = new LlmLedger(this.#db);
+    this.leases = new LeaseStore(this.#db);
     this.blobs = new BlobStore(this.#db, dataDir);
     this.modelServers = new ModelServerRecords(this.#db);
     this.metrics = new NodeMetrics(this.#db);
@@ -49,6 +56,7 @@ export class RunStore {
 
   close(): void {
     this.flush();
+    this.leases.close();
     this.#db.close();
   }
 }

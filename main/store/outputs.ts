@@ -39,7 +39,8 @@ export class OutputStore implements StoredOutputs {
     this.#rows = db.prepare<[string, string, number, number], { data: string }>(
       'SELECT data FROM output_rows WHERE node_key = ? AND port = ? AND seq >= ? ORDER BY seq LIMIT ?',
     );
-    this.#insertRow = db.prepare('INSERT INTO output_rows (node_key, port, seq, data) VALUES (?, ?, ?, ?)');
+    // Two runs may write the same output at once: rows of one key are the same in both, so each write is idempotent.
+    this.#insertRow = db.prepare('INSERT OR REPLACE INTO output_rows (node_key, port, seq, data) VALUES (?, ?, ?, ?)');
     this.#ofTypes = db.prepare<[string], StoredOutputInfo>(
       'SELECT node_key AS nodeKey, node_type AS nodeType, created_at AS storedAt FROM outputs WHERE node_type IN (SELECT value FROM json_each(?))',
     );
@@ -73,9 +74,11 @@ export class OutputStore implements StoredOutputs {
     return row && { nodeKey, ports: JSON.parse(row.ports_json) };
   }
 
-  /** Starts writing the output of `nodeKey`, discarding rows a crashed attempt left behind. */
+  /**
+   * Starts writing the output of `nodeKey` over whatever rows it has: those of a crashed attempt, or of another run
+   * writing the same output now. Rows past the new counts are dropped when the output is finished.
+   */
   beginWrite(nodeKey: string, nodeType: string, ports: readonly string[]): OutputWriter {
-    this.#db.prepare('DELETE FROM output_rows WHERE node_key = ?').run(nodeKey);
     return new OutputWriter(this.#db, this.#insertRow, nodeKey, nodeType, ports);
   }
 
@@ -168,14 +171,18 @@ export class OutputWriter {
     if (this.#pending.length >= WRITE_BATCH) this.#flush();
   }
 
-  /** Makes the output visible under its key. */
+  /** Makes the output visible under its key, without rows an earlier attempt left past its end. */
   finish(): StoredOutput {
     this.#flush();
     const ports: Record<string, PortOutput> = {};
     for (const [port, count] of this.#counts) ports[port] = { count, hash: this.#hashes.get(port)!.digest('hex') };
-    this.db
-      .prepare('INSERT OR REPLACE INTO outputs (node_key, node_type, ports_json, created_at) VALUES (?, ?, ?, ?)')
-      .run(this.nodeKey, this.nodeType, JSON.stringify(ports), Date.now());
+    const trim = this.db.prepare('DELETE FROM output_rows WHERE node_key = ? AND port = ? AND seq >= ?');
+    this.db.transaction(() => {
+      for (const [port, count] of this.#counts) trim.run(this.nodeKey, port, count);
+      this.db
+        .prepare('INSERT OR REPLACE INTO outputs (node_key, node_type, ports_json, created_at) VALUES (?, ?, ?, ?)')
+        .run(this.nodeKey, this.nodeType, JSON.stringify(ports), Date.now());
+    })();
     return { nodeKey: this.nodeKey, ports };
   }
 

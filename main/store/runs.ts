@@ -65,6 +65,22 @@ const SUM_TOTALS = `coalesce(sum(items_total), 0) AS items_total, coalesce(sum(i
   coalesce(sum(llm_repairs), 0) AS llm_repairs,
   coalesce(sum(tokens_in), 0) AS tokens_in, coalesce(sum(tokens_out), 0) AS tokens_out`;
 
+/** A run's LLM totals from its call log (`llm_calls`), for a whole run or `GROUP BY node_id`. */
+const LEDGER_SUMS = `count(*) AS llm_calls, coalesce(sum(cached), 0) AS llm_cached, coalesce(sum(repair), 0) AS llm_repairs,
+  coalesce(sum(prompt_tokens), 0) AS tokens_in, coalesce(sum(completion_tokens), 0) AS tokens_out FROM llm_calls WHERE run_id = ?`;
+
+type LedgerSums = Pick<NodeRunRow, 'llm_calls' | 'llm_cached' | 'llm_repairs' | 'tokens_in' | 'tokens_out'>;
+
+const NO_CALLS: LedgerSums = { llm_calls: 0, llm_cached: 0, llm_repairs: 0, tokens_in: 0, tokens_out: 0 };
+
+/**
+ * Node runs write their LLM totals when their state changes, so a run that did not finish (still running, or killed)
+ * has them only in the call log, which commits calls as they happen.
+ */
+function finished(status: RunStatus): boolean {
+  return status !== 'running' && status !== 'interrupted';
+}
+
 function totalsOf(row: Omit<NodeRunRow, 'node_id'> | Record<string, number>, durationMs: number): NodeTotals {
   const r = row as Record<string, number>;
   return {
@@ -171,7 +187,9 @@ export class RunLog {
       .prepare('SELECT id, graph_name, graph_json, removed_secrets_json, status, started_at, finished_at, error FROM runs WHERE id = ?')
       .get(runId) as (RunRow & { removed_secrets_json: string }) | undefined;
     if (!row) return undefined;
-    const nodes = (this.#db.prepare('SELECT * FROM node_runs WHERE run_id = ? ORDER BY rowid').all(runId) as NodeRunRow[]).map(
+    const ledger = finished(row.status) ? undefined : this.#ledgerByNode(runId);
+    const rows = this.#db.prepare('SELECT * FROM node_runs WHERE run_id = ? ORDER BY rowid').all(runId) as NodeRunRow[];
+    const nodes = rows.map(
       (n): NodeRunInfo => ({
         nodeId: n.node_id,
         nodeType: n.node_type,
@@ -179,7 +197,10 @@ export class RunLog {
         nodeKey: n.node_key,
         error: n.error,
         outputCounts: JSON.parse(n.output_counts_json),
-        ...totalsOf(n, n.started_at && n.finished_at ? n.finished_at - n.started_at : 0),
+        ...totalsOf(
+          ledger ? { ...n, ...(ledger.get(n.node_id) ?? NO_CALLS) } : n,
+          n.started_at && n.finished_at ? n.finished_at - n.started_at : 0,
+        ),
       }),
     );
     return { ...this.#runInfo(row), graphJson: row.graph_json, removedSecrets: JSON.parse(row.removed_secrets_json), nodes };
@@ -216,8 +237,16 @@ export class RunLog {
     );
   }
 
+  #ledgerByNode(runId: string): Map<string, LedgerSums> {
+    const rows = this.#db.prepare(`SELECT node_id, ${LEDGER_SUMS} GROUP BY node_id`).all(runId) as Array<LedgerSums & { node_id: string }>;
+    return new Map(rows.map(({ node_id, ...sums }) => [node_id, sums]));
+  }
+
   #runInfo(row: RunRow): RunInfo {
-    const sums = this.#db.prepare(`SELECT ${SUM_TOTALS} FROM node_runs WHERE run_id = ?`).get(row.id) as Record<string, number>;
+    const nodeSums = this.#db.prepare(`SELECT ${SUM_TOTALS} FROM node_runs WHERE run_id = ?`).get(row.id) as Record<string, number>;
+    const sums = finished(row.status)
+      ? nodeSums
+      : { ...nodeSums, ...(this.#db.prepare(`SELECT ${LEDGER_SUMS}`).get(row.id) as LedgerSums) };
     return {
       runId: row.id,
       graphName: row.graph_name,

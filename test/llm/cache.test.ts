@@ -27,6 +27,17 @@ describe('request cache', () => {
     expect(recorder.calls[1]?.requestHash).toBe(recorder.calls[0]?.requestHash);
   });
 
+  it('identical requests in flight together are paid once: the others wait for the reply and take it from the cache', async () => {
+    const { gateway, recorder } = testClient(server.baseURL);
+    const before = server.requests.length;
+    const request = { profile: 'local', messages: user('asked by five at once') };
+    const replies = await Promise.all(Array.from({ length: 5 }, () => gateway().complete(request)));
+    expect(server.requests.length - before).toBe(1);
+    expect(new Set(replies.map((r) => r.text)).size).toBe(1);
+    expect(replies.map((r) => r.cached).sort()).toEqual([false, true, true, true, true]);
+    expect(recorder.calls.filter((c) => !c.cached)).toHaveLength(1);
+  });
+
   it('a different cacheSalt, parameter or extraBody is a different request', async () => {
     const { gateway } = testClient(server.baseURL);
     const before = server.requests.length;

@@ -72,9 +72,10 @@ describe('rewatch reward-server', () => {
       expect(r.error).toBeUndefined();
       expect(r.overall).toBe(combineReward({ rAcc: r.accuracy!, rObs: r.observation!, rRea: r.reasoning!, rFmt: r.format! }));
     }
-    // The observation judge saw C_detail from the run store; the wrong answer cost no judge call.
+    // The observation judge saw C_detail from the run store; the wrong answer cost no judge call, and the retrieval
+    // pair that the correct and the malformed responses share was judged once.
     const observationPrompts = judge.requests.filter((r) => /^Observation: /m.test(String(r.messages[0]?.content)));
-    expect(observationPrompts).toHaveLength(4);
+    expect(observationPrompts).toHaveLength(3);
     for (const r of observationPrompts) expect(String(r.messages[0]?.content)).toContain(caption.text);
     expect(judge.requests.filter((r) => caseOf(String(r.messages[0]?.content)) === 'wrong')).toEqual([]);
   });

@@ -12,12 +12,12 @@ export interface ScriptedChatRequest {
   messages: { role: string; content: unknown }[];
   /** The whole JSON body as sent. */
   body: Record<string, unknown>;
+  authorization?: string;
 }
 
 export interface RecordedRequest extends ScriptedChatRequest {
   /** Which fault was served instead of an answer, if any. */
   fault?: Fault;
-  authorization?: string;
   /** `performance.now()` when the body had arrived. */
   receivedAt: number;
 }
@@ -147,13 +147,13 @@ export async function startScriptedLlmServer(options: ScriptedLlmServerOptions):
       model: String(body.model ?? model),
       messages: Array.isArray(body.messages) ? (body.messages as ScriptedChatRequest['messages']) : [],
       body,
+      ...(req.headers.authorization && { authorization: req.headers.authorization }),
     };
     const fault = pickFault();
     if (recordRequests) {
       requests.push({
         ...request,
         ...(fault && { fault }),
-        ...(req.headers.authorization && { authorization: req.headers.authorization }),
         receivedAt: performance.now(),
       });
     }

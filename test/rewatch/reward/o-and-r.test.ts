@@ -152,8 +152,9 @@ describe('rewatch.or-reward', () => {
 
     expect(requestsFor('wrong')).toEqual([]);
     expect(requestsFor('direct')).toEqual([]);
+    // Four observation pairs, one of them (the retrieval) in both `correct` and `malformed`: judged once.
     const judged = server.requests.filter((r) => r.model === 'judge' && /^Observation: /m.test(firstMessage(r)));
-    expect(judged).toHaveLength(4);
+    expect(judged).toHaveLength(3);
     for (const request of judged) expect(firstMessage(request)).toContain(caption.text);
 
     // M_infer reads the question and the pairs, not the response's own reasoning or answer.

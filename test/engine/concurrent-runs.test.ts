@@ -1,0 +1,131 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startScriptedLlmServer, type ScriptedChatRequest, type ScriptedLlmServer } from '../support/scripted-llm-server.ts';
+import { openEngine, tempDir } from '../support/engine-fixture.ts';
+import { until } from '../train/processes.ts';
+import { ledgerTotals, runningRuns, startRunProcess, writeRunSetup, type RunSetup } from '../support/run-processes.ts';
+
+const ITEMS = 2000;
+/** A safety net for a loaded machine, not a measurement: nothing here waits on time. */
+const TIMEOUT_MS = 240_000;
+
+function promptOf(request: Pick<ScriptedChatRequest, 'messages'>): string {
+  return String(request.messages.at(-1)?.content);
+}
+
+function countBy(values: readonly string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+  return counts;
+}
+
+/** Prompts the server received more than once. */
+function repeated(prompts: readonly string[]): string[] {
+  return [...countBy(prompts)].filter(([, n]) => n > 1).map(([prompt]) => prompt);
+}
+
+describe('two runs of one graph on one data dir', () => {
+  let dir: ReturnType<typeof tempDir>;
+  let server: ScriptedLlmServer;
+  let setup: RunSetup;
+  let openGate!: () => void;
+  let gate: Promise<void>;
+  /** Prompts answered, in order; requests held by `holdWhen` are never answered. */
+  let answered: string[];
+  let holdWhen: (request: ScriptedChatRequest) => boolean;
+  let held: string[];
+  let releaseHeld: () => void;
+
+  beforeEach(async () => {
+    dir = tempDir();
+    gate = new Promise((resolve) => (openGate = resolve));
+    answered = [];
+    held = [];
+    holdWhen = () => false;
+    const heldForever = new Promise<void>((resolve) => (releaseHeld = resolve));
+    server = await startScriptedLlmServer({
+      respond: async (request) => {
+        await gate;
+        if (holdWhen(request)) {
+          held.push(promptOf(request));
+          await heldForever;
+          throw new Error('released at teardown');
+        }
+        answered.push(promptOf(request));
+        return `answer to ${promptOf(request)}`;
+      },
+    });
+    setup = writeRunSetup(dir.path, ITEMS, server.baseURL);
+  });
+
+  afterEach(async () => {
+    releaseHeld();
+    await server.close();
+    dir.remove();
+  });
+
+  /** Starts two runs together and lets the server answer once both are running, so neither ends before the other starts. */
+  async function startBoth() {
+    const first = startRunProcess(setup, 'first');
+    const second = startRunProcess(setup, 'second');
+    await until(() => runningRuns(setup.dataDir).length === 2);
+    const [firstRun] = runningRuns(setup.dataDir).filter((run) => run.pid === first.child.pid);
+    openGate();
+    return { first, second, firstRunId: firstRun!.id };
+  }
+
+  it('pays for each request once, and both runs end done with equal outputs', async () => {
+    const { first, second } = await startBoth();
+    expect(await first.exited, first.output()).toBe(0);
+    expect(await second.exited, second.output()).toBe(0);
+
+    const sent = server.requests.map(promptOf);
+    expect(repeated(sent)).toEqual([]);
+    expect(new Set(answered).size).toBe(ITEMS);
+    expect(answered).toHaveLength(ITEMS);
+    // Both processes did part of the paid work: they shared the items rather than one waiting for the other.
+    const keys = countBy(server.requests.map((r) => String(r.authorization)));
+    expect([...keys.keys()].sort()).toEqual(['Bearer first', 'Bearer second']);
+
+    const engine = openEngine(setup.dataDir);
+    try {
+      const runs = await engine.listRuns();
+      expect(runs.map((r) => r.status)).toEqual(['done', 'done']);
+      const outputs = await Promise.all(runs.map((r) => engine.nodeOutput(r.runId, 'ask', 'items', { limit: ITEMS })));
+      expect(outputs[0]!.total).toBe(ITEMS);
+      expect(outputs[0]!.items).toEqual(outputs[1]!.items);
+      const paid = runs.map((r) => r.totals.llmCalls - r.totals.llmCached);
+      expect(paid[0]! + paid[1]!).toBe(ITEMS);
+    } finally {
+      await engine.close();
+    }
+  }, TIMEOUT_MS);
+
+  it('when the first is killed with kill -9, the second takes over its leases and finishes', async () => {
+    holdWhen = (request) => request.authorization === 'Bearer first' && answered.length >= 300;
+    const { first, second, firstRunId } = await startBoth();
+    // Killed with requests in flight, after its ledger has committed some of the calls it made.
+    await until(() => held.length > 0 && ledgerTotals(setup.dataDir, firstRunId).length > 0);
+    first.child.kill('SIGKILL');
+    expect(await first.exited).toBe(-1);
+    expect(await second.exited, second.output()).toBe(0);
+
+    // Only the requests the killed process had in flight were sent again; nothing answered was paid twice.
+    const sent = server.requests.map(promptOf);
+    expect(repeated(sent).every((prompt) => held.includes(prompt))).toBe(true);
+    expect(repeated(answered)).toEqual([]);
+    expect(new Set(answered).size).toBe(ITEMS);
+
+    const engine = openEngine(setup.dataDir);
+    try {
+      const runs = await engine.listRuns();
+      expect(runs.find((r) => r.runId === firstRunId)?.status).toBe('interrupted');
+      const finished = runs.find((r) => r.runId !== firstRunId)!;
+      expect(finished.status).toBe('done');
+      const output = await engine.nodeOutput(finished.runId, 'ask', 'items', { limit: ITEMS });
+      expect(output.total).toBe(ITEMS);
+      expect(output.items.map((item) => (item.data as { n: number }).n)).toEqual(Array.from({ length: ITEMS }, (_, n) => n));
+    } finally {
+      await engine.close();
+    }
+  }, TIMEOUT_MS);
+});

@@ -1,0 +1,128 @@
+import { spawnSync } from 'node:child_process';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { openDatabase, type Db } from '../../main/store/database.ts';
+import { LeaseStore } from '../../main/store/leases.ts';
+import { machineIdentity } from '../../main/store/processes.ts';
+import { tempDir } from '../support/engine-fixture.ts';
+
+const TTL = 60_000;
+
+/** Whether `promise` settles within a few turns of the event loop (enough for a claim that does not wait). */
+async function settlesNow(promise: Promise<unknown>): Promise<boolean> {
+  let settled = false;
+  promise.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  for (let turn = 0; turn < 5 && !settled; turn += 1) await nextTurn();
+  return settled;
+}
+
+describe('leases on one data dir', () => {
+  let dir: ReturnType<typeof tempDir>;
+  const dbs: Db[] = [];
+  const stores: LeaseStore[] = [];
+  const signal = new AbortController().signal;
+
+  /** A store as another process would open it: its own connection and holder. */
+  function leaseStore(options: ConstructorParameters<typeof LeaseStore>[1] = {}) {
+    const db = openDatabase(dir.path);
+    dbs.push(db);
+    const store = new LeaseStore(db, { ttlMs: TTL, ...options });
+    stores.push(store);
+    return store;
+  }
+
+  const holderOf = (key: string) =>
+    (dbs[0]!.prepare('SELECT holder FROM leases WHERE key = ?').get(key) as { holder: string } | undefined)?.holder;
+
+  beforeEach(() => {
+    dir = tempDir();
+  });
+
+  afterEach(() => {
+    for (const store of stores.splice(0)) store.close();
+    for (const db of dbs.splice(0)) db.close();
+    dir.remove();
+  });
+
+  it('a second holder waits until the first releases the key; other keys are free', async () => {
+    const first = leaseStore();
+    const second = leaseStore();
+    const release = await first.acquire('k', signal);
+    const order: string[] = [];
+    const waiting = second.acquire('k', signal).then((releaseSecond) => {
+      order.push('second acquired');
+      return releaseSecond;
+    });
+    expect(await settlesNow(waiting)).toBe(false);
+    expect(await settlesNow(second.acquire('other', signal))).toBe(true);
+    order.push('first released');
+    release();
+    (await waiting)();
+    expect(order).toEqual(['first released', 'second acquired']);
+  });
+
+  it('callers of one store take turns too', async () => {
+    const store = leaseStore();
+    const release = await store.acquire('k', signal);
+    const waiting = store.acquire('k', signal);
+    expect(await settlesNow(waiting)).toBe(false);
+    release();
+    release(); // a second release changes nothing
+    (await waiting)();
+  });
+
+  it('a lease its holder stopped renewing expires, and the late release leaves the new holder alone', async () => {
+    const stale = leaseStore();
+    const later = leaseStore({ now: () => Date.now() + TTL + 1 });
+    const releaseStale = await stale.acquire('k', signal);
+    const releaseLater = await later.acquire('k', signal);
+    expect(holderOf('k')).toBe(later.holder);
+    releaseStale();
+    expect(holderOf('k')).toBe(later.holder);
+    releaseLater();
+  });
+
+  it('a holder that keeps running renews its leases, so they do not expire', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] });
+    try {
+      const holder = leaseStore();
+      const start = Date.now();
+      await holder.acquire('k', signal);
+      vi.advanceTimersByTime((TTL * 2) / 3); // two heartbeats
+      const abort = new AbortController();
+      const waiting = leaseStore({ now: () => start + TTL + 1 }).acquire('k', abort.signal);
+      expect(await settlesNow(waiting)).toBe(false);
+      abort.abort(new Error('stop waiting'));
+      await expect(waiting).rejects.toThrow('stop waiting');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('a lease of a process that no longer runs on this machine is taken over at once; one on another machine is waited for', async () => {
+    const deadPid = spawnSync(process.execPath, ['-e', '']).pid!;
+    const store = leaseStore();
+    const put = dbs[0]!.prepare('INSERT INTO leases (key, holder, claim, pid, machine, expires_at) VALUES (?, ?, 1, ?, ?, ?)');
+    put.run('dead', 'killed-holder', deadPid, machineIdentity(), Date.now() + TTL);
+    put.run('remote', 'remote-holder', deadPid, 'another-machine/boot', Date.now() + TTL);
+
+    (await store.acquire('dead', signal))();
+    const abort = new AbortController();
+    const waiting = store.acquire('remote', abort.signal);
+    expect(await settlesNow(waiting)).toBe(false);
+    abort.abort(new Error('the run was cancelled'));
+    await expect(waiting).rejects.toThrow('the run was cancelled');
+    expect(holderOf('remote')).toBe('remote-holder');
+  });
+
+  it('closing a store gives up its leases', async () => {
+    const closing = leaseStore();
+    const other = leaseStore();
+    await closing.acquire('k', signal);
+    closing.close();
+    expect(await settlesNow(other.acquire('k', signal))).toBe(true);
+  });
+});
