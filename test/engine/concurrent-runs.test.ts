@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startScriptedLlmServer, type ScriptedChatRequest, type ScriptedLlmServer } from '../support/scripted-llm-server.ts';
 import { openEngine, tempDir } from '../support/engine-fixture.ts';
 import { until } from '../train/processes.ts';
-import { ledgerTotals, runningRuns, startRunProcess, writeRunSetup, type RunSetup } from '../support/run-processes.ts';
+import { runningRuns, startRunProcess, writeRunSetup, type RunSetup } from '../support/run-processes.ts';
 
 const ITEMS = 2000;
 /** A safety net for a loaded machine, not a measurement: nothing here waits on time. */
@@ -68,13 +68,14 @@ describe('two runs of one graph on one data dir', () => {
     const first = startRunProcess(setup, 'first');
     const second = startRunProcess(setup, 'second');
     await until(() => runningRuns(setup.dataDir).length === 2);
-    const [firstRun] = runningRuns(setup.dataDir).filter((run) => run.pid === first.child.pid);
+    const runOf = (pid: number | undefined) => runningRuns(setup.dataDir).find((run) => run.pid === pid)!.id;
+    const runIds = { first: runOf(first.child.pid), second: runOf(second.child.pid) };
     openGate();
-    return { first, second, firstRunId: firstRun!.id };
+    return { processes: { first, second }, runIds };
   }
 
   it('pays for each request once, and both runs end done with equal outputs', async () => {
-    const { first, second } = await startBoth();
+    const { first, second } = (await startBoth()).processes;
     expect(await first.exited, first.output()).toBe(0);
     expect(await second.exited, second.output()).toBe(0);
 
@@ -82,9 +83,8 @@ describe('two runs of one graph on one data dir', () => {
     expect(repeated(sent)).toEqual([]);
     expect(new Set(answered).size).toBe(ITEMS);
     expect(answered).toHaveLength(ITEMS);
-    // Both processes did part of the paid work: they shared the items rather than one waiting for the other.
-    const keys = countBy(server.requests.map((r) => String(r.authorization)));
-    expect([...keys.keys()].sort()).toEqual(['Bearer first', 'Bearer second']);
+    // Which process paid for which item is up to the scheduler (the second may share the items or wait on the first's
+    // leases): either way, every item was paid once, by one of the two.
 
     const engine = openEngine(setup.dataDir);
     try {
@@ -100,14 +100,24 @@ describe('two runs of one graph on one data dir', () => {
     }
   }, TIMEOUT_MS);
 
-  it('when the first is killed with kill -9, the second takes over its leases and finishes', async () => {
-    holdWhen = (request) => request.authorization === 'Bearer first' && answered.length >= 300;
-    const { first, second, firstRunId } = await startBoth();
-    // Killed with requests in flight, after its ledger has committed some of the calls it made.
-    await until(() => held.length > 0 && ledgerTotals(setup.dataDir, firstRunId).length > 0);
-    first.child.kill('SIGKILL');
-    expect(await first.exited).toBe(-1);
-    expect(await second.exited, second.output()).toBe(0);
+  it('when one is killed with kill -9, the other takes over its leases and finishes', async () => {
+    // Once 300 answers are out, the next process to ask is the one killed: its requests from then on are held, in
+    // flight, whichever of the two the scheduler let claim them.
+    let victim: 'first' | 'second' | undefined;
+    holdWhen = (request) => {
+      if (answered.length < 300) return false;
+      victim ??= request.authorization === 'Bearer first' ? 'first' : 'second';
+      return request.authorization === `Bearer ${victim}`;
+    };
+    const { processes, runIds } = await startBoth();
+    // Killed with requests in flight.
+    await until(() => held.length > 0);
+    const killed = victim!;
+    const survivor = killed === 'first' ? 'second' : 'first';
+    processes[killed].child.kill('SIGKILL');
+    expect(await processes[killed].exited).toBe(-1);
+    expect(await processes[survivor].exited, processes[survivor].output()).toBe(0);
+    const killedRunId = runIds[killed];
 
     // Only the requests the killed process had in flight were sent again; nothing answered was paid twice.
     const sent = server.requests.map(promptOf);
@@ -118,8 +128,8 @@ describe('two runs of one graph on one data dir', () => {
     const engine = openEngine(setup.dataDir);
     try {
       const runs = await engine.listRuns();
-      expect(runs.find((r) => r.runId === firstRunId)?.status).toBe('interrupted');
-      const finished = runs.find((r) => r.runId !== firstRunId)!;
+      expect(runs.find((r) => r.runId === killedRunId)?.status).toBe('interrupted');
+      const finished = runs.find((r) => r.runId !== killedRunId)!;
       expect(finished.status).toBe('done');
       const output = await engine.nodeOutput(finished.runId, 'ask', 'items', { limit: ITEMS });
       expect(output.total).toBe(ITEMS);
