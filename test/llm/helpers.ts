@@ -39,13 +39,4 @@ export function testClient(
   return { client, cache, recorder, gateway };
 }
 
-/** Polls until `condition` holds (for states only the server can observe). */
-export async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!condition()) {
-    if (performance.now() > deadline) throw new Error('waitFor: condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
 export const user = (content: string) => [{ role: 'user' as const, content }];

@@ -7,7 +7,7 @@ import { realSlurmAvailable, startSlurm, type SlurmCluster } from '../hosts/slur
 import { tempDir, writeJsonl } from '../support/engine-fixture.ts';
 import { freePort, sshdAvailable, startSshd, type TestSshd } from '../support/sshd.ts';
 import { easyR1Metrics, engineWithHosts, grpoDataset, judgeProviders, launchGraph, logsOf, trainingRunOf, type TrainEngine } from './harness.ts';
-import { until } from './processes.ts';
+import { until } from '../support/until.ts';
 
 const skipReason = !sshdAvailable()
   ? 'no sshd (apt-get install -y openssh-server)'
