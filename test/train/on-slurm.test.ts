@@ -42,7 +42,7 @@ describe.skipIf(skipReason !== undefined)('GRPO training and model serving on a 
     providers = judgeProviders(dataDir);
     const cluster = { name: 'cluster', kind: 'slurm' as const, login: sshd.login(), partition: slurm.partition, timeLimit: '00:10:00' };
     t = engineWithHosts(dataDir, [cluster], providers);
-  }, 90_000);
+  });
   afterAll(async () => {
     await t?.engine.close();
     await sshd?.stop();
