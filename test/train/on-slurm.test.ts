@@ -3,6 +3,7 @@ import { hostname, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProviderProfile } from '../../main/llm/profiles.ts';
+import { PAPER_VIDEO_BUDGET } from '../../nodes/sdk/video-budget.ts';
 import { realSlurmAvailable, startSlurm, type SlurmCluster } from '../hosts/slurm-cluster.ts';
 import { tempDir, writeJsonl } from '../support/engine-fixture.ts';
 import { freePort, sshdAvailable, startSshd, type TestSshd } from '../support/sshd.ts';
@@ -93,7 +94,7 @@ describe.skipIf(skipReason !== undefined)('GRPO training and model serving on a 
     const { runId } = await t.engine.startRun({ graph });
     expect(await t.engine.waitForRun(runId)).toBe('done');
     const replies = (await t.engine.nodeOutput(runId, 'ask', 'items', {})).items.map((i) => (i.data as { output: string }).output);
-    expect(replies).toEqual([1, 2].map((n) => `model=org/policy limit={"image": 64, "video": 1} port=${port} said=Count ${n}`));
+    expect(replies).toEqual([1, 2].map((n) => `model=org/policy limit={"image": ${PAPER_VIDEO_BUDGET.maxFrames}, "video": 1} port=${port} said=Count ${n}`));
     const job = t.hosts.jobStore.list('cluster').at(-1);
     expect(job).toMatchObject({ kind: 'slurm', name: 'vllm_org_policy' });
     // Stopped with the run: scancel'd.
