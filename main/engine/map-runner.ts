@@ -6,7 +6,7 @@ import { itemKey } from './cache-key.ts';
 import { concatCollection, rawRows, sourceCount, type NodeInputs } from './node-inputs.ts';
 import type { NodeCounters } from './node-counters.ts';
 
-export interface MapRun {
+interface MapRun {
   runId: string;
   nodeId: string;
   definition: MapNodeDefinition;

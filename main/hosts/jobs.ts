@@ -163,7 +163,7 @@ async function sh(host: JobHost, script: string, args: readonly string[], stdin?
 }
 
 /** A detached process on a host, in its own process group, with its folder `<workDir>/jobs/<id>/`. */
-export class ProcessJob extends RecordedJob implements Job {
+class ProcessJob extends RecordedJob implements Job {
   readonly kind = 'process' as const;
   readonly #host: JobHost;
 

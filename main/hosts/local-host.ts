@@ -8,7 +8,7 @@ import { probeHost } from './probe.ts';
 import { expandHome } from './registry.ts';
 import type { Host, HostProbe, Job, JobSpec, LocalForward, RemoteForward } from './types.ts';
 
-export interface LocalHostOptions {
+interface LocalHostOptions {
   /** The app's folder for local jobs (`<dataDir>/hosts/local`). */
   workDir: string;
   jobStore?: JobStore;

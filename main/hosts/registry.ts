@@ -57,11 +57,11 @@ const needsAuth = {
 };
 
 /** How to reach and log in to an SSH server (an `ssh` host, or a Slurm cluster's login node). */
-export const sshLoginSchema = z.object(sshLoginShape).strict().refine(needsAuth.check, needsAuth.params);
+const sshLoginSchema = z.object(sshLoginShape).strict().refine(needsAuth.check, needsAuth.params);
 
 export type SshLogin = z.infer<typeof sshLoginSchema>;
 
-export const sshHostSchema = z
+const sshHostSchema = z
   .object({ name: hostNameSchema, kind: z.literal('ssh'), ...sshLoginShape })
   .strict()
   .refine(needsAuth.check, needsAuth.params);
@@ -70,7 +70,7 @@ export type SshHostConfig = z.infer<typeof sshHostSchema>;
 
 const slurmValue = (pattern: RegExp, what: string) => z.string().min(1).regex(pattern, what);
 
-export const slurmHostSchema = z
+const slurmHostSchema = z
   .object({
     name: hostNameSchema,
     kind: z.literal('slurm'),
@@ -91,7 +91,7 @@ export type SlurmHostConfig = z.infer<typeof slurmHostSchema>;
 
 export type HostConfig = SshHostConfig | SlurmHostConfig;
 
-export const hostRegistrySchema = z.object({
+const hostRegistrySchema = z.object({
   hosts: z
     .array(
       z.unknown().transform((entry, ctx): HostConfig => {

@@ -44,7 +44,7 @@ export function withPidReport(command: string): string {
   return `printf '${PID_MARKER} %s\\n' "$$" >&2; ${command}`;
 }
 
-export interface ExecOnClientOptions {
+interface ExecOnClientOptions {
   stdin?: Buffer | string;
   signal?: AbortSignal;
   /** For messages: `user@host:port`. */

@@ -20,7 +20,7 @@ import type { Host, HostProbe, Job, JobSpec, LocalForward, RemoteForward } from 
 
 export { commandLine, shellQuote } from './shell-quote.ts';
 
-export interface SshHostOptions {
+interface SshHostOptions {
   name: string;
   login: SshLogin;
   jobStore?: JobStore;
@@ -33,7 +33,7 @@ export interface SshHostOptions {
 }
 
 /** Counters for tests and diagnostics. */
-export interface SshHostStats {
+interface SshHostStats {
   uploads: number;
   skippedUploads: number;
   uploadedBytes: number;

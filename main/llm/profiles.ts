@@ -81,7 +81,7 @@ export function resolveProfile(profiles: readonly ProviderProfile[], name: strin
 }
 
 /** Local servers (vLLM, Ollama) take any key, so a profile without one sends "EMPTY". */
-export const NO_API_KEY = 'EMPTY';
+const NO_API_KEY = 'EMPTY';
 
 /** The key for a profile; warns when the profile names an env var that is not set. */
 export function resolveApiKey(

@@ -19,7 +19,7 @@ import { isLoopbackHost, urlHost } from '../server/host.ts';
  *   GET  /v1/health   no token: {"ok": true, …what the service reports}.
  */
 
-export interface RewardHttpOptions {
+interface RewardHttpOptions {
   scorer: RewardScorer;
   /** Required in `Authorization: Bearer …` on `/v1/reward`. */
   token: string;
@@ -36,7 +36,7 @@ export interface RewardListenOptions {
   port?: number;
 }
 
-export interface ListeningRewardServer {
+interface ListeningRewardServer {
   /** `http://host:port` */
   url: string;
   port: number;
@@ -50,7 +50,7 @@ const batchSchema = z.object({
   notes: z.boolean().optional(),
 });
 
-export interface RewardBatchReply {
+interface RewardBatchReply {
   results: RewardItemReply[];
 }
 

@@ -35,7 +35,7 @@ export interface ServedReward extends RunningRewardService {
   status(): { summary: string; warning?: string };
 }
 
-export interface EngineRewardDeps {
+interface EngineRewardDeps {
   /** The node library's reward; the engine serves none without it. */
   definition: RewardDefinition | undefined;
   /** The engine's client: the reward's judge calls share each profile's limits with the pipeline's calls. */

@@ -4,10 +4,6 @@
  */
 const VARIABLE = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*)\s*\}\}/g;
 
-export function templateVariables(template: string): string[] {
-  return [...new Set([...template.matchAll(VARIABLE)].map((m) => m[1]!))];
-}
-
 export function lookupPath(value: unknown, path: string): unknown {
   let cursor = value;
   for (const part of path.split('.')) {
