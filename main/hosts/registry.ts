@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
+import { invalidSettingsError } from '../field-errors.ts';
 
 /**
  * The hosts of the data dir's `hosts.yaml`/`.json` (never of graph files: graphs name a host, the data dir says
@@ -126,22 +127,10 @@ export interface HostRegistry {
   hosts: HostConfig[];
 }
 
-function fieldPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const key of path) {
-    if (typeof key === 'number') out += `[${key}]`;
-    else out += out ? `.${String(key)}` : String(key);
-  }
-  return out || '(root)';
-}
-
 /** Validates a registry value; errors name `source` and the field (`hosts[1].login.port: …`). */
 export function parseHostRegistry(data: unknown, source: string): HostRegistry {
   const parsed = hostRegistrySchema.safeParse(data ?? {});
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${fieldPath(issue.path)}: ${issue.message}`);
-    throw new Error(`${source}: ${problems.join('; ')}`);
-  }
+  if (!parsed.success) throw invalidSettingsError(source, parsed.error);
   return parsed.data;
 }
 

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import YAML from 'yaml';
 import { z } from 'zod';
+import { invalidSettingsError } from '../field-errors.ts';
 
 /** One OpenAI-compatible endpoint. Graphs name profiles; endpoints and keys live only here. */
 export const providerProfileSchema = z.object({
@@ -45,15 +46,6 @@ export const providerSettingsSchema = z.object({
 
 export type ProviderSettings = z.infer<typeof providerSettingsSchema>;
 
-function fieldPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const key of path) {
-    if (typeof key === 'number') out += `[${key}]`;
-    else out += out ? `.${String(key)}` : String(key);
-  }
-  return out || '(root)';
-}
-
 /** Reads a provider settings file (`.json`, otherwise YAML); errors name the file and the field. */
 export async function loadProviderFile(path: string): Promise<ProviderSettings> {
   const text = await readFile(path, 'utf8');
@@ -64,10 +56,7 @@ export async function loadProviderFile(path: string): Promise<ProviderSettings> 
     throw new Error(`${path}: cannot parse: ${(error as Error).message}`);
   }
   const parsed = providerSettingsSchema.safeParse(data);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${fieldPath(issue.path)}: ${issue.message}`);
-    throw new Error(`${path}: ${problems.join('; ')}`);
-  }
+  if (!parsed.success) throw invalidSettingsError(path, parsed.error);
   return parsed.data;
 }
 

@@ -9,12 +9,13 @@ import type {
   StoredOutputs,
 } from '../../nodes/sdk/index.ts';
 import { CallCounter } from './call-counter.ts';
-import { RewardHttpServer, type RewardListenOptions } from './server.ts';
+import type { ListenOptions } from '../server/listen.ts';
+import { RewardHttpServer } from './server.ts';
 
 export const DEFAULT_REWARD_CONCURRENCY = 32;
 export const DEFAULT_JUDGE_PROFILE = 'judge-llm';
 
-export interface RewardStartOptions extends RewardListenOptions {
+export interface RewardStartOptions extends ListenOptions {
   /** M_judge profile; `judge-llm` by default. */
   judge?: string;
   /** M_infer profile; the judge's by default (one model plays both roles in the paper). */
