@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobStore } from '../../main/hosts/job-store.ts';
 import type { SlurmHostConfig } from '../../main/hosts/registry.ts';
@@ -44,9 +45,11 @@ describe.skipIf(!sshdAvailable() || !realSlurmAvailable())('SlurmHost against a 
   });
 
   it('runs a batch job and streams its output to the end', async () => {
-    const job = await cluster.startJob({ argv: ['fake-trainer', '12'], name: 'grpo smoke', env: { RW_NOTE: '$(not run)' } });
+    const gate = join(sshd.workDir, 'gate-smoke');
+    const job = await cluster.startJob({ argv: ['fake-trainer', '12'], name: 'grpo smoke', env: { RW_NOTE: '$(not run)', FAKE_TRAINER_GATE: gate } });
     started.push(job);
     expect(['pending', 'running']).toContain((await job.status()).state);
+    writeFileSync(gate, '');
     const parts: Buffer[] = [];
     for await (const chunk of job.tail(0, { pollMs: 300 })) parts.push(chunk.data);
     const log = Buffer.concat(parts);
