@@ -5,7 +5,7 @@ import { NodeCatalog } from '../../main/engine/catalog.ts';
 import { Engine } from '../../main/engine/engine.ts';
 import type { GraphFile } from '../../main/graph/format.ts';
 import type { ProviderProfile } from '../../main/llm/profiles.ts';
-import { nodeDefinitions } from '../../nodes/index.ts';
+import { nodeDefinitions, servedReward } from '../../nodes/index.ts';
 
 export const catalog = new NodeCatalog(nodeDefinitions);
 
@@ -19,7 +19,7 @@ export function profile(name: string, baseURL: string, overrides: Partial<Provid
 }
 
 export function openEngine(dataDir: string, providers: ProviderProfile[] = [], nodes: NodeCatalog = catalog): Engine {
-  return new Engine({ dataDir, catalog: nodes, providers, llmBackoff: { baseMs: 5, capMs: 50 } });
+  return new Engine({ dataDir, catalog: nodes, providers, reward: servedReward, llmBackoff: { baseMs: 5, capMs: 50 } });
 }
 
 export function writeJsonl(path: string, rows: unknown[]): string {
