@@ -167,7 +167,7 @@ export interface OutputPage {
   items: Array<{ seq: number; data: unknown }>;
 }
 
-export interface ItemErrorInfo {
+interface ItemErrorInfo {
   seq: number;
   message: string;
   raw: string | null;
@@ -244,7 +244,7 @@ export interface ProviderTestResult {
 
 // ---- model servers -------------------------------------------------------------------------------------------
 
-/** A vLLM/SGLang server the engine started for a run (a `core.model-server` node), kept while a run uses it or kept warm. */
+/** A vLLM/SGLang server the engine started for a run (a `rewatch.model-server` node), kept while a run uses it or kept warm. */
 export interface ModelServerInfo {
   /** Stable for one (engine, model, arguments, host): the same server is reused by later runs while it lives. */
   id: string;

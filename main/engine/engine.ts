@@ -39,7 +39,7 @@ import { planRun, type RunPlan } from './plan.ts';
 import { withServedProfileEdges } from './served-profiles.ts';
 import { validateGraph } from './validate.ts';
 
-export interface EngineOptions {
+interface EngineOptions {
   dataDir: string;
   catalog: NodeCatalog;
   providers: ProviderProfile[];

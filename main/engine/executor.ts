@@ -19,7 +19,7 @@ import { concatCollection, inputHashes, inputSources, type NodeInputs } from './
 import type { RunPlan } from './plan.ts';
 import { servedInputHashes, servedModelsOf, type ServedTo } from './served-profiles.ts';
 
-export interface ExecutorDeps {
+interface ExecutorDeps {
   store: RunStore;
   catalog: NodeCatalog;
   llm: LlmClient;
@@ -29,7 +29,7 @@ export interface ExecutorDeps {
   emit(event: RunEvent): void;
 }
 
-export interface RunOptions {
+interface RunOptions {
   until?: string;
   from?: string;
   noCache?: boolean;

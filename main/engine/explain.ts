@@ -12,7 +12,7 @@ import { topologicalOrder } from './plan.ts';
 import { isServedProfilePort, servedInputHashes, servedModelsOf, servedProfileOfPort } from './served-profiles.ts';
 import { join } from 'node:path';
 
-export interface ExplainDeps {
+interface ExplainDeps {
   store: RunStore;
   catalog: NodeCatalog;
   host(name: string | undefined): HostHandle;

@@ -6,7 +6,7 @@ import { itemKey } from './cache-key.ts';
 import { concatCollection, rawRows, sourceCount, type NodeInputs } from './node-inputs.ts';
 import type { NodeCounters } from './node-counters.ts';
 
-export interface MapRun {
+interface MapRun {
   runId: string;
   nodeId: string;
   definition: MapNodeDefinition;
@@ -28,7 +28,7 @@ interface Pending {
 }
 
 /** Item errors carry the model's raw text when a node attaches it (`error.raw`), so nothing is lost. */
-function errorParts(error: unknown): { message: string; raw: string | null } {
+export function errorParts(error: unknown): { message: string; raw: string | null } {
   const message = error instanceof Error ? error.message : String(error);
   const raw = (error as { raw?: unknown } | null)?.raw;
   return { message, raw: typeof raw === 'string' ? raw : null };

@@ -13,7 +13,7 @@ import type {
   RewardService,
 } from '../../nodes/sdk/index.ts';
 
-export interface ContextDeps {
+interface ContextDeps {
   store: RunStore;
   llm: LlmClient;
   host: HostHandle;

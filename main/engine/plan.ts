@@ -54,7 +54,7 @@ function reach(start: string, neighbours: Map<string, string[]>): Set<string> {
   return seen;
 }
 
-export interface PlanOptions {
+interface PlanOptions {
   until?: string;
   from?: string;
 }

@@ -10,7 +10,7 @@ import { providerNames, type NodeDefinition, type ServedModel } from '../../node
  */
 const PORT_PREFIX = '@profile:';
 
-export const servedProfilePort = (profile: string): string => `${PORT_PREFIX}${profile}`;
+const servedProfilePort = (profile: string): string => `${PORT_PREFIX}${profile}`;
 export const isServedProfilePort = (port: string): boolean => port.startsWith(PORT_PREFIX);
 export const servedProfileOfPort = (port: string): string => port.slice(PORT_PREFIX.length);
 
@@ -44,7 +44,7 @@ export function servedProfiles(graph: GraphFile, lookup: Lookup): Map<string, Ar
 }
 
 /** The edges from each model-server node to the nodes naming its profile. */
-export function servedProfileEdges(graph: GraphFile, lookup: Lookup): GraphEdge[] {
+function servedProfileEdges(graph: GraphFile, lookup: Lookup): GraphEdge[] {
   const served = servedProfiles(graph, lookup);
   const edges: GraphEdge[] = [];
   for (const { id, definition, config } of parsedNodes(graph, lookup)) {

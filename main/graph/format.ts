@@ -11,18 +11,18 @@ const identifier = z
   .max(200)
   .regex(/^[A-Za-z0-9_.:-]+$/, 'use letters, digits and _ . : - only');
 
-export const portRefSchema = z.object({
+const portRefSchema = z.object({
   node: identifier.describe('Id of the node.'),
   port: identifier.describe('Name of the port on that node.'),
 });
 
-export const graphEdgeSchema = z.looseObject({
+const graphEdgeSchema = z.looseObject({
   id: identifier,
   from: portRefSchema.describe('An output port.'),
   to: portRefSchema.describe('An input port.'),
 });
 
-export const graphNodeSchema = z.looseObject({
+const graphNodeSchema = z.looseObject({
   id: identifier,
   type: z.string().min(1).describe('Node type id, e.g. `core.llm-map`.'),
   typeVersion: z.number().int().min(1).describe('Version of the node type the config was written for.'),
@@ -34,7 +34,7 @@ export const graphNodeSchema = z.looseObject({
 });
 
 /** Settings of the whole graph that nodes inherit unless they set their own. */
-export const graphSettingsSchema = z.object({
+const graphSettingsSchema = z.object({
   video: videoBudgetSchema
     .partial()
     .optional()
@@ -51,7 +51,6 @@ export const graphFileSchema = z.looseObject({
   edges: z.array(graphEdgeSchema),
 });
 
-export type PortRef = z.infer<typeof portRefSchema>;
 export type GraphEdge = z.infer<typeof graphEdgeSchema>;
 export type GraphNode = z.infer<typeof graphNodeSchema>;
 export type GraphFile = z.infer<typeof graphFileSchema>;

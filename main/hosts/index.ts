@@ -17,7 +17,7 @@ export { shellQuote } from './shell-quote.ts';
 export { SlurmHost } from './slurm.ts';
 export { SshHost } from './ssh-host.ts';
 
-export interface HostResolverOptions {
+interface HostResolverOptions {
   /** The data dir: `jobs.json` and the local host's work dir (`<dataDir>/hosts/local`) live there. */
   dataDir: string;
   /** Defaults to `<dataDir>/jobs.json`. */

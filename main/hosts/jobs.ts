@@ -163,7 +163,7 @@ async function sh(host: JobHost, script: string, args: readonly string[], stdin?
 }
 
 /** A detached process on a host, in its own process group, with its folder `<workDir>/jobs/<id>/`. */
-export class ProcessJob extends RecordedJob implements Job {
+class ProcessJob extends RecordedJob implements Job {
   readonly kind = 'process' as const;
   readonly #host: JobHost;
 
@@ -249,7 +249,7 @@ export async function waitForEnd(status: () => Promise<JobStatus>, options: Tail
 }
 
 /** Starts `spec` detached on `host` and records it in the host's job store. */
-export async function startJob(host: JobHost, spec: JobSpec): Promise<ProcessJob> {
+async function startJob(host: JobHost, spec: JobSpec): Promise<ProcessJob> {
   const id = newJobId();
   const dir = `${await host.workDir()}/jobs/${id}`;
   const result = await sh(host, LAUNCH, [dir, shellQuote(spec.argv)], runScript(id, dir, spec));
@@ -272,7 +272,7 @@ export async function startJob(host: JobHost, spec: JobSpec): Promise<ProcessJob
 }
 
 /** Re-attaches to a job by id: from the job store, or (when the store lost it) from its folder on the host. */
-export async function attachJob(host: JobHost, id: string): Promise<ProcessJob> {
+async function attachJob(host: JobHost, id: string): Promise<ProcessJob> {
   const known = host.jobStore.get(id);
   if (known) {
     if (known.host !== host.name) throw new Error(`job ${id} belongs to host "${known.host}", not "${host.name}"`);
@@ -298,7 +298,26 @@ export async function attachJob(host: JobHost, id: string): Promise<ProcessJob> 
   return new ProcessJob(host, record);
 }
 
-// The free-function forms.
-export const tail = (job: Job, fromOffset = 0, options?: TailOptions): AsyncIterable<LogChunk> => job.tail(fromOffset, options);
-export const status = (job: Job): Promise<JobStatus> => job.status();
-export const cancel = (job: Job, options?: { graceMs?: number }): Promise<JobStatus> => job.cancel(options);
+/**
+ * The job methods of a host whose detached jobs run with the runner above (this machine and SSH hosts; Slurm hosts
+ * submit batch jobs instead): one implementation, on top of the host's `exec`, `workDir` and `readFile`.
+ */
+export abstract class ShellJobHost implements JobHost {
+  abstract readonly name: string;
+  abstract readonly jobStore: JobStore;
+  abstract exec(argv: readonly string[], options?: ExecOptions): Promise<ProcessResult>;
+  abstract workDir(): Promise<string>;
+  abstract readFile(path: string, offset?: number, maxBytes?: number): Promise<Buffer | undefined>;
+
+  startJob(spec: JobSpec): Promise<Job> {
+    return startJob(this, spec);
+  }
+
+  attachJob(id: string): Promise<Job> {
+    return attachJob(this, id);
+  }
+
+  async listJobs(): Promise<Job[]> {
+    return Promise.all(this.jobStore.list(this.name).map((record) => this.attachJob(record.id)));
+  }
+}

@@ -2,7 +2,7 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 
 /** One key line of an OpenSSH `known_hosts` file. */
-export interface KnownHostEntry {
+interface KnownHostEntry {
   line: number;
   marker?: 'revoked' | 'cert-authority';
   /** The host patterns as written (`host,1.2.3.4`, `[host]:2222`, `|1|salt|hash`, `*.example.com`). */
@@ -75,7 +75,7 @@ export function fingerprint(key: Buffer): string {
   return `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`;
 }
 
-export type HostKeyVerdict =
+type HostKeyVerdict =
   | { status: 'trusted'; entry: KnownHostEntry }
   | { status: 'unknown'; otherTypes: string[] }
   | { status: 'changed'; expected: KnownHostEntry[] }

@@ -2,13 +2,13 @@ import { mkdir, open, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { ExecOptions, ProcessResult } from '../../nodes/sdk/index.ts';
 import { JobStore } from './job-store.ts';
-import { attachJob, startJob, type JobHost } from './jobs.ts';
+import { ShellJobHost } from './jobs.ts';
 import { runLocal } from './local.ts';
 import { probeHost } from './probe.ts';
 import { expandHome } from './registry.ts';
-import type { Host, HostProbe, Job, JobSpec, LocalForward, RemoteForward } from './types.ts';
+import type { Host, HostProbe, LocalForward, RemoteForward } from './types.ts';
 
-export interface LocalHostOptions {
+interface LocalHostOptions {
   /** The app's folder for local jobs (`<dataDir>/hosts/local`). */
   workDir: string;
   jobStore?: JobStore;
@@ -18,13 +18,14 @@ export interface LocalHostOptions {
  * This machine as a full `Host`: files are already here (`ensureFile` returns the path), port forwards are the
  * identity, and detached jobs use the same runner as SSH hosts (a POSIX `sh`, so not on Windows).
  */
-export class LocalHost implements Host, JobHost {
+export class LocalHost extends ShellJobHost implements Host {
   readonly kind = 'local' as const;
   readonly name = 'local';
   readonly jobStore: JobStore;
   readonly #workDir: string;
 
   constructor(options: LocalHostOptions) {
+    super();
     this.#workDir = resolve(options.workDir);
     this.jobStore = options.jobStore ?? new JobStore();
   }
@@ -84,18 +85,6 @@ export class LocalHost implements Host, JobHost {
 
   async testConnection(): Promise<HostProbe> {
     return probeHost(this, await this.workDir());
-  }
-
-  startJob(spec: JobSpec): Promise<Job> {
-    return startJob(this, spec);
-  }
-
-  attachJob(id: string): Promise<Job> {
-    return attachJob(this, id);
-  }
-
-  async listJobs(): Promise<Job[]> {
-    return Promise.all(this.jobStore.list(this.name).map((record) => this.attachJob(record.id)));
   }
 
   async close(): Promise<void> {}

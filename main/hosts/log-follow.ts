@@ -5,7 +5,7 @@ import type { JobStatus, LogChunk, TailOptions } from './types.ts';
 const TAIL_CHUNK_BYTES = 4 * 1024 * 1024;
 
 /** One poll of a job: its status read BEFORE the log bytes from `offset` (so an ended job's log is complete). */
-export type LogPoll = (offset: number, maxBytes: number) => Promise<{ status: JobStatus; data: Buffer }>;
+type LogPoll = (offset: number, maxBytes: number) => Promise<{ status: JobStatus; data: Buffer }>;
 
 /**
  * Follows a growing log file from a byte offset until the job has ended and every byte was read. A lost connection

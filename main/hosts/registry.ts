@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
+import { invalidSettingsError } from '../field-errors.ts';
 
 /**
  * The hosts of the data dir's `hosts.yaml`/`.json` (never of graph files: graphs name a host, the data dir says
@@ -57,11 +58,11 @@ const needsAuth = {
 };
 
 /** How to reach and log in to an SSH server (an `ssh` host, or a Slurm cluster's login node). */
-export const sshLoginSchema = z.object(sshLoginShape).strict().refine(needsAuth.check, needsAuth.params);
+const sshLoginSchema = z.object(sshLoginShape).strict().refine(needsAuth.check, needsAuth.params);
 
 export type SshLogin = z.infer<typeof sshLoginSchema>;
 
-export const sshHostSchema = z
+const sshHostSchema = z
   .object({ name: hostNameSchema, kind: z.literal('ssh'), ...sshLoginShape })
   .strict()
   .refine(needsAuth.check, needsAuth.params);
@@ -70,7 +71,7 @@ export type SshHostConfig = z.infer<typeof sshHostSchema>;
 
 const slurmValue = (pattern: RegExp, what: string) => z.string().min(1).regex(pattern, what);
 
-export const slurmHostSchema = z
+const slurmHostSchema = z
   .object({
     name: hostNameSchema,
     kind: z.literal('slurm'),
@@ -91,7 +92,7 @@ export type SlurmHostConfig = z.infer<typeof slurmHostSchema>;
 
 export type HostConfig = SshHostConfig | SlurmHostConfig;
 
-export const hostRegistrySchema = z.object({
+const hostRegistrySchema = z.object({
   hosts: z
     .array(
       z.unknown().transform((entry, ctx): HostConfig => {
@@ -126,22 +127,10 @@ export interface HostRegistry {
   hosts: HostConfig[];
 }
 
-function fieldPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const key of path) {
-    if (typeof key === 'number') out += `[${key}]`;
-    else out += out ? `.${String(key)}` : String(key);
-  }
-  return out || '(root)';
-}
-
 /** Validates a registry value; errors name `source` and the field (`hosts[1].login.port: …`). */
 export function parseHostRegistry(data: unknown, source: string): HostRegistry {
   const parsed = hostRegistrySchema.safeParse(data ?? {});
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${fieldPath(issue.path)}: ${issue.message}`);
-    throw new Error(`${source}: ${problems.join('; ')}`);
-  }
+  if (!parsed.success) throw invalidSettingsError(source, parsed.error);
   return parsed.data;
 }
 

@@ -52,7 +52,7 @@ export function parseSbatchParsable(stdout: string): string {
 const PENDING_STATES = new Set(['PENDING', 'REQUEUED', 'REQUEUE_HOLD', 'REQUEUE_FED', 'RESV_DEL_HOLD', 'SPECIAL_EXIT']);
 const ACTIVE_STATES = new Set(['RUNNING', 'COMPLETING', 'CONFIGURING', 'SUSPENDED', 'STOPPED', 'RESIZING', 'SIGNALING', 'STAGE_OUT']);
 
-export type SqueueAnswer = { kind: 'active'; status: JobStatus } | { kind: 'finished'; state: string } | { kind: 'gone' };
+type SqueueAnswer = { kind: 'active'; status: JobStatus } | { kind: 'finished'; state: string } | { kind: 'gone' };
 
 /** `squeue -h -j ID -o %T`: a state while Slurm still lists the job; `gone` once it has aged out. */
 /** The routable address of a node from `scontrol show node -o NAME` (its `NodeAddr`, else the name itself). */
@@ -112,7 +112,7 @@ export function parseScontrolJob(stdout: string): JobStatus | undefined {
 
 // ---- the host ----
 
-export interface SlurmHostOptions {
+interface SlurmHostOptions {
   config: SlurmHostConfig;
   jobStore?: JobStore;
   connectSocket?: (host: string, port: number) => Duplex;
@@ -217,7 +217,7 @@ export class SlurmHost implements Host, JobHost {
 }
 
 /** A batch job: followed with squeue, then sacct (or scontrol, or the exit-code file) once it has left the queue. */
-export class SlurmJob extends RecordedJob implements Job {
+class SlurmJob extends RecordedJob implements Job {
   readonly kind = 'slurm' as const;
   readonly #host: SlurmHost;
 

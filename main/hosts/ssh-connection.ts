@@ -16,7 +16,7 @@ import { expandHome, type SshLogin } from './registry.ts';
 
 export type { SshClient };
 
-export interface SshConnectionOptions {
+interface SshConnectionOptions {
   /** The host's name in the registry, for messages. */
   label: string;
   login: SshLogin;

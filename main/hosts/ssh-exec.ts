@@ -44,7 +44,7 @@ export function withPidReport(command: string): string {
   return `printf '${PID_MARKER} %s\\n' "$$" >&2; ${command}`;
 }
 
-export interface ExecOnClientOptions {
+interface ExecOnClientOptions {
   stdin?: Buffer | string;
   signal?: AbortSignal;
   /** For messages: `user@host:port`. */
@@ -83,12 +83,17 @@ export function execOnClient(client: SshClient, command: string, options: ExecOn
         let stderrText = '';
         let pid: number | undefined;
         let exitCode: number | undefined;
+        const killAndClose = () => {
+          if (pid !== undefined) options.killGroup?.(pid);
+          channel.close();
+        };
         const onAbort = () => {
           aborted = true;
           reject(abortError(signal));
           sendSignal(channel, 'TERM');
-          if (pid !== undefined) options.killGroup?.(pid);
-          channel.close();
+          // On a busy host the command may not have reported its pid yet: closing now would orphan it, so its group
+          // is killed when the report arrives.
+          if (pid !== undefined || !options.killGroup) killAndClose();
         };
         signal?.addEventListener('abort', onAbort, { once: true });
         channel.on('data', (chunk: Buffer) => stdout.push(chunk));
@@ -97,7 +102,10 @@ export function execOnClient(client: SshClient, command: string, options: ExecOn
           if (pid === undefined && stderrText.length < 65536) {
             stderrText += chunk.toString('latin1');
             const match = PID_LINE.exec(stderrText);
-            if (match) pid = Number(match[1]);
+            if (match) {
+              pid = Number(match[1]);
+              if (aborted) killAndClose();
+            }
           }
         });
         channel.on('exit', (code: number | null, signalName?: string) => {

@@ -10,17 +10,17 @@ import type { SFTPWrapper, Stats } from 'ssh2';
 import type { ExecOptions, ProcessResult } from '../../nodes/sdk/index.ts';
 import { abortError, HostConnectionError } from './errors.ts';
 import { JobStore } from './job-store.ts';
-import { attachJob, startJob, type JobHost } from './jobs.ts';
+import { ShellJobHost } from './jobs.ts';
 import { probeHost } from './probe.ts';
 import type { SshLogin } from './registry.ts';
 import { commandLine } from './shell-quote.ts';
 import { SshConnection, type SshClient } from './ssh-connection.ts';
 import { execOnClient, withPidReport } from './ssh-exec.ts';
-import type { Host, HostProbe, Job, JobSpec, LocalForward, RemoteForward } from './types.ts';
+import type { Host, HostProbe, LocalForward, RemoteForward } from './types.ts';
 
 export { commandLine, shellQuote } from './shell-quote.ts';
 
-export interface SshHostOptions {
+interface SshHostOptions {
   name: string;
   login: SshLogin;
   jobStore?: JobStore;
@@ -33,7 +33,7 @@ export interface SshHostOptions {
 }
 
 /** Counters for tests and diagnostics. */
-export interface SshHostStats {
+interface SshHostStats {
   uploads: number;
   skippedUploads: number;
   uploadedBytes: number;
@@ -94,7 +94,7 @@ async function sha256File(path: string): Promise<string> {
 }
 
 /** A machine reached over SSH. Commands are argument arrays, quoted so that the remote shell takes every one literally. */
-export class SshHost implements Host, JobHost {
+export class SshHost extends ShellJobHost implements Host {
   readonly kind: 'ssh' | 'slurm' = 'ssh';
   readonly name: string;
   readonly login: SshLogin;
@@ -109,6 +109,7 @@ export class SshHost implements Host, JobHost {
   readonly #localForwards = new Set<LocalForward>();
 
   constructor(options: SshHostOptions) {
+    super();
     this.name = options.name;
     this.login = options.login;
     this.jobStore = options.jobStore ?? new JobStore();
@@ -406,18 +407,6 @@ exit 0`;
     const mkdir = await this.exec(['mkdir', '-p', dir]);
     if (mkdir.exitCode !== 0) throw new Error(`${this.name}: cannot create the work dir ${dir}: ${mkdir.stderr.trim()}`);
     return probeHost(this, dir);
-  }
-
-  startJob(spec: JobSpec): Promise<Job> {
-    return startJob(this, spec);
-  }
-
-  attachJob(id: string): Promise<Job> {
-    return attachJob(this, id);
-  }
-
-  async listJobs(): Promise<Job[]> {
-    return Promise.all(this.jobStore.list(this.name).map((record) => this.attachJob(record.id)));
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,7 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import { abortable, sleep } from './abort.ts';
 
-export interface LimiterOptions {
+interface LimiterOptions {
   maxConcurrency: number;
   /** Spaces request starts 60000/rpm ms apart; unset means no pacing and no added latency. */
   requestsPerMinute?: number;

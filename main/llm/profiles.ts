@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import YAML from 'yaml';
 import { z } from 'zod';
+import { invalidSettingsError } from '../field-errors.ts';
 
 /** Fields where a key pasted into a profile would sit; zod would drop them silently, so each is an error instead. */
 const INLINE_KEY_FIELDS = ['apiKey', 'api_key', 'key', 'token'] as const;
@@ -66,15 +67,6 @@ export const providerSettingsSchema = z.object({
 
 export type ProviderSettings = z.infer<typeof providerSettingsSchema>;
 
-function fieldPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const key of path) {
-    if (typeof key === 'number') out += `[${key}]`;
-    else out += out ? `.${String(key)}` : String(key);
-  }
-  return out || '(root)';
-}
-
 /** Reads a provider settings file (`.json`, otherwise YAML); errors name the file and the field. */
 export async function loadProviderFile(path: string): Promise<ProviderSettings> {
   const text = await readFile(path, 'utf8');
@@ -85,10 +77,7 @@ export async function loadProviderFile(path: string): Promise<ProviderSettings> 
     throw new Error(`${path}: cannot parse: ${(error as Error).message}`);
   }
   const parsed = providerSettingsSchema.safeParse(data);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${fieldPath(issue.path)}: ${issue.message}`);
-    throw new Error(`${path}: ${problems.join('; ')}`);
-  }
+  if (!parsed.success) throw invalidSettingsError(path, parsed.error);
   return parsed.data;
 }
 
@@ -102,7 +91,7 @@ export function resolveProfile(profiles: readonly ProviderProfile[], name: strin
 }
 
 /** Local servers (vLLM, Ollama) take any key, so a profile without one sends "EMPTY". */
-export const NO_API_KEY = 'EMPTY';
+const NO_API_KEY = 'EMPTY';
 
 /** The key for a profile; warns when the profile names an env var that is not set. */
 export function resolveApiKey(

@@ -9,7 +9,7 @@ import { z } from 'zod';
  * `{"type": "json_schema", "json_schema": {"name", "description"?, "schema", "strict"?}}`, the same body OpenAI's
  * chat completions API takes.
  */
-export interface JsonSchemaResponseFormat {
+interface JsonSchemaResponseFormat {
   type: 'json_schema';
   json_schema: { name: string; schema: Record<string, unknown>; strict: boolean };
 }

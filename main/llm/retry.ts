@@ -53,12 +53,12 @@ export function retryAfterMs(headers: Headers | undefined, now = Date.now()): nu
 }
 
 /** Wait before retry number `retry` (1-based): the server's ask if any, else full-jitter exponential backoff. */
-export function backoffDelayMs(retry: number, error: AttemptError, backoff: BackoffOptions): number {
+function backoffDelayMs(retry: number, error: AttemptError, backoff: BackoffOptions): number {
   if (error.retryAfterMs !== undefined) return Math.min(error.retryAfterMs, backoff.maxRetryAfterMs);
   return Math.random() * Math.min(backoff.capMs, backoff.baseMs * 2 ** (retry - 1));
 }
 
-export interface RetryContext {
+interface RetryContext {
   profile: string;
   maxRetries: number;
   backoff: BackoffOptions;

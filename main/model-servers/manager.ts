@@ -5,7 +5,7 @@ import type { HostHandle, ServedModel } from '../../nodes/sdk/index.ts';
 import { attachModelServer, startModelServer, type ModelServerSpec, type RunningModelServer } from './launch.ts';
 import { publishProfile, replicaId, servedIdentity } from './profile.ts';
 
-export type ServerLog = (level: 'info' | 'warn', message: string) => void;
+type ServerLog = (level: 'info' | 'warn', message: string) => void;
 
 /** A server re-attached to from an earlier session must answer quickly; a fresh one may take minutes to load. */
 const REATTACH_TIMEOUT_MS = 30_000;
@@ -31,7 +31,7 @@ interface Slot {
   ready?: Replica;
 }
 
-export interface ModelServerManagerOptions {
+interface ModelServerManagerOptions {
   host(name: string): HostHandle;
   records: ModelServerRecords;
   /** Between readiness polls (tests shorten it). */

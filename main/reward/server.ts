@@ -1,13 +1,11 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { getRequestListener } from '@hono/node-server';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import type { RewardItemReply, RewardScorer } from '../../nodes/sdk/index.ts';
 import { tokenMatches } from '../server/auth.ts';
 import { securityHeaders } from '../server/headers.ts';
-import { isLoopbackHost, urlHost } from '../server/host.ts';
+import { isLoopbackHost } from '../server/host.ts';
+import { listenHttp, type ListenOptions, type RunningServer } from '../server/listen.ts';
 
 /**
  * A reward scorer of the node library (`RewardScorer`) as an HTTP service for GRPO trainers.
@@ -19,7 +17,7 @@ import { isLoopbackHost, urlHost } from '../server/host.ts';
  *   GET  /v1/health   no token: {"ok": true, …what the service reports}.
  */
 
-export interface RewardHttpOptions {
+interface RewardHttpOptions {
   scorer: RewardScorer;
   /** Required in `Authorization: Bearer …` on `/v1/reward`. */
   token: string;
@@ -29,28 +27,13 @@ export interface RewardHttpOptions {
   maxBodyBytes?: number;
 }
 
-export interface RewardListenOptions {
-  /** Loopback by default. */
-  host?: string;
-  /** 0 picks a free port. */
-  port?: number;
-}
-
-export interface ListeningRewardServer {
-  /** `http://host:port` */
-  url: string;
-  port: number;
-  /** Stops listening and drops open connections. */
-  close(): Promise<void>;
-}
-
 const batchSchema = z.object({
   // Items are checked one by one, so a bad item fails alone.
   items: z.array(z.unknown()),
   notes: z.boolean().optional(),
 });
 
-export interface RewardBatchReply {
+interface RewardBatchReply {
   results: RewardItemReply[];
 }
 
@@ -109,25 +92,8 @@ export class RewardHttpServer {
     await next();
   };
 
-  async listen({ host = '127.0.0.1', port = 0 }: RewardListenOptions = {}): Promise<ListeningRewardServer> {
+  async listen({ host = '127.0.0.1', port = 0 }: ListenOptions = {}): Promise<RunningServer> {
     this.#loopbackOnly = isLoopbackHost(host);
-    const server = createServer(getRequestListener(this.app.fetch, { overrideGlobalObjects: false }));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    const { port: boundPort } = server.address() as AddressInfo;
-    return {
-      url: `http://${urlHost(host)}:${boundPort}`,
-      port: boundPort,
-      close: async () => {
-        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeAllConnections();
-        await closed;
-      },
-    };
+    return listenHttp(this.app.fetch, { host, port });
   }
 }

@@ -9,12 +9,13 @@ import type {
   StoredOutputs,
 } from '../../nodes/sdk/index.ts';
 import { CallCounter } from './call-counter.ts';
-import { RewardHttpServer, type RewardListenOptions } from './server.ts';
+import type { ListenOptions } from '../server/listen.ts';
+import { RewardHttpServer } from './server.ts';
 
 export const DEFAULT_REWARD_CONCURRENCY = 32;
 export const DEFAULT_JUDGE_PROFILE = 'judge-llm';
 
-export interface RewardStartOptions extends RewardListenOptions {
+export interface RewardStartOptions extends ListenOptions {
   /** M_judge profile; `judge-llm` by default. */
   judge?: string;
   /** M_infer profile; the judge's by default (one model plays both roles in the paper). */
@@ -35,7 +36,7 @@ export interface ServedReward extends RunningRewardService {
   status(): { summary: string; warning?: string };
 }
 
-export interface EngineRewardDeps {
+interface EngineRewardDeps {
   /** The node library's reward; the engine serves none without it. */
   definition: RewardDefinition | undefined;
   /** The engine's client: the reward's judge calls share each profile's limits with the pipeline's calls. */

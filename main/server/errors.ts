@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ApiError, type ApiErrorBody, type ApiErrorStatus } from '../api/contract.ts';
 
-export interface ErrorReply {
+interface ErrorReply {
   status: ApiErrorStatus;
   body: ApiErrorBody;
 }

@@ -20,7 +20,7 @@ export interface BackpressureLimits {
   maxBytes: number;
 }
 
-export const DEFAULT_LIMITS: BackpressureLimits = { congestedBytes: 1 << 20, maxBytes: 16 << 20 };
+const DEFAULT_LIMITS: BackpressureLimits = { congestedBytes: 1 << 20, maxBytes: 16 << 20 };
 
 /**
  * Returns the function that forwards engine events to one client. While the client is congested, only the latest

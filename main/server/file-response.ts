@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { parseRange } from './range.ts';
 
 /** Gives the Content-Type of the opened file; `readHead` reads its first `bytes` bytes for sniffing. */
-export type ContentTypeOf = (readHead: (bytes: number) => Promise<Uint8Array>) => string | Promise<string>;
+type ContentTypeOf = (readHead: (bytes: number) => Promise<Uint8Array>) => string | Promise<string>;
 
 /**
  * Serves a file for `request` with byte-range support (200, 206 or 416; HEAD without a body), streaming it from

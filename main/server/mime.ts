@@ -1,6 +1,6 @@
 import path from 'node:path';
 
-export const OCTET_STREAM = 'application/octet-stream';
+const OCTET_STREAM = 'application/octet-stream';
 export const HTML = 'text/html; charset=utf-8';
 
 /**

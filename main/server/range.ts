@@ -1,4 +1,4 @@
-export type ByteRange =
+type ByteRange =
   | { kind: 'full' }
   | { kind: 'partial'; start: number; end: number }
   | { kind: 'unsatisfiable' };

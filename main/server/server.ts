@@ -1,24 +1,9 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { getRequestListener } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { type ApiServerOptions, createApp } from './app.ts';
 import { attachEventStream } from './events.ts';
-import { urlHost } from './host.ts';
+import { listenHttp, type ListenOptions, type RunningServer } from './listen.ts';
 
-export interface ListenOptions {
-  /** Loopback by default: the server is for this machine only. */
-  host?: string;
-  /** 0 picks a free port. */
-  port?: number;
-}
-
-export interface RunningServer {
-  /** `http://host:port`, without the token. */
-  url: string;
-  port: number;
-  close(): Promise<void>;
-}
+export type { ListenOptions, RunningServer } from './listen.ts';
 
 export interface ApiServer {
   /** The HTTP routes as a fetch handler, e.g. for `app.request()` in tests. */
@@ -39,28 +24,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   const app = createApp(options);
   return {
     app,
-    async listen({ host = '127.0.0.1', port = 0 } = {}) {
-      // overrideGlobalObjects: false keeps @hono/node-server from replacing the process's global Request/Response.
-      const server = createServer(getRequestListener(app.fetch, { overrideGlobalObjects: false }));
-      const events = attachEventStream(server, options);
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          server.off('error', reject);
-          resolve();
-        });
-      });
-      const { port: boundPort } = server.address() as AddressInfo;
-      return {
-        url: `http://${urlHost(host)}:${boundPort}`,
-        port: boundPort,
-        async close() {
-          const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
-          server.closeAllConnections();
-          await Promise.all([httpClosed, events.close()]);
-        },
-      };
-    },
+    listen: (listenOptions) => listenHttp(app.fetch, listenOptions, (server) => attachEventStream(server, options)),
   };
 }
 

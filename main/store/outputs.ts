@@ -3,7 +3,7 @@ import type { ItemCollection, StoredOutputInfo, StoredOutputs } from '../../node
 import { pagedCollection } from './collection.ts';
 import type { Db } from './database.ts';
 
-export interface PortOutput {
+interface PortOutput {
   count: number;
   /** sha256 over the port's items in order: what downstream cache keys are made of. */
   hash: string;
@@ -135,7 +135,7 @@ function sqlValue(text: string): string | number | null {
 }
 
 /** Appends a node's output rows in batches and hashes them as they pass, so no output is held in memory whole. */
-export class OutputWriter {
+class OutputWriter {
   readonly #counts = new Map<string, number>();
   readonly #hashes = new Map<string, ReturnType<typeof createHash>>();
   #pending: Array<[string, string, number, string]> = [];

@@ -23,7 +23,7 @@ const judgeVerdictSchema = z.object({
   reason: verdictReason,
 });
 
-export type JudgeVerdict = z.output<typeof judgeVerdictSchema>;
+type JudgeVerdict = z.output<typeof judgeVerdictSchema>;
 
 export async function judgeAnswer(
   llm: LlmGateway,

@@ -23,7 +23,7 @@ const RANGE = String.raw`(${TIME})\s*(?:-|–|—|~|to)\s*(${TIME})`;
 /** `[MM:SS-MM:SS] text`, `(MM:SS - MM:SS): text`, `MM:SS-MM:SS text`, optionally after a list marker. */
 const CAPTION_LINE = new RegExp(String.raw`^\s*(?:[-*•]|\d+[.)])?\s*[\[(]?\s*${RANGE}\s*[\])]?\s*[:.\-–—]?\s*(.*\S)\s*$`);
 
-export interface ParsedCaption {
+interface ParsedCaption {
   events: Array<{ start: number; end: number; text: string }>;
   /** Non-empty lines that are not caption events. */
   unparsed: string[];

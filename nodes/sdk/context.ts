@@ -38,14 +38,14 @@ export interface Logger {
   error(message: string): void;
 }
 
-export interface ProgressReporter {
+interface ProgressReporter {
   update(done: number, total?: number): void;
 }
 
 /** One logged step: `step` and the values logged at it, by name (a name absent at a step was not logged there). */
 export type MetricPoint = { readonly step: number } & { readonly [name: string]: number | undefined };
 
-export interface MetricsRecorder {
+interface MetricsRecorder {
   record(point: MetricPoint): void;
 }
 
@@ -79,7 +79,7 @@ export interface LlmRequest {
   cacheSalt?: string;
 }
 
-export interface LlmUsage {
+interface LlmUsage {
   promptTokens: number;
   completionTokens: number;
 }

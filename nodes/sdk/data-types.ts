@@ -28,10 +28,6 @@ export function defineDataType<T>(spec: {
   return type;
 }
 
-export function getDataType(id: string): DataType | undefined {
-  return registry.get(id);
-}
-
 export function listDataTypes(): DataType[] {
   return [...registry.values()];
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { NodeContext } from './context.ts';
 import type { DataType, JsonObject } from './data-types.ts';
 
-export interface PortSpec<T = unknown> {
+interface PortSpec<T = unknown> {
   readonly type: DataType<T>;
   readonly description: string;
   /** Inputs are required unless marked optional; an unconnected optional input is an empty collection. */
@@ -17,9 +17,8 @@ export interface PortSpec<T = unknown> {
 }
 
 // `any` here lets one record hold ports of different item types; each port keeps its own type through `ItemOf`.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type PortsSpec = { readonly [name: string]: PortSpec<any> };
-export type ItemOf<P> = P extends PortSpec<infer T> ? T : never;
+type ItemOf<P> = P extends PortSpec<infer T> ? T : never;
 
 /** The items arriving at an input port, read page by page from the run store: never all in memory unless asked. */
 export interface ItemCollection<T> extends Iterable<T> {
@@ -33,13 +32,13 @@ export interface ItemCollection<T> extends Iterable<T> {
   groupBy(field: string): ReadonlyMap<string, readonly T[]>;
 }
 
-export type CollectionInputs<I extends PortsSpec> = { [K in keyof I]: ItemCollection<ItemOf<I[K]>> };
+type CollectionInputs<I extends PortsSpec> = { [K in keyof I]: ItemCollection<ItemOf<I[K]>> };
 /** A map node receives one item of its `over` port and the other inputs whole. */
-export type MapInputs<I extends PortsSpec, Over extends keyof I> = {
+type MapInputs<I extends PortsSpec, Over extends keyof I> = {
   [K in keyof I]: K extends Over ? ItemOf<I[K]> : ItemCollection<ItemOf<I[K]>>;
 };
-export type MapOutputs<O extends PortsSpec> = { [K in keyof O]?: ItemOf<O[K]>[] };
-export type StreamOutputs<O extends PortsSpec> = {
+type MapOutputs<O extends PortsSpec> = { [K in keyof O]?: ItemOf<O[K]>[] };
+type StreamOutputs<O extends PortsSpec> = {
   [K in keyof O]?: Iterable<ItemOf<O[K]>> | AsyncIterable<ItemOf<O[K]>>;
 };
 
@@ -89,7 +88,7 @@ export interface MapNodeDefinition<
   execute(ctx: NodeContext, inputs: MapInputs<I, Over>, config: z.output<C> & ExecutionSettings): Promise<MapOutputs<O>>;
 }
 
-export interface OnceNodeDefinition<
+interface OnceNodeDefinition<
   C extends ConfigSchema = ConfigSchema,
   I extends PortsSpec = PortsSpec,
   O extends PortsSpec = PortsSpec,
@@ -102,7 +101,7 @@ export interface OnceNodeDefinition<
 export type NodeDefinition = MapNodeDefinition<ConfigSchema, PortsSpec, PortsSpec, string> | OnceNodeDefinition;
 
 /** Settings every map node has; they change how a node runs, never what it computes, so they are not in the cache key. */
-export function executionSettings(defaultConcurrency = 8) {
+function executionSettings(defaultConcurrency = 8) {
   return z.object({
     concurrency: z.number().int().min(1).max(1024).default(defaultConcurrency).meta({
       description: 'Items processed at the same time.',
@@ -115,7 +114,7 @@ export function executionSettings(defaultConcurrency = 8) {
     }),
   });
 }
-export type ExecutionSettings = z.output<ReturnType<typeof executionSettings>>;
+type ExecutionSettings = z.output<ReturnType<typeof executionSettings>>;
 
 export function defineMapNode<C extends ConfigSchema, I extends PortsSpec, O extends PortsSpec, Over extends keyof I & string>(
   definition: Omit<MapNodeDefinition<C, I, O, Over>, 'mode'>,

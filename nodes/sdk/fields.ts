@@ -5,7 +5,7 @@ import { z } from 'zod';
  * `x-kind` picks the editor widget and marks prompt texts (which the cache key lists apart, so `explain`
  * can say "prompt changed"); `x-semantic: false` keeps a field out of the cache key.
  */
-export type FieldKind = 'prompt' | 'provider' | 'host' | 'path' | 'json-schema';
+type FieldKind = 'prompt' | 'provider' | 'host' | 'path' | 'json-schema';
 
 export function promptField(defaultText: string, description: string) {
   return z.string().default(defaultText).meta({ description, 'x-kind': 'prompt' satisfies FieldKind });

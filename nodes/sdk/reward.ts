@@ -19,7 +19,7 @@ export interface RewardDefinition {
 }
 
 /** What the engine gives a scorer. */
-export interface RewardScorerContext {
+interface RewardScorerContext {
   /** The engine's LLM client, cancelled when the server closes. */
   readonly llm: LlmGateway;
   /** The node outputs in the run store, as the pipeline stored them. */
@@ -28,7 +28,7 @@ export interface RewardScorerContext {
   readonly nodeDefinitions: readonly NodeDefinition[];
 }
 
-export interface RewardScorerSettings {
+interface RewardScorerSettings {
   /** Provider profiles of the judging models (the same one when a single model plays both roles). */
   readonly judge: string;
   readonly infer: string;

@@ -5,7 +5,7 @@ import { defineDataType } from './data-types.ts';
  * A model server a graph asks for: the engine starts it (one replica per host) when a node first sends it a
  * request, publishes it as the provider profile `profile`, and stops it when the run ends unless `keepWarm`.
  */
-export const servedModelSchema = z.object({
+const servedModelSchema = z.object({
   profile: z.string().min(1),
   engine: z.enum(['vllm', 'sglang']),
   /** A Hugging Face id or a folder that exists on every replica's host. */

@@ -6,10 +6,6 @@ import { ownValue } from './own.ts';
  */
 const VARIABLE = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*)\s*\}\}/g;
 
-export function templateVariables(template: string): string[] {
-  return [...new Set([...template.matchAll(VARIABLE)].map((m) => m[1]!))];
-}
-
 /** The value at a dotted path of an item, reading only the item's own fields (never `constructor` or `__proto__`). */
 export function lookupPath(value: unknown, path: string): unknown {
   let cursor = value;

@@ -8,7 +8,7 @@ import type { ToastStore } from './toast-store.ts';
 /** What the desktop menu, the keyboard and the toolbar can ask for: one table, whichever asks. */
 export type CommandTable = Record<MenuCommand, () => void>;
 
-export interface CommandDeps {
+interface CommandDeps {
   files: FileActions;
   runs: RunActions;
   editor: EditorStore;

@@ -31,7 +31,7 @@ export function isModKey(event: KeyboardEvent): boolean {
 }
 
 /** Text fields and editors keep their own keys (typing, native undo inside the field). */
-export function isEditableTarget(target: EventTarget | null): boolean {
+function isEditableTarget(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
   return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName);
 }

@@ -1,6 +1,6 @@
 import { createStore } from 'zustand/vanilla';
 
-export type ToastKind = 'info' | 'error';
+type ToastKind = 'info' | 'error';
 
 export interface Toast {
   id: number;

@@ -29,7 +29,7 @@ export interface GraphFileAccess {
   remember(file: OpenedGraphFile): void;
 }
 
-export const baseName = (path: string): string => path.split(/[\\/]/).pop() || path;
+const baseName = (path: string): string => path.split(/[\\/]/).pop() || path;
 
 export function desktopFileAccess(bridge: DesktopBridge): GraphFileAccess {
   const opened = (file: { path: string; text: string } | null): OpenedGraphFile | null =>
@@ -47,7 +47,7 @@ export function desktopFileAccess(bridge: DesktopBridge): GraphFileAccess {
   };
 }
 
-export interface BrowserFileDeps {
+interface BrowserFileDeps {
   /** Shows the page's file picker (the hidden `<input type="file">`). */
   chooseFile(): void;
   download?(fileName: string, text: string): void;

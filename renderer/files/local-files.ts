@@ -1,6 +1,6 @@
 /** Recent files and the crash-recovery copy, kept in localStorage (the browser cannot reopen a file by path). */
 
-export interface StoredGraph {
+interface StoredGraph {
   fileName: string;
   savedAt: number;
   text: string;

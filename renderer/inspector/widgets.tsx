@@ -4,7 +4,7 @@ import { type FieldSpec, numberProblem } from './config-fields.ts';
 import { PromptEditor } from './PromptEditor.tsx';
 import { useDraft } from './use-draft.ts';
 
-export interface WidgetProps {
+interface WidgetProps {
   spec: FieldSpec;
   /** The value in the config; `undefined` when the default applies. */
   value: unknown;

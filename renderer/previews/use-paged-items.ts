@@ -22,7 +22,7 @@ export interface PagedItems {
   want(start: number, end: number): void;
 }
 
-export const PAGE_SIZE = 200;
+const PAGE_SIZE = 200;
 
 export function usePagedItems(output: OutputRef): PagedItems {
   const { engine } = useServices();

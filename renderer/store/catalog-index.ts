@@ -15,8 +15,6 @@ export function indexCatalog(catalog: Catalog): CatalogIndex {
   };
 }
 
-export const EMPTY_CATALOG: CatalogIndex = indexCatalog({ nodes: [], dataTypes: [] });
-
 const FALLBACK_COLOR = '#9ca3af';
 
 export function dataTypeColor(index: CatalogIndex, dataType: string | undefined): string {

@@ -10,7 +10,7 @@ import type { FlowEdge, PortConnection } from './flow-types.ts';
 const ANY = 'Any';
 
 /** What the rules read of a graph: node ids and types, and the edges. */
-export interface Topology {
+interface Topology {
   nodes: readonly { id: string; data: { type: string; label?: string } }[];
   edges: readonly FlowEdge[];
 }

@@ -13,7 +13,7 @@ export interface GraphNodeData extends Record<string, unknown> {
   extra: Record<string, unknown>;
 }
 
-export interface GraphEdgeData extends Record<string, unknown> {
+interface GraphEdgeData extends Record<string, unknown> {
   extra: Record<string, unknown>;
 }
 

@@ -10,7 +10,7 @@ import type { FlowEdge, FlowNode, GraphDoc, GraphMeta, GraphNodeData, PortConnec
 import { nextEdgeId, nextNodeId } from './ids.ts';
 
 /** A node's optional text fields; an empty value removes the field (no host: the node runs locally). */
-export type NodeText = 'label' | 'notes' | 'host';
+type NodeText = 'label' | 'notes' | 'host';
 
 export interface EditorState extends GraphDoc {
   catalog: CatalogIndex;
@@ -47,7 +47,7 @@ export type EditorStore = StoreApi<EditorState> & { temporal: StoreApi<TemporalS
 const PASTE_OFFSET = { x: 40, y: 40 };
 
 /** Whether two documents are equal for undo: view state (selection, sizes, dragging) does not count. */
-export function sameDoc(a: GraphDoc, b: GraphDoc): boolean {
+function sameDoc(a: GraphDoc, b: GraphDoc): boolean {
   if (a.meta !== b.meta || a.nodes.length !== b.nodes.length || a.edges.length !== b.edges.length) return false;
   const nodesEqual = a.nodes.every((n, i) => {
     const m = b.nodes[i]!;

@@ -370,7 +370,8 @@ describe.skipIf(!hasChromium)('the editor in a browser', () => {
     await page.getByRole('button', { name: 'From template ▾' }).click();
     await expect(page.locator('.template-item').first().getAttribute('data-template')).resolves.toBe('rewatch-r1');
     await page.locator('.template-item[data-template="rewatch-r1"]').click();
-    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(18);
+    const template = JSON.parse(readFileSync(new URL('../../templates/rewatch-r1.rewatch.json', import.meta.url), 'utf8')) as { nodes: unknown[] };
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(template.nodes.length);
     await page.getByTestId('dirty-marker').waitFor();
     await page.getByRole('tab', { name: /Problems/ }).click();
     await page.getByText('No problems: the graph can run.').waitFor();

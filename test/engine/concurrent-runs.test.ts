@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startScriptedLlmServer, type ScriptedChatRequest, type ScriptedLlmServer } from '../support/scripted-llm-server.ts';
 import { openEngine, tempDir } from '../support/engine-fixture.ts';
-import { until } from '../train/processes.ts';
+import { until } from '../support/until.ts';
 import { runningRuns, startRunProcess, writeRunSetup, type RunSetup } from '../support/run-processes.ts';
 
 const ITEMS = 2000;

@@ -6,6 +6,7 @@ import type { GraphFile } from '../../main/graph/format.ts';
 import type { Engine } from '../../main/engine/engine.ts';
 import { startScriptedLlmServer, type ScriptedLlmServer } from '../support/scripted-llm-server.ts';
 import { openEngine, pipelineGraph, profile, runToEnd, tempDir, writeJsonl } from '../support/engine-fixture.ts';
+import { until } from '../support/until.ts';
 
 /** One source feeding two independent LLM branches, each with concurrency 1. */
 function forkGraph(input: string): GraphFile {
@@ -74,7 +75,7 @@ describe('executor', () => {
   it('cancels a run, keeps the finished items, and resumes from them', async () => {
     const graph = forkGraph(input);
     const { runId } = await engine.startRun({ graph });
-    while (server.requests.length < 4) await new Promise((r) => setTimeout(r, 5));
+    await until(() => server.requests.length >= 4, 'four requests in flight');
     expect(await engine.cancelRun(runId)).toEqual({ cancelled: true });
     expect(await engine.waitForRun(runId)).toBe('cancelled');
     const cancelled = await engine.getRun(runId);

@@ -5,7 +5,7 @@ import type { RunInfo } from '../../main/api/contract.ts';
 import { createApiServer, createToken } from '../../main/server/index.ts';
 import { startScriptedLlmServer, type ScriptedLlmServer } from '../support/scripted-llm-server.ts';
 import { openEngine, tempDir } from '../support/engine-fixture.ts';
-import { until } from '../train/processes.ts';
+import { until } from '../support/until.ts';
 import { ledgerTotals, runningRuns, startRunProcess, writeRunSetup } from '../support/run-processes.ts';
 
 const ITEMS = 120;

@@ -1,13 +1,26 @@
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { graphFileText } from '../../main/graph/canonical.ts';
 import { startScriptedLlmServer, type ScriptedLlmServer } from '../support/scripted-llm-server.ts';
 import { openEngine, pipelineGraph, tempDir, writeJsonl } from '../support/engine-fixture.ts';
+import { until } from '../support/until.ts';
 
 const ITEMS = 120;
 const KILL_AFTER = 50;
+
+/** How many item results of a node type the run store has committed (read beside the running process). */
+function committedItems(dataDir: string, nodeType: string): number {
+  if (!existsSync(join(dataDir, 'rewatch.db'))) return 0;
+  const db = new Database(join(dataDir, 'rewatch.db'), { readonly: true, fileMustExist: true });
+  try {
+    return (db.prepare('SELECT count(*) AS n FROM item_results WHERE node_type = ?').get(nodeType) as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
 
 function promptOf(messages: { content: unknown }[]): string {
   return String(messages.at(-1)?.content);
@@ -68,7 +81,7 @@ describe('resume after kill -9', () => {
     const first = cli();
     const firstExit = new Promise<number | null>((resolve) => first.on('exit', (_code, signal) => resolve(signal ? -1 : _code)));
     await killPoint;
-    await new Promise((resolve) => setTimeout(resolve, 500)); // let it commit every answer it has received
+    await until(() => committedItems(dataDir, 'core.llm-map') === KILL_AFTER, 'the first run to commit every answer it received');
     first.kill('SIGKILL');
     expect(await firstExit).toBe(-1);
     const answeredBeforeKill = new Set(answered);

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -78,6 +78,9 @@ describe.skipIf(!sshdAvailable())('detached jobs over SSH', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
+  /** A file the fake trainer waits for after its last step (`FAKE_TRAINER_GATE`): the job runs until a test writes it. */
+  const gateFile = () => join(sshd.workDir, `gate-${started.length}`);
+
   async function start(argv: string[], extra: { env?: Record<string, string>; cwd?: string } = {}) {
     const job = await host.startJob({ argv, name: 'test job', ...extra });
     started.push(job);
@@ -85,11 +88,13 @@ describe.skipIf(!sshdAvailable())('detached jobs over SSH', () => {
   }
 
   it('runs a detached job in <workDir>/jobs/<id>/ and streams its whole log', async () => {
-    const job = await start(['fake-trainer', '15']);
+    const gate = gateFile();
+    const job = await start(['fake-trainer', '15'], { env: { FAKE_TRAINER_GATE: gate } });
     expect(job.dir).toBe(`${sshd.workDir}/jobs/${job.id}`);
     expect(readFileSync(join(job.dir, 'command'), 'utf8')).toBe(`${shellQuote(['fake-trainer', '15'])}\n`);
     expect(readFileSync(join(job.dir, 'pid'), 'utf8').trim()).toBe(job.externalId);
     expect((await job.status()).state).toBe('running');
+    writeFileSync(gate, '');
 
     const { data } = await tailUntil(job, 0, () => false);
     expect(data.toString()).toContain('training finished after 15 steps');
@@ -137,7 +142,8 @@ describe.skipIf(!sshdAvailable())('detached jobs over SSH', () => {
   });
 
   it('a tail survives a dropped connection with no gap and no duplicate', async () => {
-    const job = await start(['fake-trainer', '30']);
+    const gate = gateFile();
+    const job = await start(['fake-trainer', '30'], { env: { FAKE_TRAINER_GATE: gate } });
     const connectsBefore = host.connection.connects;
     let dropped = false;
     const { data } = await tailUntil(
@@ -145,9 +151,10 @@ describe.skipIf(!sshdAvailable())('detached jobs over SSH', () => {
       0,
       () => false,
       () => {
-        if (!dropped && steps(Buffer.concat([readFileSync(job.logPath)]).toString()).length >= 5) {
+        if (!dropped && steps(readFileSync(job.logPath).toString()).length >= 5) {
           dropped = true;
-          cut();
+          cut(); // while the job is held at its gate, so the rest of the log must come over a new connection
+          writeFileSync(gate, '');
         }
       },
     );
@@ -158,14 +165,15 @@ describe.skipIf(!sshdAvailable())('detached jobs over SSH', () => {
   });
 
   it('after a dropped connection, re-attaching and tailing from the saved offset continues exactly', async () => {
-    const job = await start(['fake-trainer', '30']);
+    const gate = gateFile();
+    const job = await start(['fake-trainer', '30'], { env: { FAKE_TRAINER_GATE: gate } });
     const first = await tailUntil(job, 0, (text) => steps(text).length >= 5);
     cut(); // the job is detached: it keeps running on the host
-    await new Promise((r) => setTimeout(r, 500));
 
     const other = new SshHost({ name: 'box', login: sshd.login(), jobStore: store, connectSocket });
     const again = await other.attachJob(job.id);
     expect((await again.status()).state).toBe('running');
+    writeFileSync(gate, '');
     const rest = await tailUntil(again, first.next, () => false);
     const whole = Buffer.concat([first.data, rest.data]);
     expect(whole.equals(readFileSync(job.logPath))).toBe(true);

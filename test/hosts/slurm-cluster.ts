@@ -4,6 +4,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } 
 import { cpus, hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../support/sshd.ts';
+import { until } from '../support/until.ts';
 
 /**
  * A real single-node Slurm (Debian `slurm-wlm` + `munge`) on loopback, for tests: munged, slurmctld and slurmd in the
@@ -55,7 +56,7 @@ export async function startSlurm(): Promise<SlurmCluster> {
     `--seed-file=${join(dir, 'munge', 'munged.seed')}`,
     `--log-file=${join(dir, 'log', 'munged.log')}`,
   ]);
-  await waitFor(() => existsSync(socket), 10_000, () => `munged did not start:\n${output.join('')}`);
+  await until(() => existsSync(socket), () => `munged did not start:\n${output.join('')}`);
 
   const node = hostname();
   const [ctldPort, dPort] = [await freePort(), await freePort()];
@@ -106,7 +107,7 @@ export async function startSlurm(): Promise<SlurmCluster> {
       return '';
     }
   };
-  await waitFor(() => sinfo() === 'idle', 30_000, () => `Slurm did not come up (sinfo: ${sinfo()}):\n${output.join('')}`);
+  await until(() => sinfo() === 'idle', () => `Slurm did not come up (sinfo: ${sinfo()}):\n${output.join('')}`);
 
   return {
     conf,
@@ -128,12 +129,4 @@ export async function startSlurm(): Promise<SlurmCluster> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-async function waitFor(check: () => boolean, timeoutMs: number, message: () => string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(message());
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }

@@ -1,10 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobStore } from '../../main/hosts/job-store.ts';
 import type { SlurmHostConfig } from '../../main/hosts/registry.ts';
 import { SlurmHost } from '../../main/hosts/slurm.ts';
 import type { Job } from '../../main/hosts/types.ts';
 import { sshdAvailable, startSshd, type TestSshd } from '../support/sshd.ts';
+import { until } from '../support/until.ts';
 import { realSlurmAvailable, startSlurm, type SlurmCluster } from './slurm-cluster.ts';
 
 function isAlive(pid: number): boolean {
@@ -33,7 +35,7 @@ describe.skipIf(!sshdAvailable() || !realSlurmAvailable())('SlurmHost against a 
     slurm = await startSlurm();
     sshd = await startSshd({ env: { SLURM_CONF: slurm.conf } });
     cluster = new SlurmHost({ config: config(slurm.partition), jobStore: new JobStore() });
-  }, 90_000);
+  });
 
   afterAll(async () => {
     await Promise.allSettled(started.map((j) => j.cancel()));
@@ -43,9 +45,11 @@ describe.skipIf(!sshdAvailable() || !realSlurmAvailable())('SlurmHost against a 
   });
 
   it('runs a batch job and streams its output to the end', async () => {
-    const job = await cluster.startJob({ argv: ['fake-trainer', '12'], name: 'grpo smoke', env: { RW_NOTE: '$(not run)' } });
+    const gate = join(sshd.workDir, 'gate-smoke');
+    const job = await cluster.startJob({ argv: ['fake-trainer', '12'], name: 'grpo smoke', env: { RW_NOTE: '$(not run)', FAKE_TRAINER_GATE: gate } });
     started.push(job);
     expect(['pending', 'running']).toContain((await job.status()).state);
+    writeFileSync(gate, '');
     const parts: Buffer[] = [];
     for await (const chunk of job.tail(0, { pollMs: 300 })) parts.push(chunk.data);
     const log = Buffer.concat(parts);
@@ -72,9 +76,8 @@ describe.skipIf(!sshdAvailable() || !realSlurmAvailable())('SlurmHost against a 
     expect(isAlive(Number(trainer))).toBe(true);
     const status = await job.cancel();
     expect(status).toMatchObject({ state: 'exited', detail: 'CANCELLED' });
-    await new Promise((r) => setTimeout(r, 500));
-    expect(isAlive(Number(trainer))).toBe(false);
-    expect(isAlive(Number(worker))).toBe(false);
+    // slurmd signals the job's processes after sacct already says CANCELLED; the worker sleeps an hour otherwise.
+    await until(() => !isAlive(Number(trainer)) && !isAlive(Number(worker)), 'scancel to stop the trainer and its worker');
   });
 
   it("surfaces sbatch's refusal of an unknown partition", async () => {

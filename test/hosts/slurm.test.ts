@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -125,7 +125,9 @@ describe.skipIf(!sshdAvailable())('SlurmHost against fake sbatch/squeue/sacct/sc
   }
 
   it('submits with sbatch --parsable, follows squeue then sacct, and streams the output file', async () => {
-    const job = await cluster.startJob({ argv: ['fake-trainer', '25'], name: 'grpo' });
+    // Held after its last step until the test has seen it running (FAKE_TRAINER_GATE), however slow the machine.
+    const gate = join(state, 'gate-submit');
+    const job = await cluster.startJob({ argv: ['fake-trainer', '25'], name: 'grpo', env: { FAKE_TRAINER_GATE: gate } });
     started.push(job);
     expect(job.kind).toBe('slurm');
     expect(job.externalId).toMatch(/^\d+$/);
@@ -136,6 +138,7 @@ describe.skipIf(!sshdAvailable())('SlurmHost against fake sbatch/squeue/sacct/sc
 
     const seen: JobStatus['state'][] = [(await job.status()).state, (await job.status()).state];
     expect(seen).toEqual(['pending', 'running']);
+    writeFileSync(gate, '');
     const log = await tailAll(job);
     expect(log.equals(readFileSync(job.logPath))).toBe(true);
     expect(log.toString()).toContain('training finished after 25 steps');

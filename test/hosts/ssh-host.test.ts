@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HostKeyError } from '../../main/hosts/known-hosts.ts';
 import { SshHost } from '../../main/hosts/ssh-host.ts';
 import { sshdAvailable, startSshd, type TestSshd } from '../support/sshd.ts';
+import { until } from '../support/until.ts';
 import { NASTY_ARGS } from './nasty-args.ts';
 
 const available = sshdAvailable();
@@ -84,21 +85,22 @@ describe.skipIf(!available)('SshHost against a real sshd', () => {
   });
 
   it('aborting a command stops it on the host', async () => {
-    const marker = `rewatch-abort-${randomBytes(4).toString('hex')}`;
+    // A sleep longer than the wait's deadline, with arguments no other process has: only the abort can end it.
+    const args = `sleep 600.${randomBytes(4).readUInt32BE()}`;
+    const alive = () => new RegExp(`^[^Z]\\S*\\s+${args.replace('.', '\\.')}$`, 'm').test(execFileSync('ps', ['-eo', 'stat,args']).toString());
     const controller = new AbortController();
-    const running = box.host.exec(['sh', '-c', `exec sleep 30 # ${marker}`], { signal: controller.signal });
-    await new Promise((r) => setTimeout(r, 300));
+    const running = box.host.exec(['sh', '-c', `exec ${args}`], { signal: controller.signal });
+    await until(alive, `${args} to start on the host`);
     controller.abort();
     await expect(running).rejects.toMatchObject({ name: 'AbortError' });
-    await new Promise((r) => setTimeout(r, 300));
-    expect(execFileSync('ps', ['-eo', 'stat,args']).toString()).not.toMatch(new RegExp(`^[^Z]\\S*\\s+sleep 30$`, 'm'));
+    await until(() => !alive(), `${args} to be stopped by the abort`);
   });
 
   it('reconnects on the next use after the connection drops', async () => {
     await box.host.exec(['true']);
     const before = box.host.connection.connects;
     box.cut();
-    await new Promise((r) => setTimeout(r, 100));
+    await until(() => !box.host.connection.connected, 'the cut connection to close');
     const result = await box.host.exec(['echo', 'back']);
     expect(result.stdout.toString()).toBe('back\n');
     expect(box.host.connection.connects).toBe(before + 1);
@@ -197,7 +199,7 @@ describe.skipIf(!available)('SshHost against a real sshd', () => {
     };
     expect(await fromHost()).toBe('reward-server GET /score');
     box.cut();
-    await new Promise((r) => setTimeout(r, 100));
+    await until(() => !box.host.connection.connected, 'the cut connection to close');
     expect(await fromHost()).toBe('reward-server GET /score');
     await forward.close();
     const after = await box.host.exec(['curl', '-sS', '--max-time', '2', `http://127.0.0.1:${forward.remotePort}/score`]);

@@ -40,15 +40,6 @@ export function testClient(
   return { client, cache, recorder, gateway };
 }
 
-/** Polls until `condition` holds (for states only the server can observe). */
-export async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!condition()) {
-    if (performance.now() > deadline) throw new Error('waitFor: condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
 export const user = (content: string) => [{ role: 'user' as const, content }];
 
 /** A scripted server that answers from a list, one reply per request, and "out of replies" after the last. */

@@ -1,4 +1,4 @@
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runLocal } from '../../main/hosts/local.ts';
@@ -25,6 +25,17 @@ describe('ffmpeg resolution', () => {
 
   it('falls back to PATH when there is neither an override nor ffmpeg-static', () => {
     expect(resolveFfmpeg({})).toEqual({ ffmpeg: 'ffmpeg', ffprobe: 'ffprobe' });
+  });
+
+  it('takes ffmpeg-static only as an optional dependency, so a failed download leaves the install working', () => {
+    const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+    const lock = JSON.parse(readFileSync(new URL('../../package-lock.json', import.meta.url), 'utf8'));
+    expect(manifest.optionalDependencies).toHaveProperty('ffmpeg-static');
+    expect(manifest.dependencies).not.toHaveProperty('ffmpeg-static');
+    // Its install script is the download; npm drops an optional package whose script fails and goes on.
+    expect(manifest.allowScripts['ffmpeg-static']).toBe(true);
+    expect(lock.packages['']['optionalDependencies']).toHaveProperty('ffmpeg-static');
+    expect(lock.packages['node_modules/ffmpeg-static']).toMatchObject({ optional: true, hasInstallScript: true });
   });
 
   it('honours FFPROBE_BIN', () => {

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { combineReward } from '../../nodes/rewatch/reward/o-and-r.ts';
 import { tempDir } from '../support/engine-fixture.ts';
 import type { ScriptedLlmServer } from '../support/scripted-llm-server.ts';
+import { until } from '../support/until.ts';
 import {
   caption,
   caseOf,
@@ -255,11 +256,10 @@ describe('rewatch reward-server (CLI)', () => {
       let stderr = '';
       child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
-      const deadline = Date.now() + 30_000;
-      while (!/Reward token: /.test(stdout)) {
-        if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the server did not start:\n${stdout}\n${stderr}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      await until(() => {
+        if (child.exitCode !== null) throw new Error(`the server exited:\n${stdout}\n${stderr}`);
+        return /Reward token: /.test(stdout);
+      }, () => `the server to start:\n${stdout}\n${stderr}`);
       const url = /reward server on (http:\/\/\S+)/.exec(stdout)![1]!;
       expect(stdout).toContain('Reward token: cli-token');
       expect(stdout).toContain('judge: judge-llm, infer: infer-llm, concurrency: 4');

@@ -5,6 +5,7 @@ import type { GraphFile } from '../../main/graph/format.ts';
 import { servedReward } from '../../nodes/index.ts';
 import { CoTType, type CoT, type RewardBreakdown } from '../../nodes/rewatch/types.ts';
 import { profile, tempDir } from '../support/engine-fixture.ts';
+import { until } from '../support/until.ts';
 import { itemSource } from '../support/item-sources.ts';
 import type { ScriptedLlmServer } from '../support/scripted-llm-server.ts';
 import {
@@ -54,15 +55,6 @@ const pipeline: GraphFile = {
   ],
 };
 
-/** Polls a state (never a fixed delay) until it holds. */
-async function waitFor(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 describe('the reward server and the pipeline share the engine', () => {
   let dir: ReturnType<typeof tempDir>;
   let judge: ScriptedLlmServer;
@@ -99,7 +91,7 @@ describe('the reward server and the pipeline share the engine', () => {
     const served = await engine.reward.start({ judge: 'judge-llm', infer: 'infer-llm', token: TOKEN });
     const { runId } = await engine.startRun({ graph: pipeline });
     // The run's reward node takes judge-llm's one slot: its judge request is at the server, unanswered.
-    await waitFor(() => judge.requests.length === 1, "the run's judge request reaches the judge");
+    await until(() => judge.requests.length === 1, "the run's judge request reaches the judge");
 
     const batch = postBatch(served.url, {
       items: [
@@ -108,7 +100,7 @@ describe('the reward server and the pipeline share the engine', () => {
       ],
     });
     // Both of the batch's judge requests wait behind it for the slot (or, were the limit not shared, reach the judge).
-    await waitFor(
+    await until(
       async () => (await health(served.url)).profiles['judge-llm']!.queued === 2 || judge.inFlight > 1,
       "the batch's judge requests are queued or sent",
     );

@@ -5,7 +5,8 @@ import type { NodeTotals, RunEvent } from '../../main/api/contract.ts';
 import { type BackpressureLimits, type EventSocket, createEventSender } from '../../main/server/events.ts';
 import { createHttpEngineClient } from '../../renderer/api/index.ts';
 import { FakeEngine } from './fake-engine.ts';
-import { type Harness, startHarness, waitFor } from './harness.ts';
+import { until } from '../support/until.ts';
+import { type Harness, startHarness } from './harness.ts';
 
 const totals: NodeTotals = {
   itemsTotal: 1,
@@ -42,22 +43,22 @@ describe('run events over the WebSocket', () => {
     const second: RunEvent[] = [];
     const stopFirst = h.client.subscribe((event) => first.push(event));
     const stopSecond = h.client.subscribe((event) => second.push(event));
-    await waitFor(() => h!.engine.listenerCount === 1);
+    await until(() => h!.engine.listenerCount === 1);
 
     const started: RunEvent = { type: 'run-started', runId: 'r', graphName: 'g', nodeIds: ['a'] };
     const sent = [started, progress('a', 1), log, state, finished];
     for (const event of sent) h.engine.emit(event);
-    await waitFor(() => first.length === sent.length && second.length === sent.length);
+    await until(() => first.length === sent.length && second.length === sent.length);
     expect(first).toEqual(sent);
     expect(second).toEqual(sent);
 
     stopFirst();
     h.engine.emit(state);
-    await waitFor(() => second.length === sent.length + 1);
+    await until(() => second.length === sent.length + 1);
     expect(first).toHaveLength(sent.length);
 
     stopSecond();
-    await waitFor(() => h!.engine.listenerCount === 0);
+    await until(() => h!.engine.listenerCount === 0);
   });
 
   it('reconnects after the connection drops', async () => {
@@ -69,18 +70,18 @@ describe('run events over the WebSocket', () => {
     const client = createHttpEngineClient({ baseUrl: first.url, token, WebSocket, reconnect });
     const received: RunEvent[] = [];
     const stop = client.subscribe((event) => received.push(event));
-    await waitFor(() => engine.listenerCount === 1);
+    await until(() => engine.listenerCount === 1);
 
     await first.close();
     expect(engine.listenerCount).toBe(0);
     const second = await server.listen({ port: first.port });
     try {
-      await waitFor(() => engine.listenerCount === 1);
+      await until(() => engine.listenerCount === 1);
       engine.emit(finished);
-      await waitFor(() => received.length === 1);
+      await until(() => received.length === 1);
       expect(received).toEqual([finished]);
       stop();
-      await waitFor(() => engine.listenerCount === 0);
+      await until(() => engine.listenerCount === 0);
     } finally {
       await second.close();
     }

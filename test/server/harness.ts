@@ -44,15 +44,6 @@ export async function startHarness(options: { staticDir?: string } = {}): Promis
   };
 }
 
-/** Resolves once `predicate` holds, polling; fails the test after `timeoutMs`. */
-export async function waitFor(predicate: () => boolean, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting for condition');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 export interface RawResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;

@@ -19,7 +19,7 @@ export function profile(name: string, baseURL: string, overrides: Partial<Provid
 }
 
 export function openEngine(dataDir: string, providers: ProviderProfile[] = [], nodes: NodeCatalog = catalog): Engine {
-  return new Engine({ dataDir, catalog: nodes, reward: servedReward, providers, llmBackoff: { baseMs: 5, capMs: 50 } });
+  return new Engine({ dataDir, catalog: nodes, providers, reward: servedReward, llmBackoff: { baseMs: 5, capMs: 50 } });
 }
 
 export function writeJsonl(path: string, rows: unknown[]): string {

@@ -26,7 +26,8 @@ import {
   trainingRunOf,
   type TrainEngine,
 } from './harness.ts';
-import { acceptsConnections, processAlive, processGroupAlive, until } from './processes.ts';
+import { acceptsConnections, processAlive, processGroupAlive } from './processes.ts';
+import { until } from '../support/until.ts';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 

@@ -3,11 +3,12 @@ import { hostname, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProviderProfile } from '../../main/llm/profiles.ts';
+import { PAPER_VIDEO_BUDGET } from '../../nodes/sdk/video-budget.ts';
 import { realSlurmAvailable, startSlurm, type SlurmCluster } from '../hosts/slurm-cluster.ts';
 import { tempDir, writeJsonl } from '../support/engine-fixture.ts';
 import { freePort, sshdAvailable, startSshd, type TestSshd } from '../support/sshd.ts';
 import { easyR1Metrics, engineWithHosts, grpoDataset, judgeProviders, launchGraph, logsOf, trainingRunOf, type TrainEngine } from './harness.ts';
-import { until } from './processes.ts';
+import { until } from '../support/until.ts';
 
 const skipReason = !sshdAvailable()
   ? 'no sshd (apt-get install -y openssh-server)'
@@ -42,7 +43,7 @@ describe.skipIf(skipReason !== undefined)('GRPO training and model serving on a 
     providers = judgeProviders(dataDir);
     const cluster = { name: 'cluster', kind: 'slurm' as const, login: sshd.login(), partition: slurm.partition, timeLimit: '00:10:00' };
     t = engineWithHosts(dataDir, [cluster], providers);
-  }, 90_000);
+  });
   afterAll(async () => {
     await t?.engine.close();
     await sshd?.stop();
@@ -93,7 +94,7 @@ describe.skipIf(skipReason !== undefined)('GRPO training and model serving on a 
     const { runId } = await t.engine.startRun({ graph });
     expect(await t.engine.waitForRun(runId)).toBe('done');
     const replies = (await t.engine.nodeOutput(runId, 'ask', 'items', {})).items.map((i) => (i.data as { output: string }).output);
-    expect(replies).toEqual([1, 2].map((n) => `model=org/policy limit={"image": 192, "video": 1} port=${port} said=Count ${n}`));
+    expect(replies).toEqual([1, 2].map((n) => `model=org/policy limit={"image": ${PAPER_VIDEO_BUDGET.maxFrames}, "video": 1} port=${port} said=Count ${n}`));
     const job = t.hosts.jobStore.list('cluster').at(-1);
     expect(job).toMatchObject({ kind: 'slurm', name: 'vllm_org_policy' });
     // Stopped with the run: scancel'd.

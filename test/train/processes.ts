@@ -40,12 +40,3 @@ export function acceptsConnections(port: number): Promise<boolean> {
     socket.once('error', () => resolve(false));
   });
 }
-
-/** Polls `check` until it holds; fails with `message` after `timeoutMs` (a safety net, not a timing assertion). */
-export async function until(check: () => boolean, message = () => 'the awaited condition never held', timeoutMs = 45_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(message());
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

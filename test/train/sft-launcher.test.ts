@@ -6,6 +6,7 @@ import type { TrainingRun } from '../../nodes/rewatch/train/types.ts';
 import { runToEnd, tempDir } from '../support/engine-fixture.ts';
 import { FAKE_TOOLS_DIR, sshdAvailable, startSshd, type TestSshd } from '../support/sshd.ts';
 import { launchGraph, logsOf, sftDataset, trainEngine, type TrainEngine } from './harness.ts';
+import { until } from '../support/until.ts';
 
 async function runOf(t: TrainEngine, runId: string): Promise<TrainingRun> {
   const page = await t.engine.nodeOutput(runId, 'train', 'run', { limit: 10 });
@@ -123,7 +124,7 @@ describe.skipIf(!sshdAvailable())('rewatch.sft-launcher over SSH', () => {
   it('cancelling the run kills the job on the host', async () => {
     const graph = launchGraph('rewatch.sft-launcher', [dataset], { extra: { fake_steps: 400 } }, 'box');
     const { runId } = await t.engine.startRun({ graph });
-    while (!logsOf(t.events, runId).some((l) => l.startsWith("{'loss'"))) await new Promise((r) => setTimeout(r, 50));
+    await until(() => logsOf(t.events, runId).some((l) => l.startsWith("{'loss'")), "the trainer's first loss line");
     const jobId = JSON.parse(readFileSync(join(dir.path, 'data', 'work', runId, 'train', 'job.json'), 'utf8')).jobId as string;
     await t.engine.cancelRun(runId);
     expect(await t.engine.waitForRun(runId)).toBe('cancelled');

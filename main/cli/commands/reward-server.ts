@@ -5,9 +5,9 @@ import { DEFAULT_JUDGE_PROFILE, DEFAULT_REWARD_CONCURRENCY } from '../../reward/
 import { isLoopbackHost } from '../../server/host.ts';
 import { openEngine } from '../engine-options.ts';
 
-export const DEFAULT_REWARD_PORT = 8321;
+const DEFAULT_REWARD_PORT = 8321;
 
-export const REWARD_SERVER_USAGE = `usage: rewatch reward-server [--port ${DEFAULT_REWARD_PORT}] [--host 127.0.0.1] [--data-dir DIR] [--providers FILE]
+const REWARD_SERVER_USAGE = `usage: rewatch reward-server [--port ${DEFAULT_REWARD_PORT}] [--host 127.0.0.1] [--data-dir DIR] [--providers FILE]
                              [--judge ${DEFAULT_JUDGE_PROFILE}] [--infer ${DEFAULT_JUDGE_PROFILE}] [--concurrency ${DEFAULT_REWARD_CONCURRENCY}] [--write-python DIR]
 
 Serves the O&R reward to GRPO trainers: POST /v1/reward {"items": [{"response", "ground_truth"}]} with

@@ -7,7 +7,7 @@ import { catalog, openEngine } from '../engine-options.ts';
 import { runSummary } from '../format.ts';
 import { ProgressView } from '../progress.ts';
 
-export interface RunFlags {
+interface RunFlags {
   'data-dir'?: string;
   providers?: string;
   until?: string;

@@ -18,7 +18,7 @@ import { stripThinking } from '../../sdk/index.ts';
  * ("A cup…", "I think…") is never read as a choice, and a reply that names two answers is refused, not resolved.
  */
 
-export type ChoiceEvidence = 'tag' | 'statement' | 'bare' | 'option-text';
+type ChoiceEvidence = 'tag' | 'statement' | 'bare' | 'option-text';
 
 export type Choice =
   | { kind: 'choice'; letter: string; via: ChoiceEvidence }

@@ -6,7 +6,7 @@ import type { AskResult, EvaluationResult } from './types.ts';
 import type { BenchmarkId } from './benchmarks.ts';
 
 /** What asking needs from the evaluate node's config. */
-export interface AskSettings {
+interface AskSettings {
   benchmark: BenchmarkId;
   provider: string;
   temperature: number;

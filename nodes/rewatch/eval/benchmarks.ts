@@ -9,7 +9,7 @@ import { loadVideoMathQa } from './videomathqa.ts';
 export const BENCHMARK_IDS = ['jsonl', 'vcr-bench', 'minerva', 'video-holmes', 'videomathqa', 'cg-av-counting'] as const;
 export type BenchmarkId = (typeof BENCHMARK_IDS)[number];
 
-export interface Benchmark {
+interface Benchmark {
   readonly title: string;
   load(file: string, videoDir: string): Promise<LoadedBenchmark>;
   /** What a video-only model is scored on where the benchmark was made for audio too (frames are all it gets). */

@@ -10,7 +10,7 @@ import { loadQuestions, RecordProblem, text, videoFile } from './records.ts';
  * @ 593851645597652776b39c812f99064b35aa29f4 (`question`, `type`, `category`): the official scripts name the
  * question `question_en`, the toolkit `question`; either is read.
  */
-export const MODALITY_TYPES = ['V', 'A', 'A2V', 'V2A', 'AV'] as const;
+const MODALITY_TYPES = ['V', 'A', 'A2V', 'V2A', 'AV'] as const;
 
 const record = z.object({
   index: z.union([z.number().int(), text]),

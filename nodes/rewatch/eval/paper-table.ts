@@ -1,6 +1,6 @@
 import type { PAPER_BENCHMARKS } from './benchmarks.ts';
 
-export interface PaperRow {
+interface PaperRow {
   readonly model: string;
   readonly scores: Readonly<Record<(typeof PAPER_BENCHMARKS)[number], number>>;
   readonly average: number;

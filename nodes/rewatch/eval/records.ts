@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { BenchmarkQuestion, LoadedBenchmark, RejectedRecord } from './question.ts';
 
 /** One record of a released annotation file, named as a person would look it up: `record 3`, `line 4`, `row 2`. */
-export interface SourceRecord {
+interface SourceRecord {
   readonly label: string;
   readonly value: unknown;
   /** Why the record could not even be read (a JSON Lines line that is not JSON). */

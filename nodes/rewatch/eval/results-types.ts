@@ -5,7 +5,7 @@ import { MODES } from './reply.ts';
 
 const score = z.number().nullable();
 
-export const resultsRowSchema = z.object({
+const resultsRowSchema = z.object({
   model: z.string(),
   /** `evaluated`: from this graph's reports; `paper`: the paper's printed row, for reference. */
   source: z.enum(['evaluated', 'paper']),
@@ -16,7 +16,7 @@ export const resultsRowSchema = z.object({
 });
 export type ResultsRow = z.infer<typeof resultsRowSchema>;
 
-export const resultsTableSchema = z.object({
+const resultsTableSchema = z.object({
   mode: z.enum(MODES),
   columns: z.array(z.object({ benchmark: z.enum(BENCHMARK_IDS), title: z.string() })),
   rows: z.array(resultsRowSchema),

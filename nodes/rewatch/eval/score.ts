@@ -4,7 +4,7 @@ import { parseChoice } from '../answers/choice.ts';
 import { answerNumber } from './reply.ts';
 
 /** How one reply scored: what it was read as (null: nothing readable, counted wrong), and why, where a rule says. */
-export interface AskScore {
+interface AskScore {
   predicted: string | null;
   correct: boolean;
   detail?: string;

@@ -4,7 +4,7 @@ import type { Mode } from './reply.ts';
 import type { ResultsRow, ResultsTable } from './results-types.ts';
 import type { EvaluationReport } from './types.ts';
 
-export interface TableOptions {
+interface TableOptions {
   mode: Mode;
   paperRows: boolean;
   /** Model names (evaluated or the paper's) to compare; no comparison unless both are given. */

@@ -4,9 +4,9 @@ import { BENCHMARK_IDS } from './benchmarks.ts';
 import { MODES } from './reply.ts';
 
 /** `scored`: read and scored; `unparsed`: the reply stated no readable answer; `error`: no reply. Both count wrong. */
-export const ASK_STATUSES = ['scored', 'unparsed', 'error'] as const;
+const ASK_STATUSES = ['scored', 'unparsed', 'error'] as const;
 
-export const askResultSchema = z.object({
+const askResultSchema = z.object({
   answer: z.string(),
   predicted: z.string().nullable(),
   correct: z.boolean(),
@@ -19,7 +19,7 @@ export const askResultSchema = z.object({
 });
 export type AskResult = z.infer<typeof askResultSchema>;
 
-export const evaluationResultSchema = z.object({
+const evaluationResultSchema = z.object({
   benchmark: z.enum(BENCHMARK_IDS),
   questionId: z.string(),
   index: z.number().int(),
@@ -37,7 +37,7 @@ export type EvaluationResult = z.infer<typeof evaluationResultSchema>;
 
 const percent = z.number().min(0).max(100).nullable();
 
-export const tallySchema = z.object({
+const tallySchema = z.object({
   /** Correct among all questions, in percent with two decimals; errors and unparsable replies count wrong. */
   accuracy: percent,
   total: z.number().int(),
@@ -47,7 +47,7 @@ export const tallySchema = z.object({
 });
 export type Tally = z.infer<typeof tallySchema>;
 
-export const modeReportSchema = tallySchema.extend({
+const modeReportSchema = tallySchema.extend({
   byCategory: z.record(z.string(), tallySchema),
   /** Counting: off-by-one accuracy (%) and mean absolute error. */
   offByOne: percent.optional(),
@@ -57,7 +57,7 @@ export const modeReportSchema = tallySchema.extend({
 });
 export type ModeReport = z.infer<typeof modeReportSchema>;
 
-export const evaluationReportSchema = z.object({
+const evaluationReportSchema = z.object({
   benchmark: z.enum(BENCHMARK_IDS),
   title: z.string(),
   /** The evaluated model: a row of the results table. */

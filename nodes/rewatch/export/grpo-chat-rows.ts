@@ -8,7 +8,7 @@ import type { RlPrompt } from './grpo-rows.ts';
  * (modelscope/ms-swift at 3602360a562313afbf2ef6065fdf61f271a2c5b9: docs/source_en/Customization/Custom-dataset.md
  * "PPO/GRPO", swift/rl_core/grpo_algorithm.py `compute_rewards_per_func`); the ORM plugin reads `solution`.
  */
-export interface MsSwiftGrpoRow {
+interface MsSwiftGrpoRow {
   messages: Array<{ role: 'user'; content: string }>;
   videos: string[];
   solution: string;
@@ -25,7 +25,7 @@ export function msSwiftGrpoRow(p: RlPrompt): MsSwiftGrpoRow {
  * `image`/`images` columns), so the prompt has no `<video>` placeholder and the video's path is in `video` for the
  * user's own collation; the reward reads `ground_truth`.
  */
-export interface TrlGrpoRow {
+interface TrlGrpoRow {
   prompt: Array<{ role: 'user'; content: string }>;
   video: string;
   ground_truth: string;

@@ -90,7 +90,7 @@ export function easyR1Row(p: RlPrompt): EasyR1Row {
  * frame and pixel caps travel with it (QwenLM/Qwen3-VL qwen-vl-utils/src/qwen_vl_utils/vision_process.py
  * `smart_nframes`, `fetch_video` at 96588727e44c78b25ba03ea03b8e12f7e64fd0da).
  */
-export interface VerlVideo {
+interface VerlVideo {
   video: string;
   fps: number;
   max_frames: number;

@@ -10,7 +10,7 @@ import { mediaTagProblem, videoPrompt } from './prompts.ts';
 
 export type SftTask = 'caption' | 'direct' | 'cot';
 
-export interface SftMessage {
+interface SftMessage {
   role: 'system' | 'user' | 'assistant';
   content: string;
 }

@@ -28,7 +28,7 @@ const COLUMNS = ['data_source', 'prompt', 'videos', 'ability', 'reward_model', '
   keyof VerlRow
 >;
 
-export const VERL_SCHEMA: SchemaElement[] = [
+const VERL_SCHEMA: SchemaElement[] = [
   { name: 'schema', num_children: COLUMNS.length },
   text('data_source'),
   ...listOf('prompt', [text('role'), text('content')]),

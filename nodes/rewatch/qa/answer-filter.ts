@@ -5,7 +5,7 @@ import { formatTimestamp } from '../timecode.ts';
 import { DenseCaptionType, FilterVerdictType, QAType, type FilterVerdict } from '../types.ts';
 import { joinOne } from './join.ts';
 
-export const DEFAULT_ANSWER_CHECK_PROMPT = `You check a question written about a video against the video's detailed, timestamped description.
+const DEFAULT_ANSWER_CHECK_PROMPT = `You check a question written about a video against the video's detailed, timestamped description.
 Decide whether the description supports the answer: the question must be answerable from the description, and the
 answer must be correct according to it (the evidence span says where to look).
 

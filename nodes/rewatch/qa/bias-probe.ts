@@ -11,19 +11,19 @@ import { DEFAULT_JUDGE_PROMPT, judgeAnswer } from '../judge.ts';
 import { renderOptions } from '../reasoning/question-text.ts';
 import { AnyQuestionType, FilterVerdictType, QAType, type FilterVerdict, type MCQ, type QA } from '../types.ts';
 
-export interface GradedQuestion {
+interface GradedQuestion {
   question: string;
   /** The reference: the option letter when `options` are given, else the open answer. */
   answer: string;
   options?: readonly string[];
 }
 
-export interface JudgeSettings {
+interface JudgeSettings {
   profile: string;
   prompt: string;
 }
 
-export interface ProbeGrade {
+interface ProbeGrade {
   correct: boolean;
   /** The option the reply was read as choosing (or why none could be read), or the judge's reason. */
   reason: string;
@@ -52,7 +52,7 @@ export async function answeredCorrectly(
 }
 
 /** What a filter shows its probes, by form, and how its prompt fields describe their variables. */
-export interface BiasFilterPrompts {
+interface BiasFilterPrompts {
   open: { text: string; description: string };
   multipleChoice: { text: string; description: string };
 }
@@ -84,7 +84,7 @@ export function biasFilterConfig(prompts: BiasFilterPrompts) {
     ),
   });
 }
-export type BiasFilterConfig = z.output<ReturnType<typeof biasFilterConfig>>;
+type BiasFilterConfig = z.output<ReturnType<typeof biasFilterConfig>>;
 
 export const biasFilterInput = {
   type: AnyQuestionType,
@@ -126,7 +126,7 @@ async function askProbes(ctx: NodeContext, c: BiasFilterConfig, prompt: string, 
   return { probes, correct, accuracy: correct / probes.length };
 }
 
-export interface ProbeSetting {
+interface ProbeSetting {
   stage: 'F2' | 'F3';
   /** What the probes had, for the verdict's reason ("without the video"). */
   had: string;

@@ -44,14 +44,14 @@ const distractorVerdict = z.object({
   alsoCorrect: z.boolean().describe('Whether the description makes this option a correct answer too.'),
   reason: verdictReason,
 });
-export type DistractorVerdict = z.output<typeof distractorVerdict>;
+type DistractorVerdict = z.output<typeof distractorVerdict>;
 
 /** The judge's reply for `count` distractors: one verdict per option, in order. */
 export function distractorVerdictsSchema(count: number) {
   return z.object({ checks: z.array(distractorVerdict).length(count) });
 }
 
-export interface DistractorRoundsSpec {
+interface DistractorRoundsSpec {
   /** The distractors first written. */
   initial: readonly string[];
   /** Rewrites allowed after the first check. */
@@ -62,7 +62,7 @@ export interface DistractorRoundsSpec {
   replace(count: number, kept: readonly string[], rejected: readonly DistractorCheck[]): Promise<string[]>;
 }
 
-export interface CheckedDistractors {
+interface CheckedDistractors {
   /** Distractors the judge found wrong, in the order they were written. */
   kept: string[];
   /** Still correct after the last round, so left out. */

@@ -12,7 +12,7 @@ import {
 import { joinOne } from './join.ts';
 import { seededRandom, seedFromHex, shuffled } from './shuffle.ts';
 
-export const DEFAULT_DISTRACTOR_PROMPT = `Turn an open question about a video into a multiple-choice question.
+const DEFAULT_DISTRACTOR_PROMPT = `Turn an open question about a video into a multiple-choice question.
 Write {{count}} wrong options (distractors): plausible to someone who has not watched the video, of the same kind and
 length as the correct answer, clearly different from it and from each other.
 

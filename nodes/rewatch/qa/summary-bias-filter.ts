@@ -3,7 +3,7 @@ import { SummaryType } from '../types.ts';
 import { biasFilterConfig, biasFilterInput, biasFilterOutputs, probeQuestion } from './bias-probe.ts';
 import { joinOne } from './join.ts';
 
-export const DEFAULT_SUMMARY_PROBE_PROMPT = `Here is a short summary of a video:
+const DEFAULT_SUMMARY_PROBE_PROMPT = `Here is a short summary of a video:
 {{summary}}
 
 Answer this question about the video in one short sentence. You cannot see the video: use the summary and give your

@@ -8,8 +8,6 @@ import { formatSegmentTarget, parseSegmentTarget, rangeBetween, type SegmentTarg
  * thought.
  */
 export type Action = TrajectoryStep['action'];
-export type ActionName = Action['name'];
-
 export type Parsed<T> = { ok: true; value: T } | { ok: false; problem: string };
 
 export function formatAction(action: Action): string {
@@ -84,7 +82,7 @@ export function actionKey(text: string): string {
   return parsed.ok ? formatAction(parsed.value) : text.trim().replace(/\s+/g, ' ');
 }
 
-export interface ReasonerTurn {
+interface ReasonerTurn {
   thought: string;
   action: Action;
 }

@@ -2,7 +2,7 @@ import { stableId } from '../ids.ts';
 import type { MCQ, Question, Trajectory } from '../types.ts';
 
 /** What a trajectory (and the CoT made of it) records of the question it answers. */
-export type AskedQuestion = Pick<
+type AskedQuestion = Pick<
   Trajectory,
   'questionId' | 'videoId' | 'videoPath' | 'captionId' | 'question' | 'form' | 'options' | 'groundTruth'
 >;

@@ -6,7 +6,7 @@ import { evidenceActions, formatAction } from './actions.ts';
 import { cotProblems } from './cot-tags.ts';
 import { renderQuestion } from './question-text.ts';
 
-export const DEFAULT_CONVERT_PROMPT = `Below is how an assistant answered a question about a video by re-watching it: its thoughts, the actions it took and what each action showed.
+const DEFAULT_CONVERT_PROMPT = `Below is how an assistant answered a question about a video by re-watching it: its thoughts, the actions it took and what each action showed.
 Rewrite it as one natural, first-person chain of reasoning, as if you were re-watching the video yourself.
 
 Question: {{question}}

@@ -12,7 +12,7 @@ export interface ActionObservation {
   observation: string;
 }
 
-export interface TaggedResponse {
+interface TaggedResponse {
   pairs: ActionObservation[];
   /** The content of the last `<answer>` block, if any. */
   answer: string | undefined;
@@ -81,7 +81,7 @@ export function parseTaggedResponse(text: string): TaggedResponse {
   return { pairs, answer: answers.at(-1), problems };
 }
 
-export interface CotExpectation {
+interface CotExpectation {
   /** The evidence actions of the trajectory in order, as `name(argument)`. */
   actions: readonly string[];
   finalAnswer: string;

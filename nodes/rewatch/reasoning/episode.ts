@@ -26,7 +26,7 @@ export interface EpisodeQuestion {
 }
 
 /** The steps taken, and the final answer (an option letter for multiple choice) or why there is none. */
-export type EpisodeResult = { steps: TrajectoryStep[] } & ({ answer: string } | { answer?: undefined; failure: string });
+type EpisodeResult = { steps: TrajectoryStep[] } & ({ answer: string } | { answer?: undefined; failure: string });
 
 /** One ReAct episode: reasoner turns and observations until an answer, a second malformed reply or `maxSteps`. */
 export async function runEpisode(

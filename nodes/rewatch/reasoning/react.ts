@@ -32,12 +32,12 @@ export const DEFAULT_REASONER_PROMPT = reasonerPrompt(
   'answer(<letter>): your final answer, the letter of one option ({{letters}}).',
 );
 
-export const DEFAULT_OPEN_REASONER_PROMPT = reasonerPrompt(
+const DEFAULT_OPEN_REASONER_PROMPT = reasonerPrompt(
   'Question: {{question}}',
   'answer(<short answer>): your final answer, in a few words.',
 );
 
-export const DEFAULT_MALFORMED_PROMPT = `Observation: your reply could not be used: {{problem}}.
+const DEFAULT_MALFORMED_PROMPT = `Observation: your reply could not be used: {{problem}}.
 Reply with one "Thought: ..." followed by one "Action: ..." line, the action being segment_retrieval(query), segment_query(MM:SS) or {{answerAction}}.`;
 
 const config = z.object({

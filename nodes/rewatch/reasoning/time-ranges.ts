@@ -28,7 +28,7 @@ const SECONDS_UNIT = /\s*s(?:ec(?:ond)?s?)?$/i;
 const withoutBrackets = (text: string) => text.trim().replace(/^\[(.*)\]$/s, '$1').trim();
 
 /** One moment: `MM:SS`, `HH:MM:SS`, seconds (`75`, `75.5`, `75s`), optionally in brackets. */
-export function parseMoment(text: string): number | undefined {
+function parseMoment(text: string): number | undefined {
   return parseTimestamp(withoutBrackets(text).replace(SECONDS_UNIT, ''));
 }
 

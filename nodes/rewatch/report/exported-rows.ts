@@ -4,7 +4,7 @@ export type Trainer = 'SFT' | 'GRPO';
 
 const TRAINER_OF: Record<Dataset['stage'], Trainer> = { sft: 'SFT', grpo: 'GRPO' };
 
-export interface ExportedRows {
+interface ExportedRows {
   trainer: Trainer;
   task: string;
   rows: number;

@@ -6,7 +6,7 @@ import { PAPER } from './paper.ts';
 import type { PaperFigure, ReportFigure } from './types.ts';
 import type { StageTally } from './verdict-stages.ts';
 
-export interface FunnelInputs {
+interface FunnelInputs {
   videos: ItemCollection<Video>;
   segments: ItemCollection<Segment>;
   captions: ItemCollection<DenseCaption>;

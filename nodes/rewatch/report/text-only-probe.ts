@@ -13,7 +13,7 @@ Reply with the letter of one option only.
 
 Question: {{question}}`;
 
-export interface TextOnlySettings {
+interface TextOnlySettings {
   probe: string;
   prompt: string;
   /** Questions asked at most, chosen by `seed`; 0 asks them all. */

@@ -14,7 +14,7 @@ const paperFigureSchema = z.object({
 });
 export type PaperFigure = z.infer<typeof paperFigureSchema>;
 
-export const reportFigureSchema = z.object({
+const reportFigureSchema = z.object({
   id: z.string(),
   section: z.enum(REPORT_SECTIONS),
   label: z.string(),
@@ -35,7 +35,7 @@ const probeReplySchema = z.object({
   reason: z.string(),
 });
 
-export const textOnlyProbeSchema = z.object({
+const textOnlyProbeSchema = z.object({
   probe: z.string(),
   /** Multiple-choice questions in the final set, and how many of them (seeded sample) were asked. */
   questions: z.number().int().min(0),
@@ -48,7 +48,7 @@ export const textOnlyProbeSchema = z.object({
 });
 export type TextOnlyProbe = z.infer<typeof textOnlyProbeSchema>;
 
-export const datasetReportSchema = z.object({
+const datasetReportSchema = z.object({
   figures: z.array(reportFigureSchema),
   /** Null when the probe was turned off or there was no multiple-choice question to ask. */
   textOnly: textOnlyProbeSchema.nullable(),

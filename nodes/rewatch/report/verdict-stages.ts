@@ -22,7 +22,7 @@ export interface StageTally {
 }
 
 /** Each probe's answers counted: how many it gave and how many were right. */
-export function tallyProbes(answers: Iterable<ProbeAnswer>, into: Map<string, ProbeTally> = new Map()): Map<string, ProbeTally> {
+function tallyProbes(answers: Iterable<ProbeAnswer>, into: Map<string, ProbeTally> = new Map()): Map<string, ProbeTally> {
   for (const { probe, correct } of answers) {
     const tally = into.get(probe) ?? { probe, answered: 0, correct: 0 };
     tally.answered += 1;

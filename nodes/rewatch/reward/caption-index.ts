@@ -14,7 +14,7 @@ import { LruMap } from './lru.ts';
  */
 
 /** A node type and one of its output ports that carry DenseCaption items. */
-export interface CaptionSource {
+interface CaptionSource {
   nodeType: string;
   port: string;
 }

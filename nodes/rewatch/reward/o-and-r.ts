@@ -36,14 +36,14 @@ const observationScoreSchema = z.object({
   note: verdictReason,
 });
 
-export interface RewardComponents {
+interface RewardComponents {
   rAcc: number;
   rObs: number;
   rRea: number;
   rFmt: number;
 }
 
-export interface RewardInput {
+interface RewardInput {
   question: string;
   /** Present for multiple-choice questions; answers are then compared by letter, without a model. */
   options?: readonly string[];

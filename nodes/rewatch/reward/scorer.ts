@@ -42,14 +42,14 @@ export type RewardItemResult = {
 };
 
 /** Where C_detail comes from (the run store's captions in the server; anything with this shape in tests). */
-export interface CaptionLookup {
+interface CaptionLookup {
   captionText(id: string): string | undefined;
   /** Called once per batch, before any lookup. */
   refresh(): void;
   stats(): CaptionIndexStats;
 }
 
-export interface OrRewardScorerOptions {
+interface OrRewardScorerOptions {
   llm: LlmGateway;
   captions: CaptionLookup;
   config: RewardConfig;
@@ -60,7 +60,7 @@ export interface OrRewardScorerOptions {
 /** Results kept for identical requests. */
 const RESULT_CACHE_SIZE = 50_000;
 
-export interface OrRewardScorerStats {
+interface OrRewardScorerStats {
   /** Batches received. */
   batches: number;
   items: number;

@@ -22,7 +22,7 @@ export interface EasyR1Settings {
   rewardFunction: string;
 }
 
-export interface EasyR1Lengths {
+interface EasyR1Lengths {
   /** `data.max_prompt_length`: one video at the budget's cap plus the text allowance. */
   prompt: number;
   /** `data.max_response_length`. */

@@ -7,7 +7,7 @@ import { MetricsParser, tqdmProgress } from './metrics.ts';
 import type { TrainingRun } from './types.ts';
 
 /** A local file the job needs, linked into its run folder under `name`. */
-export interface StagedFile {
+interface StagedFile {
   name: string;
   localPath: string;
 }
@@ -24,7 +24,7 @@ export interface JobSession {
   close(): Promise<void>;
 }
 
-export interface TrainingLaunch {
+interface TrainingLaunch {
   trainer: TrainingRun['trainer'];
   /** Config files, data and scripts; uploaded once per content hash. */
   files: readonly StagedFile[];

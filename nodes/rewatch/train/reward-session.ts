@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { NodeContext } from '../../sdk/index.ts';
 import type { JobSession, LaunchRecord } from './host-job.ts';
 
-export interface RewardSessionOptions {
+interface RewardSessionOptions {
   judge: string;
   /** Empty: the judge's profile. */
   infer: string;

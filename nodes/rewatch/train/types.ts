@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineDataType } from '../../sdk/index.ts';
 
 /** One logged training step; the fields a trainer did not log are absent. */
-export const trainingMetricSchema = z.object({
+const trainingMetricSchema = z.object({
   step: z.number().int(),
   epoch: z.number().optional(),
   loss: z.number().optional(),
@@ -13,7 +13,7 @@ export const trainingMetricSchema = z.object({
 });
 export type TrainingMetric = z.infer<typeof trainingMetricSchema>;
 
-export const trainingRunSchema = z.object({
+const trainingRunSchema = z.object({
   trainer: z.enum(['llamafactory', 'easyr1']),
   /** The host the job ran on (`local` or a name from hosts.yaml). */
   host: z.string(),

@@ -19,7 +19,7 @@ import { FRAME_BUDGETS, planClips, type CaptionClip } from './clip-plan.ts';
 import { frameParts } from './frame-parts.ts';
 import { cutClip, sampleFrames } from './frames.ts';
 
-export const DEFAULT_CAPTIONER_PROMPT = `This is a {{duration}} clip (part {{clipNumber}} of {{clipCount}}) of a video. When it is given as frames, the text before each frame is its time [MM:SS] from the start of the clip.
+const DEFAULT_CAPTIONER_PROMPT = `This is a {{duration}} clip (part {{clipNumber}} of {{clipCount}}) of a video. When it is given as frames, the text before each frame is its time [MM:SS] from the start of the clip.
 Describe everything that happens in the clip in temporal order and in fine detail: people and their actions, objects, places, text on screen, changes of scene.
 Write one event per line as \`[MM:SS-MM:SS] description\`, with times from the start of the clip (00:00 to {{duration}}), covering the whole clip. Write nothing else.`;
 

@@ -5,7 +5,7 @@ import { samplingRate } from './frames.ts';
 export const FRAME_BUDGETS = ['split', 'cap'] as const;
 export type FrameBudget = (typeof FRAME_BUDGETS)[number];
 
-export interface ClipRate {
+interface ClipRate {
   /** Frames per second the clip is sampled at (or, for `video_url`, asks the server to sample at). */
   fps: number;
   maxFrames: number;

@@ -2,7 +2,7 @@ import type { MediaTools, ProcessResult } from '../../sdk/index.ts';
 
 /** ffmpeg/ffprobe helpers the video nodes share: metadata, frame sampling, scene changes, clips. */
 
-export interface VideoInfo {
+interface VideoInfo {
   duration: number;
   fps: number;
   width: number;
@@ -15,7 +15,7 @@ export interface SampledFrame {
   jpeg: Buffer;
 }
 
-export interface SampleOptions {
+interface SampleOptions {
   path: string;
   start: number;
   end: number;

@@ -19,7 +19,7 @@ export interface Cut {
   reason: Segment['reason'];
 }
 
-export type PlannedSegment = { start: number; end: number; reason: Segment['reason'] };
+type PlannedSegment = { start: number; end: number; reason: Segment['reason'] };
 
 const toMillis = (seconds: number) => Math.round(seconds * 1000) / 1000;
 

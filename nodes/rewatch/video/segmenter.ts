@@ -7,7 +7,7 @@ import { frameParts } from './frame-parts.ts';
 import { sampleFrames, sceneChangeTimes } from './frames.ts';
 import { assertContiguous, chooseCuts, segmentCount, segmentsFromCuts, type CutSource, type SegmentBounds } from './segment-plan.ts';
 
-export const DEFAULT_SEGMENTER_PROMPT = `The images above are {{frameCount}} frames sampled evenly from a video that lasts {{duration}} ({{durationSec}} seconds); the text before each frame is its time [MM:SS].
+const DEFAULT_SEGMENTER_PROMPT = `The images above are {{frameCount}} frames sampled evenly from a video that lasts {{duration}} ({{durationSec}} seconds); the text before each frame is its time [MM:SS].
 Split the video into {{segmentCount}} parts of about {{targetSec}} seconds each, cutting where the content changes: a new scene, place, topic or activity. Each part must last between {{minSec}} and {{maxSec}} seconds.
 Reply with JSON only: {"boundaries": [...]} holding the {{cutCount}} cut times in seconds from the start of the video, in ascending order.`;
 

@@ -2,7 +2,7 @@ import type { CoT } from '../../../nodes/rewatch/types.ts';
 import { cotTokens } from './cot-tokens.ts';
 
 /** A chain of thought with its `<action>`, `<observation>` and `<answer>` parts highlighted. */
-export function CotText({ text }: { text: string }) {
+function CotText({ text }: { text: string }) {
   return (
     <div className="cot-text" data-testid="cot-text">
       {cotTokens(text).map((token, i) =>

@@ -1,7 +1,7 @@
 /** A chain of thought cut into plain text and its `<action>`, `<observation>` and `<answer>` parts, for highlighting. */
-export type CotTag = 'action' | 'observation' | 'answer';
+type CotTag = 'action' | 'observation' | 'answer';
 
-export interface CotToken {
+interface CotToken {
   kind: 'text' | CotTag;
   text: string;
 }

@@ -1,6 +1,6 @@
 import type { ReportFigure } from '../../../nodes/rewatch/report/types.ts';
 
-export interface FunnelBar {
+interface FunnelBar {
   id: string;
   label: string;
   value: number;

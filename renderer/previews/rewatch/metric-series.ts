@@ -1,8 +1,8 @@
 /** A logged step: `step` and the values logged at it (a trainer's metrics, stored or live). */
-export type MetricRecord = { step: number } & { [name: string]: number | undefined };
+type MetricRecord = { step: number } & { [name: string]: number | undefined };
 
 export const CHARTED_METRICS = ['loss', 'reward', 'accuracy', 'kl'] as const;
-export type ChartedMetric = (typeof CHARTED_METRICS)[number];
+type ChartedMetric = (typeof CHARTED_METRICS)[number];
 
 export interface Point {
   x: number;

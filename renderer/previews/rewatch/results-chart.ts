@@ -1,6 +1,6 @@
 import type { ResultsTable } from '../../../nodes/rewatch/eval/results-types.ts';
 
-export interface ChartBar {
+interface ChartBar {
   model: string;
   source: 'evaluated' | 'paper';
   /** Accuracy in percent; null when the model has no score there (drawn as a gap). */

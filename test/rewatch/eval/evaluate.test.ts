@@ -68,7 +68,7 @@ describe('rewatch.evaluate on the app’s JSON Lines', () => {
     server = await startScriptedLlmServer({ respond: reply });
     engine = openEngine(join(dir.path, 'data'), [profile('eval-vlm', server.baseURL, { maxRetries: 1 })]);
     run = await runToEnd(engine, graph(benchmark));
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await engine.close();

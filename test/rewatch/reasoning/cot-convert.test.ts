@@ -4,7 +4,8 @@ import type { Engine } from '../../../main/engine/engine.ts';
 import { TrajectoryType, type CoT, type Trajectory } from '../../../nodes/rewatch/types.ts';
 import { runToEnd, tempDir } from '../../support/engine-fixture.ts';
 import { startScriptedLlmServer, type ScriptedLlmServer } from '../../support/scripted-llm-server.ts';
-import { firstMessage, nodeGraph, openEngine } from './support.ts';
+import { definitionOf, runNode } from '../../support/run-node.ts';
+import { firstMessage, MODELS, nodeGraph, openEngine } from './support.ts';
 
 function trajectory(id: string, question: string): Trajectory {
   return {
@@ -72,15 +73,13 @@ describe('rewatch.cot-convert', () => {
 
   it('keeps a CoT whose tags match the trajectory and rejects the others with their raw text', async () => {
     const names = Object.keys(conversions);
-    const graph = nodeGraph(
-      { type: 'rewatch.cot-convert', config: { maxErrorRatio: 1 } },
-      { trajectories: { type: TrajectoryType, items: names.map((name) => trajectory(`t-${name}`, `Case ${name}?`)) } },
+    const { outputs, itemErrors } = await runNode(
+      definitionOf('rewatch.cot-convert'),
+      { trajectories: names.map((name) => trajectory(`t-${name}`, `Case ${name}?`)) },
+      { config: { maxErrorRatio: 1 }, llm: { baseURL: server.baseURL, models: MODELS } },
     );
-    const { runId, status } = await runToEnd(engine, graph);
-    expect(status).toBe('done');
 
-    const cot = (await engine.nodeOutput(runId, 'n', 'cot', {})).items.map((i) => i.data as CoT);
-    expect(cot).toEqual([
+    expect(outputs.cot).toEqual([
       expect.objectContaining({
         trajectoryId: 't-good',
         questionId: 'q-t-good',
@@ -97,8 +96,7 @@ describe('rewatch.cot-convert', () => {
     expect(prompt).toContain('Action: segment_query(00:10-00:20)\nObservation: The man opens a red door and a dog runs out.');
     expect(prompt).toContain('Final answer: B');
 
-    const errors = (await engine.nodeErrors(runId, 'n', {})).errors;
-    const byName = Object.fromEntries(errors.map((e) => [names[e.seq]!, e]));
+    const byName = Object.fromEntries(itemErrors.map((e) => [names[e.index]!, e]));
     expect(Object.keys(byName).sort()).toEqual(['no-observation', 'unbalanced', 'wrong-answer', 'wrong-order']);
     for (const [name, error] of Object.entries(byName)) expect(error.raw).toBe(conversions[name]);
     expect(byName['no-observation']!.message).toContain('<action>segment_query(00:10-00:20)</action> has no <observation>');

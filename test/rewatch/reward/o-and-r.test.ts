@@ -5,7 +5,8 @@ import { combineReward } from '../../../nodes/rewatch/reward/o-and-r.ts';
 import { CoTType, DenseCaptionType, type CoT, type RewardBreakdown } from '../../../nodes/rewatch/types.ts';
 import { runToEnd, tempDir } from '../../support/engine-fixture.ts';
 import { startScriptedLlmServer, type ScriptedLlmServer } from '../../support/scripted-llm-server.ts';
-import { denseCaption, firstMessage, nodeGraph, openEngine } from '../reasoning/support.ts';
+import { definitionOf, runNode } from '../../support/run-node.ts';
+import { denseCaption, firstMessage, MODELS, nodeGraph, openEngine } from '../reasoning/support.ts';
 
 describe('combineReward', () => {
   it('is r_acc·(1 + r_obs + r_rea) + r_fmt', () => {
@@ -113,13 +114,13 @@ describe('rewatch.or-reward', () => {
   });
 
   async function score(items: CoT[], config: Record<string, unknown> = {}): Promise<Record<string, RewardBreakdown>> {
-    const graph = nodeGraph(
-      { type: 'rewatch.or-reward', config: { infer: 'infer-llm', ...config } },
-      { responses: { type: CoTType, items }, captions: { type: DenseCaptionType, items: [caption] } },
+    const { outputs, itemErrors } = await runNode(
+      definitionOf('rewatch.or-reward'),
+      { responses: items, captions: [caption] },
+      { config: { infer: 'infer-llm', ...config }, llm: { baseURL: server.baseURL, models: MODELS } },
     );
-    const { runId, status, error } = await runToEnd(engine, graph);
-    expect({ status, error }).toEqual({ status: 'done', error: null });
-    const rewards = (await engine.nodeOutput(runId, 'n', 'rewards', {})).items.map((i) => i.data as RewardBreakdown);
+    expect(itemErrors).toEqual([]);
+    const rewards = outputs.rewards as RewardBreakdown[];
     return Object.fromEntries(rewards.map((r) => [r.responseId.replace('cot-', ''), r]));
   }
 
@@ -204,25 +205,25 @@ describe('rewatch.or-reward', () => {
   });
 
   it('makes a ground truth that names no option an item error', async () => {
-    const graph = nodeGraph(
-      { type: 'rewatch.or-reward', config: { maxErrorRatio: 1 } },
-      { responses: { type: CoTType, items: [{ ...responses.direct, groundTruth: 'E' }] }, captions: { type: DenseCaptionType, items: [caption] } },
+    const { itemErrors } = await runNode(
+      definitionOf('rewatch.or-reward'),
+      { responses: [{ ...responses.direct, groundTruth: 'E' }], captions: [caption] },
+      { llm: { baseURL: server.baseURL, models: MODELS } },
     );
-    const { runId } = await runToEnd(engine, graph);
-    expect((await engine.nodeErrors(runId, 'n', {})).errors).toEqual([
+    expect(itemErrors).toEqual([
       expect.objectContaining({ message: expect.stringContaining('the ground truth "E" names no option: the reply answers E, which is not an option (A–B)') }),
     ]);
   });
 
   it('makes a missing caption an item error', async () => {
     const orphan = { ...responses.correct, captionId: 'cap-missing' };
-    const graph = nodeGraph(
-      { type: 'rewatch.or-reward', config: { maxErrorRatio: 1 } },
-      { responses: { type: CoTType, items: [orphan] }, captions: { type: DenseCaptionType, items: [caption] } },
+    const { itemErrors } = await runNode(
+      definitionOf('rewatch.or-reward'),
+      { responses: [orphan], captions: [caption] },
+      { llm: { baseURL: server.baseURL, models: MODELS } },
     );
-    const { runId } = await runToEnd(engine, graph);
-    expect((await engine.nodeErrors(runId, 'n', {})).errors).toEqual([
-      expect.objectContaining({ seq: 0, message: expect.stringContaining('cap-missing') }),
+    expect(itemErrors).toEqual([
+      expect.objectContaining({ index: 0, message: expect.stringContaining('cap-missing') }),
     ]);
   });
 });

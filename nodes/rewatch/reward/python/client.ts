@@ -11,7 +11,7 @@ export interface RewardFileOptions {
 }
 
 /** A Python string literal: JSON's string syntax is a subset of Python's. */
-export function pythonString(text: string): string {
+function pythonString(text: string): string {
   return JSON.stringify(text);
 }
 
