@@ -78,6 +78,12 @@ export const runRequestSchema = z.object({
   from: z.string().optional(),
   /** Ignore every cache (node, item and LLM request) and recompute; results are still stored. */
   noCache: z.boolean().optional(),
+  /**
+   * Re-run this map node's failed items (with what it needs, when neither `until` nor `from` is given), asking the
+   * model again for their requests instead of taking the LLM request cache's earlier reply; every other item and
+   * node reads the caches as usual.
+   */
+  retryFailed: z.object({ nodeId: z.string() }).optional(),
 });
 export type RunRequest = z.infer<typeof runRequestSchema>;
 

@@ -33,6 +33,8 @@ export interface RunOptions {
   until?: string;
   from?: string;
   noCache?: boolean;
+  /** This node's items that miss the item cache (its failed ones) ask the model again rather than the LLM cache. */
+  retryFailed?: { nodeId: string };
 }
 
 type Outcome = { state: 'cached' | 'done'; output: StoredOutput } | { state: 'failed' | 'skipped' | 'cancelled' };
@@ -178,7 +180,7 @@ export class RunExecution {
       const config = definition.config.parse(effectiveConfig(this.graph, node, definition.config)) as Record<string, unknown>;
       const inputs = inputSources(this.flow, nodeId, definition, (id) => ready.get(id)!);
       const served = servedModelsOf(this.flow, nodeId, this.deps.store.outputs, (id) => ready.get(id)!);
-      const ctx = this.#context(node, !this.options.noCache, served);
+      const ctx = this.#context(node, !this.options.noCache && this.options.retryFailed?.nodeId !== nodeId, served);
       const ingredients = await this.#ingredients(ctx, node, definition, config, inputs, served);
       const key = nodeKey(ingredients);
       identity = { nodeKey: key, ingredients, salt: ingredients.salt ?? null };
