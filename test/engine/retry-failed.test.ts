@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { NodeCatalog } from '../../main/engine/catalog.ts';
 import type { GraphFile } from '../../main/graph/format.ts';
 import { nodeDefinitions } from '../../nodes/index.ts';
-import { defineMapNode, providerField, RecordType } from '../../nodes/sdk/index.ts';
+import { defineMapNode, providerField, RecordType, type JsonObject } from '../../nodes/sdk/index.ts';
 import { openEngine, profile, runToEnd, tempDir, writeJsonl } from '../support/engine-fixture.ts';
 import { startScriptedLlmServer, type ScriptedLlmServer } from '../support/scripted-llm-server.ts';
 
@@ -26,7 +26,7 @@ const parseReply = defineMapNode({
   async execute(ctx, { items: item }, config) {
     const reply = await ctx.llm.complete({ profile: config.provider, messages: [{ role: 'user', content: `Number ${(item as { n: number }).n}` }] });
     try {
-      return { items: [JSON.parse(reply.text) as Record<string, unknown>] };
+      return { items: [JSON.parse(reply.text) as JsonObject] };
     } catch (error) {
       throw Object.assign(new Error(`the reply is not JSON: ${(error as Error).message}`), { raw: reply.raw });
     }
