@@ -173,11 +173,32 @@ export interface OutputPage {
   items: Array<{ seq: number; data: unknown }>;
 }
 
+/** One LLM call made for an item (a repair request is a call of its own). */
+export interface ItemLlmCall {
+  profile: string;
+  model: string;
+  /** HTTP requests sent, retries included; 0 for a reply from the cache. */
+  attempts: number;
+  cached: boolean;
+  repair: boolean;
+  latencyMs: number;
+  error: string | null;
+}
+
 export interface ItemErrorInfo {
+  /** The item's position in the node's mapped input. */
   seq: number;
   message: string;
+  /** The model's raw reply, when the failure came from one. */
   raw: string | null;
+  /** The item as the node received it; absent when the node's input is no longer stored (pruned). */
+  input?: unknown;
+  /** The LLM calls made for the item, in order. */
+  calls: ItemLlmCall[];
 }
+
+/** Paging of a node's item errors; `search` is case-insensitive text the error message or raw reply contains. */
+export type ItemErrorQuery = Partial<Pick<OutputQuery, 'offset' | 'limit' | 'search'>>;
 
 export interface ItemErrorPage {
   total: number;
@@ -335,7 +356,7 @@ export interface EngineApi {
   getRun(runId: string): Promise<RunDetail>;
   cancelRun(runId: string): Promise<{ cancelled: boolean }>;
   nodeOutput(runId: string, nodeId: string, port: string, query: Partial<OutputQuery>): Promise<OutputPage>;
-  nodeErrors(runId: string, nodeId: string, query: { offset?: number; limit?: number }): Promise<ItemErrorPage>;
+  nodeErrors(runId: string, nodeId: string, query: ItemErrorQuery): Promise<ItemErrorPage>;
   /** Every metric point the node recorded in the run so far (new ones arrive as `node-metric` events). */
   nodeMetrics(runId: string, nodeId: string): Promise<NodeMetric[]>;
   listTemplates(): Promise<TemplateInfo[]>;

@@ -5,6 +5,7 @@ import {
   type Explanation,
   type HostTestResult,
   type ItemErrorPage,
+  type ItemErrorQuery,
   type ModelServerInfo,
   type NodeMetric,
   type OutputPage,
@@ -34,6 +35,7 @@ import type { NodeCatalog } from './catalog.ts';
 import { testHost, testProvider } from './connection-tests.ts';
 import { redactUrl } from './redact.ts';
 import { explainGraph } from './explain.ts';
+import { itemErrorPage } from './item-errors.ts';
 import { RunExecution } from './executor.ts';
 import { planRun, type RunPlan } from './plan.ts';
 import { withServedProfileEdges } from './served-profiles.ts';
@@ -236,8 +238,8 @@ export class Engine implements EngineApi {
     }
   }
 
-  async nodeErrors(runId: string, nodeId: string, query: { offset?: number; limit?: number }): Promise<ItemErrorPage> {
-    return this.store.items.errors(runId, nodeId, query.offset ?? 0, Math.min(query.limit ?? 100, 1000));
+  async nodeErrors(runId: string, nodeId: string, query: ItemErrorQuery): Promise<ItemErrorPage> {
+    return itemErrorPage(this.store, this.nodeCatalog, runId, nodeId, query);
   }
 
   async nodeMetrics(runId: string, nodeId: string): Promise<NodeMetric[]> {

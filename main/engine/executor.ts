@@ -180,7 +180,8 @@ export class RunExecution {
       const config = definition.config.parse(effectiveConfig(this.graph, node, definition.config)) as Record<string, unknown>;
       const inputs = inputSources(this.flow, nodeId, definition, (id) => ready.get(id)!);
       const served = servedModelsOf(this.flow, nodeId, this.deps.store.outputs, (id) => ready.get(id)!);
-      const ctx = this.#context(node, !this.options.noCache && this.options.retryFailed?.nodeId !== nodeId, served);
+      const llmCache = !this.options.noCache && this.options.retryFailed?.nodeId !== nodeId;
+      const ctx = this.#context(node, llmCache, served);
       const ingredients = await this.#ingredients(ctx, node, definition, config, inputs, served);
       const key = nodeKey(ingredients);
       identity = { nodeKey: key, ingredients, salt: ingredients.salt ?? null };
@@ -194,7 +195,8 @@ export class RunExecution {
 
       counters.startedAt = Date.now();
       this.#record(nodeId, 'running', { ...identity, startedAt: counters.startedAt });
-      const output = await this.#execute(ctx, nodeId, definition, config, inputs, ingredients, key, counters);
+      const itemContext = (seq: number) => this.#context(node, llmCache, served, seq);
+      const output = await this.#execute(ctx, itemContext, nodeId, definition, config, inputs, ingredients, key, counters);
       const ratio = counters.itemsTotal ? counters.itemsFailed / counters.itemsTotal : 0;
       const limit = definition.mode === 'map' ? (config.maxErrorRatio as number) : 0;
       if (counters.itemsFailed > 0 && ratio > limit) {
@@ -230,6 +232,7 @@ export class RunExecution {
 
   async #execute(
     ctx: NodeContext,
+    itemContext: (seq: number) => NodeContext,
     nodeId: string,
     definition: NodeDefinition,
     config: Record<string, unknown>,
@@ -250,6 +253,7 @@ export class RunExecution {
         outputKey: (failed) => (failed ? `${key}@${this.runId}` : key),
         useCache: !this.options.noCache,
         ctx,
+        itemContext,
         counters,
         onItemError: (seq, message) => this.deps.emit({ type: 'item-error', runId: this.runId, nodeId, seq, message }),
       });
@@ -269,7 +273,7 @@ export class RunExecution {
     return writer.finish();
   }
 
-  #context(node: GraphNode, useCache: boolean, served: ReadonlyMap<string, ServedTo>) {
+  #context(node: GraphNode, useCache: boolean, served: ReadonlyMap<string, ServedTo>, itemSeq?: number) {
     const counters = this.#countersFor(node.id);
     const signal = this.#abort.signal;
     return createNodeContext(
@@ -279,6 +283,7 @@ export class RunExecution {
         nodeId: node.id,
         signal,
         useCache,
+        ...(itemSeq !== undefined && { itemSeq }),
         served: (name) => {
           const to = served.get(name);
           if (!to) return undefined;

@@ -158,6 +158,10 @@ const MIGRATIONS: readonly string[] = [
   -- Where the secret-looking values removed from the run's graph were (paths only, never the values).
   ALTER TABLE runs ADD COLUMN removed_secrets_json TEXT NOT NULL DEFAULT '[]';
   `,
+  `
+  -- The input position of the map item a call was made for (null outside map items), for the node's Errors tab.
+  ALTER TABLE llm_calls ADD COLUMN item_seq INTEGER;
+  `,
 ];
 
 export function openDatabase(dataDir: string): Db {

@@ -78,6 +78,11 @@ describe('retry failed items', () => {
       expect(first.nodes.find((n) => n.nodeId === 'parse')).toMatchObject({ state: 'failed', itemsFailed: 2 });
       const errors = await engine.nodeErrors(first.runId, 'parse', {});
       expect(errors.errors.map((e) => [e.seq, e.raw])).toEqual([[2, 'Sure! n is 3.'], [5, 'Sure! n is 6.']]);
+      expect(errors.errors[0]).toMatchObject({ input: { n: 3 }, message: expect.stringContaining('the reply is not JSON') });
+      expect(errors.errors[0]!.calls).toEqual([expect.objectContaining({ profile: 'test-llm', attempts: 1, cached: false, error: null })]);
+      const searched = await engine.nodeErrors(first.runId, 'parse', { search: 'N IS 6' });
+      expect(searched).toMatchObject({ total: 1, errors: [{ seq: 5, input: { n: 6 } }] });
+      expect((await engine.nodeErrors(first.runId, 'parse', { offset: 1, limit: 1 })).errors.map((e) => e.seq)).toEqual([5]);
 
       broken = false;
       // A plain re-run takes the cached replies: the same items fail again and the model is not asked.
@@ -85,6 +90,8 @@ describe('retry failed items', () => {
       const plain = await runToEnd(engine, graph(input), { until: 'parse' });
       expect(plain.nodes.find((n) => n.nodeId === 'parse')).toMatchObject({ state: 'failed', itemsFailed: 2 });
       expect(server.requests.length).toBe(sent);
+      const fromCache = await engine.nodeErrors(plain.runId, 'parse', {});
+      expect(fromCache.errors.map((e) => e.calls.map((c) => c.cached))).toEqual([[true], [true]]);
 
       const retried = await runToEnd(engine, graph(input), { retryFailed: { nodeId: 'parse' } });
       expect(retried.status).toBe('done');
