@@ -4,34 +4,12 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { NodeCatalog } from '../../main/engine/catalog.ts';
 import type { GraphFile } from '../../main/graph/format.ts';
 import { nodeDefinitions } from '../../nodes/index.ts';
-import { defineMapNode, providerField, RecordType, type JsonObject } from '../../nodes/sdk/index.ts';
+import { parseReply } from '../support/parse-reply-node.ts';
 import { openEngine, profile, runToEnd, tempDir, writeJsonl } from '../support/engine-fixture.ts';
 import { startScriptedLlmServer, type ScriptedLlmServer } from '../support/scripted-llm-server.ts';
-
-/** Reads the reply as JSON itself, as nodes that parse a reply (a letter, a verdict) do: the client caches any reply. */
-const parseReply = defineMapNode({
-  type: 'test.parse-reply',
-  version: 1,
-  title: 'Parse reply',
-  category: 'Test',
-  description: 'Asks the model for JSON and parses it.',
-  inputs: { items: { type: RecordType, description: 'Records with n.' } },
-  outputs: { items: { type: RecordType, description: 'The parsed replies.' } },
-  config: z.object({ provider: providerField('test-llm', 'The model.') }),
-  over: 'items',
-  async execute(ctx, { items: item }, config) {
-    const reply = await ctx.llm.complete({ profile: config.provider, messages: [{ role: 'user', content: `Number ${(item as { n: number }).n}` }] });
-    try {
-      return { items: [JSON.parse(reply.text) as JsonObject] };
-    } catch (error) {
-      throw Object.assign(new Error(`the reply is not JSON: ${(error as Error).message}`), { raw: reply.raw });
-    }
-  },
-});
 
 const graph = (input: string): GraphFile => ({
   format: 'rewatch-studio/graph',
