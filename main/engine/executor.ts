@@ -3,7 +3,7 @@ import type { NodeState, RunEvent, RunStatus } from '../api/contract.ts';
 import type { GraphFile, GraphNode } from '../graph/format.ts';
 import { effectiveConfig } from '../graph/node-config.ts';
 import { withoutSecrets } from '../graph/secrets.ts';
-import type { LlmClient } from '../llm/client.ts';
+import type { LlmClient, LlmScope } from '../llm/client.ts';
 import type { ModelServerLease, ModelServerManager } from '../model-servers/manager.ts';
 import type { NodeRunRecord, RunStore } from '../store/index.ts';
 import type { StoredOutput } from '../store/outputs.ts';
@@ -181,7 +181,8 @@ export class RunExecution {
       const inputs = inputSources(this.flow, nodeId, definition, (id) => ready.get(id)!);
       const served = servedModelsOf(this.flow, nodeId, this.deps.store.outputs, (id) => ready.get(id)!);
       const llmCache = !this.options.noCache && this.options.retryFailed?.nodeId !== nodeId;
-      const ctx = this.#context(node, llmCache, served);
+      const scope = this.#llmScope(node, llmCache, served);
+      const ctx = this.#context(node, scope);
       const ingredients = await this.#ingredients(ctx, node, definition, config, inputs, served);
       const key = nodeKey(ingredients);
       identity = { nodeKey: key, ingredients, salt: ingredients.salt ?? null };
@@ -195,7 +196,8 @@ export class RunExecution {
 
       counters.startedAt = Date.now();
       this.#record(nodeId, 'running', { ...identity, startedAt: counters.startedAt });
-      const itemContext = (seq: number) => this.#context(node, llmCache, served, seq);
+      // An item's calls are recorded with its input position, for the node's Errors tab.
+      const itemContext = (seq: number): NodeContext => ({ ...ctx, llm: this.deps.llm.gateway({ ...scope, itemSeq: seq }) });
       const output = await this.#execute(ctx, itemContext, nodeId, definition, config, inputs, ingredients, key, counters);
       const ratio = counters.itemsTotal ? counters.itemsFailed / counters.itemsTotal : 0;
       const limit = definition.mode === 'map' ? (config.maxErrorRatio as number) : 0;
@@ -273,26 +275,29 @@ export class RunExecution {
     return writer.finish();
   }
 
-  #context(node: GraphNode, useCache: boolean, served: ReadonlyMap<string, ServedTo>, itemSeq?: number) {
-    const counters = this.#countersFor(node.id);
+  #llmScope(node: GraphNode, useCache: boolean, served: ReadonlyMap<string, ServedTo>): LlmScope {
     const signal = this.#abort.signal;
+    return {
+      runId: this.runId,
+      nodeId: node.id,
+      signal,
+      useCache,
+      served: (name) => {
+        const to = served.get(name);
+        if (!to) return undefined;
+        // The server's progress belongs in the log of the node that serves it.
+        const log = (level: 'info' | 'warn', message: string) =>
+          this.deps.emit({ type: 'node-log', runId: this.runId, nodeId: to.serverNodeId, level, message });
+        return this.#servers.profile(to.spec, log, signal);
+      },
+    };
+  }
+
+  #context(node: GraphNode, scope: LlmScope) {
+    const counters = this.#countersFor(node.id);
     return createNodeContext(
       { store: this.deps.store, llm: this.deps.llm, host: this.deps.host(node.host), reward: this.deps.reward, emit: this.deps.emit },
-      {
-        runId: this.runId,
-        nodeId: node.id,
-        signal,
-        useCache,
-        ...(itemSeq !== undefined && { itemSeq }),
-        served: (name) => {
-          const to = served.get(name);
-          if (!to) return undefined;
-          // The server's progress belongs in the log of the node that serves it.
-          const log = (level: 'info' | 'warn', message: string) =>
-            this.deps.emit({ type: 'node-log', runId: this.runId, nodeId: to.serverNodeId, level, message });
-          return this.#servers.profile(to.spec, log, signal);
-        },
-      },
+      scope,
       (done, total) => {
         counters.itemsDone = done;
         if (total !== undefined) counters.itemsTotal = total;
