@@ -78,6 +78,12 @@ export const runRequestSchema = z.object({
   from: z.string().optional(),
   /** Ignore every cache (node, item and LLM request) and recompute; results are still stored. */
   noCache: z.boolean().optional(),
+  /**
+   * Re-run this map node's failed items (with what it needs, when neither `until` nor `from` is given), asking the
+   * model again for their requests instead of taking the LLM request cache's earlier reply; every other item and
+   * node reads the caches as usual.
+   */
+  retryFailed: z.object({ nodeId: z.string() }).optional(),
 });
 export type RunRequest = z.infer<typeof runRequestSchema>;
 
@@ -167,11 +173,32 @@ export interface OutputPage {
   items: Array<{ seq: number; data: unknown }>;
 }
 
-interface ItemErrorInfo {
+/** One LLM call made for an item (a repair request is a call of its own). */
+export interface ItemLlmCall {
+  profile: string;
+  model: string;
+  /** HTTP requests sent, retries included; 0 for a reply from the cache. */
+  attempts: number;
+  cached: boolean;
+  repair: boolean;
+  latencyMs: number;
+  error: string | null;
+}
+
+export interface ItemErrorInfo {
+  /** The item's position in the node's mapped input. */
   seq: number;
   message: string;
+  /** The model's raw reply, when the failure came from one. */
   raw: string | null;
+  /** The item as the node received it; absent when the node's input is no longer stored (pruned). */
+  input?: unknown;
+  /** The LLM calls made for the item, in order. */
+  calls: ItemLlmCall[];
 }
+
+/** Paging of a node's item errors; `search` is case-insensitive text the error message or raw reply contains. */
+export type ItemErrorQuery = Partial<Pick<OutputQuery, 'offset' | 'limit' | 'search'>>;
 
 export interface ItemErrorPage {
   total: number;
@@ -329,7 +356,7 @@ export interface EngineApi {
   getRun(runId: string): Promise<RunDetail>;
   cancelRun(runId: string): Promise<{ cancelled: boolean }>;
   nodeOutput(runId: string, nodeId: string, port: string, query: Partial<OutputQuery>): Promise<OutputPage>;
-  nodeErrors(runId: string, nodeId: string, query: { offset?: number; limit?: number }): Promise<ItemErrorPage>;
+  nodeErrors(runId: string, nodeId: string, query: ItemErrorQuery): Promise<ItemErrorPage>;
   /** Every metric point the node recorded in the run so far (new ones arrive as `node-metric` events). */
   nodeMetrics(runId: string, nodeId: string): Promise<NodeMetric[]>;
   listTemplates(): Promise<TemplateInfo[]>;

@@ -18,8 +18,9 @@ const USAGE = `usage: rewatch <command> [options]
                                           without --template, the list of templates
   nodes [--json]                          the node catalog: ports and config schema of every node type
   validate FILE [--json]                  check a graph; exit 1 with the error list when it is not valid
-  run FILE [--until NODE] [--from NODE] [--no-cache]
-                                          run a graph (cached results are reused; Ctrl-C cancels, keeping finished items)
+  run FILE [--until NODE] [--from NODE] [--no-cache] [--retry-failed NODE]
+                                          run a graph (cached results are reused; Ctrl-C cancels, keeping finished items);
+                                          --retry-failed asks the model again for NODE's failed items
   runs [--json]                           run history
   explain FILE [NODE] [--json]            whether each node would re-run, and why
   serve [--port N] [--host 127.0.0.1] [--static-dir DIR]
@@ -40,6 +41,7 @@ const options = {
   until: { type: 'string' },
   from: { type: 'string' },
   'no-cache': { type: 'boolean' },
+  'retry-failed': { type: 'string' },
   port: { type: 'string' },
   host: { type: 'string' },
   'static-dir': { type: 'string' },

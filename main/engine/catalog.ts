@@ -37,7 +37,8 @@ export class NodeCatalog {
   }
 }
 
-function ports(spec: PortsSpec): PortInfo[] {
+/** A node definition's ports as the API (and the graph rules) describe them. */
+export function describePorts(spec: PortsSpec): PortInfo[] {
   return Object.entries(spec).map(([name, port]) => ({
     name,
     dataType: port.type.id,
@@ -58,8 +59,8 @@ function describeNode(definition: NodeDefinition): NodeTypeInfo {
     mode: definition.mode,
     ...(definition.mode === 'map' ? { over: definition.over } : {}),
     deterministic: definition.deterministic ?? true,
-    inputs: ports(definition.inputs),
-    outputs: ports(definition.outputs),
+    inputs: describePorts(definition.inputs),
+    outputs: describePorts(definition.outputs),
     configSchema: z.toJSONSchema(definition.config, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
     ...(definition.servesProfile ? { servesProfile: { ...definition.servesProfile } } : {}),
   };

@@ -5,6 +5,7 @@ import {
   type Explanation,
   type HostTestResult,
   type ItemErrorPage,
+  type ItemErrorQuery,
   type ModelServerInfo,
   type NodeMetric,
   type OutputPage,
@@ -34,6 +35,7 @@ import type { NodeCatalog } from './catalog.ts';
 import { testHost, testProvider } from './connection-tests.ts';
 import { redactUrl } from './redact.ts';
 import { explainGraph } from './explain.ts';
+import { itemErrorPage } from './item-errors.ts';
 import { RunExecution } from './executor.ts';
 import { planRun, type RunPlan } from './plan.ts';
 import { withServedProfileEdges } from './served-profiles.ts';
@@ -149,8 +151,11 @@ export class Engine implements EngineApi {
   }
 
   async startRun(request: RunRequest): Promise<{ runId: string }> {
-    const options = { until: request.until, from: request.from, noCache: request.noCache };
+    const { retryFailed } = request;
+    const until = request.until ?? (retryFailed && !request.from ? retryFailed.nodeId : undefined);
+    const options = { until, from: request.from, noCache: request.noCache, retryFailed };
     const { graph, flow, plan } = this.#runnable(request.graph, options);
+    if (retryFailed) this.#checkRetryable(graph, plan, retryFailed.nodeId);
     const execution = new RunExecution(
       {
         store: this.store,
@@ -169,6 +174,18 @@ export class Engine implements EngineApi {
     const finished = execution.run().finally(() => this.#active.delete(execution.runId));
     this.#active.set(execution.runId, { execution, finished });
     return { runId: execution.runId };
+  }
+
+  /** Only a map node the run executes has items to retry. */
+  #checkRetryable(graph: GraphFile, plan: RunPlan, nodeId: string): void {
+    const node = graph.nodes.find((n) => n.id === nodeId);
+    if (!node) throw new ApiError(400, `retry failed items: no node "${nodeId}" in the graph`);
+    if (!plan.order.includes(nodeId) || plan.cacheOnly.has(nodeId)) {
+      throw new ApiError(400, `retry failed items: node "${nodeId}" is not run by this run`);
+    }
+    if (this.nodeCatalog.get(node.type)?.mode !== 'map') {
+      throw new ApiError(400, `retry failed items: "${nodeId}" (${node.type}) is not a map node, so it has no items to retry`);
+    }
   }
 
   /** Resolves when the run ends, with its status. */
@@ -213,8 +230,8 @@ export class Engine implements EngineApi {
     }
   }
 
-  async nodeErrors(runId: string, nodeId: string, query: { offset?: number; limit?: number }): Promise<ItemErrorPage> {
-    return this.store.items.errors(runId, nodeId, query.offset ?? 0, Math.min(query.limit ?? 100, 1000));
+  async nodeErrors(runId: string, nodeId: string, query: ItemErrorQuery): Promise<ItemErrorPage> {
+    return itemErrorPage(this.store, this.nodeCatalog, runId, nodeId, query);
   }
 
   async nodeMetrics(runId: string, nodeId: string): Promise<NodeMetric[]> {

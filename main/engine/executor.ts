@@ -3,7 +3,7 @@ import type { NodeState, RunEvent, RunStatus } from '../api/contract.ts';
 import type { GraphFile, GraphNode } from '../graph/format.ts';
 import { effectiveConfig } from '../graph/node-config.ts';
 import { withoutSecrets } from '../graph/secrets.ts';
-import type { LlmClient } from '../llm/client.ts';
+import type { LlmClient, LlmScope } from '../llm/client.ts';
 import type { ModelServerLease, ModelServerManager } from '../model-servers/manager.ts';
 import type { NodeRunRecord, RunStore } from '../store/index.ts';
 import type { StoredOutput } from '../store/outputs.ts';
@@ -33,6 +33,8 @@ interface RunOptions {
   until?: string;
   from?: string;
   noCache?: boolean;
+  /** This node's items that miss the item cache (its failed ones) ask the model again rather than the LLM cache. */
+  retryFailed?: { nodeId: string };
 }
 
 type Outcome = { state: 'cached' | 'done'; output: StoredOutput } | { state: 'failed' | 'skipped' | 'cancelled' };
@@ -178,7 +180,9 @@ export class RunExecution {
       const config = definition.config.parse(effectiveConfig(this.graph, node, definition.config)) as Record<string, unknown>;
       const inputs = inputSources(this.flow, nodeId, definition, (id) => ready.get(id)!);
       const served = servedModelsOf(this.flow, nodeId, this.deps.store.outputs, (id) => ready.get(id)!);
-      const ctx = this.#context(node, !this.options.noCache, served);
+      const llmCache = !this.options.noCache && this.options.retryFailed?.nodeId !== nodeId;
+      const scope = this.#llmScope(node, llmCache, served);
+      const ctx = this.#context(node, scope);
       const ingredients = await this.#ingredients(ctx, node, definition, config, inputs, served);
       const key = nodeKey(ingredients);
       identity = { nodeKey: key, ingredients, salt: ingredients.salt ?? null };
@@ -192,7 +196,9 @@ export class RunExecution {
 
       counters.startedAt = Date.now();
       this.#record(nodeId, 'running', { ...identity, startedAt: counters.startedAt });
-      const output = await this.#execute(ctx, nodeId, definition, config, inputs, ingredients, key, counters);
+      // An item's calls are recorded with its input position, for the node's Errors tab.
+      const itemContext = (seq: number): NodeContext => ({ ...ctx, llm: this.deps.llm.gateway({ ...scope, itemSeq: seq }) });
+      const output = await this.#execute(ctx, itemContext, nodeId, definition, config, inputs, ingredients, key, counters);
       const ratio = counters.itemsTotal ? counters.itemsFailed / counters.itemsTotal : 0;
       const limit = definition.mode === 'map' ? (config.maxErrorRatio as number) : 0;
       if (counters.itemsFailed > 0 && ratio > limit) {
@@ -228,6 +234,7 @@ export class RunExecution {
 
   async #execute(
     ctx: NodeContext,
+    itemContext: (seq: number) => NodeContext,
     nodeId: string,
     definition: NodeDefinition,
     config: Record<string, unknown>,
@@ -248,6 +255,7 @@ export class RunExecution {
         outputKey: (failed) => (failed ? `${key}@${this.runId}` : key),
         useCache: !this.options.noCache,
         ctx,
+        itemContext,
         counters,
         onItemError: (seq, message) => this.deps.emit({ type: 'item-error', runId: this.runId, nodeId, seq, message }),
       });
@@ -267,25 +275,29 @@ export class RunExecution {
     return writer.finish();
   }
 
-  #context(node: GraphNode, useCache: boolean, served: ReadonlyMap<string, ServedTo>) {
-    const counters = this.#countersFor(node.id);
+  #llmScope(node: GraphNode, useCache: boolean, served: ReadonlyMap<string, ServedTo>): LlmScope {
     const signal = this.#abort.signal;
+    return {
+      runId: this.runId,
+      nodeId: node.id,
+      signal,
+      useCache,
+      served: (name) => {
+        const to = served.get(name);
+        if (!to) return undefined;
+        // The server's progress belongs in the log of the node that serves it.
+        const log = (level: 'info' | 'warn', message: string) =>
+          this.deps.emit({ type: 'node-log', runId: this.runId, nodeId: to.serverNodeId, level, message });
+        return this.#servers.profile(to.spec, log, signal);
+      },
+    };
+  }
+
+  #context(node: GraphNode, scope: LlmScope) {
+    const counters = this.#countersFor(node.id);
     return createNodeContext(
       { store: this.deps.store, llm: this.deps.llm, host: this.deps.host(node.host), reward: this.deps.reward, emit: this.deps.emit },
-      {
-        runId: this.runId,
-        nodeId: node.id,
-        signal,
-        useCache,
-        served: (name) => {
-          const to = served.get(name);
-          if (!to) return undefined;
-          // The server's progress belongs in the log of the node that serves it.
-          const log = (level: 'info' | 'warn', message: string) =>
-            this.deps.emit({ type: 'node-log', runId: this.runId, nodeId: to.serverNodeId, level, message });
-          return this.#servers.profile(to.spec, log, signal);
-        },
-      },
+      scope,
       (done, total) => {
         counters.itemsDone = done;
         if (total !== undefined) counters.itemsTotal = total;

@@ -17,6 +17,8 @@ interface MapRun {
   outputKey: (failed: number) => string;
   useCache: boolean;
   ctx: NodeContext;
+  /** The context an item executes in: the node's, with its LLM calls recorded against the item. */
+  itemContext(seq: number): NodeContext;
   counters: NodeCounters;
   onItemError(seq: number, message: string): void;
 }
@@ -75,7 +77,7 @@ export async function runMapNode(store: RunStore, run: MapRun): Promise<StoredOu
       if (next.done) return;
       const { seq, key, json } = next.value;
       try {
-        const outputs = await definition.execute(ctx, { ...sideInputs, [definition.over]: JSON.parse(json) }, run.config);
+        const outputs = await definition.execute(run.itemContext(seq), { ...sideInputs, [definition.over]: JSON.parse(json) }, run.config);
         store.items.recordResult(run.runId, run.nodeId, seq, key, definition.type, checkOutputs(definition, outputs));
         counters.itemsDone += 1;
       } catch (error) {

@@ -4,7 +4,7 @@ import type { ItemCollection, NodeDefinition } from '../../nodes/sdk/index.ts';
 import { pagedCollection } from '../store/collection.ts';
 
 /** One upstream port feeding an input. */
-interface InputSource {
+export interface InputSource {
   nodeId: string;
   port: string;
   output: StoredOutput;

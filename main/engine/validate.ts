@@ -1,9 +1,10 @@
 import type { ValidationError } from '../api/contract.ts';
 import type { GraphFile } from '../graph/format.ts';
 import { effectiveConfig } from '../graph/node-config.ts';
-import { fieldKind, hostNames, isAssignable, ownValue, providerNames, type NodeDefinition } from '../../nodes/sdk/index.ts';
+import { fieldKind, hostNames, listDataTypes, providerNames, type NodeDefinition } from '../../nodes/sdk/index.ts';
+import { edgeProblems, type EdgeProblem, type RuleGraph } from '../graph/rules.ts';
 import { compileJsonSchema } from '../llm/schema-validate.ts';
-import type { NodeCatalog } from './catalog.ts';
+import { describePorts, type NodeCatalog } from './catalog.ts';
 import { findCycle } from './plan.ts';
 import { servedProfiles, withServedProfileEdges } from './served-profiles.ts';
 
@@ -63,43 +64,26 @@ export function validateGraph(graph: GraphFile, context: ValidationContext, only
   }
 
   const seenEdges = new Set<string>();
-  const edgesInto = new Map<string, number>();
-  for (const edge of graph.edges) {
+  const edgesInto = new Set<string>();
+  const rules = ruleGraph(graph, definitions);
+  graph.edges.forEach((edge, index) => {
     if (seenEdges.has(edge.id)) errors.push({ nodeId: edge.to.node, message: `edge id "${edge.id}" is used twice` });
     seenEdges.add(edge.id);
-    if (!included(edge.to.node)) continue;
-    const source = definitions.get(edge.from.node);
-    const target = definitions.get(edge.to.node);
+    if (!included(edge.to.node)) return;
     if (!seenNodes.has(edge.from.node)) {
       errors.push({ nodeId: edge.to.node, field: edge.to.port, message: `edge "${edge.id}" comes from missing node "${edge.from.node}"` });
-      continue;
+      return;
     }
     if (!seenNodes.has(edge.to.node)) {
       errors.push({ nodeId: edge.from.node, field: edge.from.port, message: `edge "${edge.id}" goes to missing node "${edge.to.node}"` });
-      continue;
+      return;
     }
-    const fromPort = source && ownValue(source.outputs, edge.from.port);
-    const toPort = target && ownValue(target.inputs, edge.to.port);
-    if (source && !fromPort) {
-      errors.push({ nodeId: edge.from.node, field: edge.from.port, message: `edge "${edge.id}": "${source.type}" has no output "${edge.from.port}"` });
+    edgesInto.add(`${edge.to.node}\u0000${edge.to.port}`);
+    for (const problem of edgeProblems(rules, edge, graph.edges.slice(0, index))) {
+      const error = edgeError(problem, edge);
+      if (error) errors.push(error);
     }
-    if (target && !toPort) {
-      errors.push({ nodeId: edge.to.node, field: edge.to.port, message: `edge "${edge.id}": "${target.type}" has no input "${edge.to.port}"` });
-    }
-    const fromType = fromPort && outputType(graph, definitions, edge.from.node, edge.from.port);
-    if (fromType && toPort && !isAssignable(fromType, toPort.type.id)) {
-      errors.push({
-        nodeId: edge.to.node,
-        field: edge.to.port,
-        message: `input "${edge.to.port}" takes ${toPort.type.id}, but "${edge.from.node}.${edge.from.port}" gives ${fromType}`,
-      });
-    }
-    const slot = `${edge.to.node}\u0000${edge.to.port}`;
-    edgesInto.set(slot, (edgesInto.get(slot) ?? 0) + 1);
-    if (toPort && !toPort.multiple && edgesInto.get(slot) === 2) {
-      errors.push({ nodeId: edge.to.node, field: edge.to.port, message: `input "${edge.to.port}" takes one edge, but has several` });
-    }
-  }
+  });
 
   for (const [nodeId, definition] of definitions) {
     for (const [port, spec] of Object.entries(definition.inputs)) {
@@ -119,20 +103,28 @@ export function validateGraph(graph: GraphFile, context: ValidationContext, only
   return errors;
 }
 
-/** The data type an output carries; pass-through outputs (`sameTypeAs`) carry what arrives at their input. */
-function outputType(
-  graph: GraphFile,
-  definitions: ReadonlyMap<string, NodeDefinition>,
-  nodeId: string,
-  port: string,
-  visited = new Set<string>(),
-): string | undefined {
-  const outputs = definitions.get(nodeId)?.outputs;
-  const spec = outputs && ownValue(outputs, port);
-  if (!spec?.sameTypeAs || visited.has(`${nodeId}\u0000${port}`)) return spec?.type.id;
-  visited.add(`${nodeId}\u0000${port}`);
-  const feeding = graph.edges.find((e) => e.to.node === nodeId && e.to.port === spec.sameTypeAs);
-  return (feeding && outputType(graph, definitions, feeding.from.node, feeding.from.port, visited)) ?? spec.type.id;
+/** The graph as the shared rules read it: only the nodes of an installed type and version have ports. */
+function ruleGraph(graph: GraphFile, definitions: ReadonlyMap<string, NodeDefinition>): RuleGraph {
+  const described = new Map([...definitions].map(([nodeId, d]) => [nodeId, { type: d.type, title: d.title, inputs: describePorts(d.inputs), outputs: describePorts(d.outputs) }]));
+  const dataTypes = new Map(listDataTypes().map((t) => [t.id, t]));
+  return { ports: (nodeId) => described.get(nodeId), edges: graph.edges, dataType: (id) => dataTypes.get(id) };
+}
+
+/** An edge rule's verdict as a validation error; a single input fed several times is reported at its second edge only. */
+function edgeError(problem: EdgeProblem, edge: GraphFile['edges'][number]): ValidationError | undefined {
+  const into = { nodeId: edge.to.node, field: edge.to.port };
+  switch (problem.rule) {
+    case 'no-output':
+      return { nodeId: edge.from.node, field: edge.from.port, message: `edge "${edge.id}": "${problem.ports.type}" has no output "${edge.from.port}"` };
+    case 'no-input':
+      return { ...into, message: `edge "${edge.id}": "${problem.ports.type}" has no input "${edge.to.port}"` };
+    case 'type-mismatch':
+      return { ...into, message: `input "${edge.to.port}" takes ${problem.toType}, but "${edge.from.node}.${edge.from.port}" gives ${problem.fromType}` };
+    case 'single-input-taken':
+      return problem.taken.length === 1 ? { ...into, message: `input "${edge.to.port}" takes one edge, but has several` } : undefined;
+    default:
+      return undefined;
+  }
 }
 
 function configErrors(

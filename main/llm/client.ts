@@ -34,6 +34,8 @@ export interface LlmScope {
   signal: AbortSignal;
   /** Serve identical earlier requests from the cache. Fresh replies are stored either way. */
   useCache: boolean;
+  /** The input position of the map item asking, recorded with each call. */
+  itemSeq?: number;
   /** Where this caller's calls are recorded; the client's recorder (the run store's call log) when absent. */
   recorder?: LlmCallRecorder;
   /**
@@ -416,6 +418,7 @@ export class LlmClient {
       requestHash,
       promptTokens: reply.promptTokens,
       completionTokens: reply.completionTokens,
+      ...(scope.itemSeq !== undefined && { itemSeq: scope.itemSeq }),
       ...call,
     });
   }

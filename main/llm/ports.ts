@@ -35,6 +35,8 @@ export interface LlmCallRecord {
   attempts: number;
   /** The request asking again for JSON after a reply failed parsing or validation. */
   repair: boolean;
+  /** The input position of the map item the call was made for. */
+  itemSeq?: number;
   /** Why the call gave no usable reply: transport failure, abort, or output that failed JSON parsing/validation. */
   error?: string;
 }

@@ -13,7 +13,7 @@ import {
 /** The routes that map one-to-one onto an `EngineApi` method. */
 export type EngineRoute = Extract<keyof typeof routes, keyof EngineApi>;
 
-const errorQuerySchema = outputQuerySchema.pick({ offset: true, limit: true });
+const errorQuerySchema = outputQuerySchema.pick({ offset: true, limit: true, search: true });
 
 /** Registers every engine route of the contract's `routes` table; the record type makes a missing one a type error. */
 export function registerEngineRoutes(app: Hono, engine: EngineApi): void {

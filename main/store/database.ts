@@ -170,6 +170,10 @@ const MIGRATIONS: readonly string[] = [
     expires_at INTEGER NOT NULL
   ) WITHOUT ROWID;
   `,
+  `
+  -- The input position of the map item a call was made for (null outside map items), for the node's Errors tab.
+  ALTER TABLE llm_calls ADD COLUMN item_seq INTEGER;
+  `,
 ];
 
 export function openDatabase(dataDir: string): Db {

@@ -85,15 +85,18 @@ export class ItemStore {
     this.#db.prepare('DELETE FROM node_items WHERE run_id = ? AND node_id = ?').run(runId, nodeId);
   }
 
-  errors(runId: string, nodeId: string, offset: number, limit: number) {
-    const total = (
-      this.#db.prepare('SELECT count(*) AS n FROM item_errors WHERE run_id = ? AND node_id = ?').get(runId, nodeId) as {
-        n: number;
-      }
-    ).n;
+  /** A page of a node run's item errors in input order; `search` is text the message or raw reply contains (any case). */
+  errors(runId: string, nodeId: string, offset: number, limit: number, search?: string) {
+    this.flush();
+    const matching = search
+      ? ` AND (instr(lower(message), lower(@search)) > 0 OR instr(lower(coalesce(raw, '')), lower(@search)) > 0)`
+      : '';
+    const base = `FROM item_errors WHERE run_id = @runId AND node_id = @nodeId${matching}`;
+    const params = { runId, nodeId, ...(search ? { search } : {}) };
+    const total = (this.#db.prepare(`SELECT count(*) AS n ${base}`).get(params) as { n: number }).n;
     const errors = this.#db
-      .prepare('SELECT seq, message, raw FROM item_errors WHERE run_id = ? AND node_id = ? ORDER BY seq LIMIT ? OFFSET ?')
-      .all(runId, nodeId, limit, offset) as Array<{ seq: number; message: string; raw: string | null }>;
+      .prepare(`SELECT seq, message, raw ${base} ORDER BY seq LIMIT @limit OFFSET @offset`)
+      .all({ ...params, limit, offset }) as Array<{ seq: number; message: string; raw: string | null }>;
     return { total, offset, errors };
   }
 

@@ -1,4 +1,5 @@
 import type { CachedLlmReply, LlmCallRecord, LlmCallRecorder, LlmRequestCache } from '../llm/ports.ts';
+import type { ItemLlmCall } from '../api/contract.ts';
 import type { Db } from './database.ts';
 import { GroupCommit } from './group-commit.ts';
 
@@ -8,8 +9,10 @@ export class LlmLedger implements LlmRequestCache, LlmCallRecorder {
   readonly #put;
   readonly #calls: GroupCommit<LlmCallRecord>;
   readonly #listeners = new Set<(call: LlmCallRecord) => void>();
+  readonly #db: Db;
 
   constructor(db: Db) {
+    this.#db = db;
     this.#get = db.prepare<[string], { raw: string; model: string; prompt_tokens: number; completion_tokens: number }>(
       'SELECT raw, model, prompt_tokens, completion_tokens FROM llm_cache WHERE request_hash = ?',
     );
@@ -17,7 +20,7 @@ export class LlmLedger implements LlmRequestCache, LlmCallRecorder {
       'INSERT OR REPLACE INTO llm_cache (request_hash, raw, model, prompt_tokens, completion_tokens, created_at) VALUES (?, ?, ?, ?, ?, ?)',
     );
     const insertCall = db.prepare(`INSERT INTO llm_calls (run_id, node_id, profile, model, request_hash, prompt_tokens,
-      completion_tokens, latency_ms, cached, attempts, repair, error, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      completion_tokens, latency_ms, cached, attempts, repair, error, item_seq, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     // The call log is accounting, not cache: it is written in groups; replies (`put`) are committed at once.
     this.#calls = new GroupCommit(
       db.transaction((calls: LlmCallRecord[]) => {
@@ -36,6 +39,7 @@ export class LlmLedger implements LlmRequestCache, LlmCallRecorder {
             call.attempts,
             call.repair ? 1 : 0,
             call.error ?? null,
+            call.itemSeq ?? null,
             now,
           );
         }
@@ -63,6 +67,37 @@ export class LlmLedger implements LlmRequestCache, LlmCallRecorder {
 
   flush(): void {
     this.#calls.flush();
+  }
+
+  /** The calls a node run made for the map items at `seqs`, in the order they were made. */
+  itemCalls(runId: string, nodeId: string, seqs: readonly number[]): Array<ItemLlmCall & { itemSeq: number }> {
+    this.flush();
+    if (seqs.length === 0) return [];
+    const rows = this.#db
+      .prepare(
+        `SELECT item_seq, profile, model, attempts, cached, repair, latency_ms, error FROM llm_calls
+         WHERE run_id = ? AND node_id = ? AND item_seq IN (SELECT value FROM json_each(?)) ORDER BY id`,
+      )
+      .all(runId, nodeId, JSON.stringify(seqs)) as Array<{
+      item_seq: number;
+      profile: string;
+      model: string;
+      attempts: number;
+      cached: number;
+      repair: number;
+      latency_ms: number;
+      error: string | null;
+    }>;
+    return rows.map((r) => ({
+      itemSeq: r.item_seq,
+      profile: r.profile,
+      model: r.model,
+      attempts: r.attempts,
+      cached: r.cached === 1,
+      repair: r.repair === 1,
+      latencyMs: r.latency_ms,
+      error: r.error,
+    }));
   }
 
   onCall(listener: (call: LlmCallRecord) => void): () => void {

@@ -2,9 +2,9 @@ import { ownValue } from './own.ts';
 
 /**
  * Prompt templates: `{{field}}` or `{{a.b}}` inserts a value of the item (objects and arrays as JSON),
- * `{{item}}` the whole item. The inspector highlights the same `{{…}}` variables.
+ * `{{item}}` the whole item. The inspector's prompt editor highlights variables by this same pattern.
  */
-const VARIABLE = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*)\s*\}\}/g;
+export const TEMPLATE_VARIABLE = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*)\s*\}\}/g;
 
 /** The value at a dotted path of an item, reading only the item's own fields (never `constructor` or `__proto__`). */
 export function lookupPath(value: unknown, path: string): unknown {
@@ -17,7 +17,7 @@ export function lookupPath(value: unknown, path: string): unknown {
 }
 
 export function renderTemplate(template: string, variables: Record<string, unknown>): string {
-  return template.replace(VARIABLE, (_match, path: string) => {
+  return template.replace(TEMPLATE_VARIABLE, (_match, path: string) => {
     const value = lookupPath(variables, path);
     if (value === undefined) throw new Error(`template variable {{${path}}} has no value in this item`);
     return typeof value === 'string' ? value : JSON.stringify(value);

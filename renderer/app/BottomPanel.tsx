@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { ErrorsPanel } from '../errors/ErrorsPanel.tsx';
 import { ProblemList } from '../inspector/ProblemList.tsx';
 import { OutputPanel } from '../previews/OutputPanel.tsx';
 import { RunHistory } from '../runs/RunHistory.tsx';
@@ -7,12 +8,13 @@ import { useValidation } from './services.tsx';
 
 const TABS = [
   { id: 'output', title: 'Output', view: OutputPanel },
+  { id: 'errors', title: 'Errors', view: ErrorsPanel },
   { id: 'runs', title: 'Runs', view: RunHistory },
   { id: 'log', title: 'Log', view: RunLog },
   { id: 'problems', title: 'Problems', view: ProblemList },
 ] as const;
 
-/** Output previews, run history, the run log and the graph's problems. */
+/** Output previews, failed items, run history, the run log and the graph's problems. */
 export function BottomPanel() {
   const [tab, setTab] = useState<(typeof TABS)[number]['id']>('output');
   const problems = useValidation((s) => s.errors.length);

@@ -3,9 +3,10 @@ import { bracketMatching } from '@codemirror/language';
 import { EditorState } from '@codemirror/state';
 import { Decoration, EditorView, MatchDecorator, ViewPlugin, type ViewUpdate, keymap, placeholder } from '@codemirror/view';
 import { useEffect, useRef } from 'react';
+import { TEMPLATE_VARIABLE } from '../../nodes/sdk/template.ts';
 
 const variableMarks = new MatchDecorator({
-  regexp: /\{\{\s*[\w.]+\s*\}\}/g,
+  regexp: TEMPLATE_VARIABLE,
   decoration: Decoration.mark({ class: 'cm-template-var' }),
 });
 

@@ -1,19 +1,11 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useEditor, useRuns, useSelectedNodeIds, useServices } from '../app/services.tsx';
+import { useDebounced } from '../app/use-debounced.ts';
 import { formatCount } from '../runs/format.ts';
 import { outputDataType } from '../store/connection-rules.ts';
 import { LiveMetrics } from './LiveMetrics.tsx';
 import { previewFor } from './registry.ts';
 import { type OutputRef, usePagedItems } from './use-paged-items.ts';
-
-function useDebounced<T>(value: T, ms: number): T {
-  const [settled, setSettled] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setSettled(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return settled;
-}
 
 function OutputView({ output, dataType }: { output: OutputRef; dataType: string }) {
   const items = usePagedItems(output);
@@ -63,7 +55,9 @@ export function OutputPanel() {
   if (live.state !== 'done' && live.state !== 'cached') {
     return (
       <div className="output-panel">
-        <p className="panel-message muted">No output yet: the node is {live.state}.</p>
+        <p className="panel-message muted">
+          No output yet: the node is {live.state}.{live.failed > 0 && ` ${formatCount(live.failed)} failed item${live.failed === 1 ? '' : 's'}: see the Errors tab.`}
+        </p>
         <LiveMetrics runId={runId} nodeId={nodeId} />
       </div>
     );

@@ -9,6 +9,8 @@ export interface RunActions {
   runTo(nodeId: string): void;
   /** Re-runs the node and everything downstream, taking everything upstream from the cache. */
   rerunFrom(nodeId: string): void;
+  /** Re-runs the node's failed items (and what it needs), asking the model again instead of the request cache. */
+  retryFailed(nodeId: string): void;
   cancel(runId: string): void;
 }
 
@@ -33,6 +35,7 @@ export function useRunActions(): RunActions {
       runAll: () => start({}),
       runTo: (nodeId) => start({ until: nodeId }),
       rerunFrom: (nodeId) => start({ from: nodeId }),
+      retryFailed: (nodeId) => start({ retryFailed: { nodeId } }),
       cancel(runId) {
         engine.cancelRun(runId).catch((error: unknown) => toasts.getState().push('error', `Cannot cancel: ${(error as Error).message}`));
       },

@@ -16,6 +16,7 @@ export const BROWSER_SAFE_MAIN = [
   'main/graph/migrations.ts',
   'main/graph/node-config.ts',
   'main/graph/parse.ts',
+  'main/graph/rules.ts',
   'main/graph/secrets.ts',
 ];
 

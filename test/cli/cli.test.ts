@@ -122,6 +122,17 @@ describe('rewatch CLI', () => {
     expect(stderr).not.toContain('sk-live');
   });
 
+  it('run --retry-failed runs that map node and what it needs, and refuses a node that has no items', async () => {
+    const retried = await rewatch('run', graphPath, '--retry-failed', 'ask', ...engineArgs);
+    expect(retried.code, retried.stderr).toBe(0);
+    expect(retried.stdout).toMatch(/^ask\s+(done|cached)\s+6/m);
+    expect(retried.stdout).not.toMatch(/^out\s/m);
+
+    const refused = await rewatch('run', graphPath, '--retry-failed', 'src', ...engineArgs);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('"src" (core.jsonl-source) is not a map node');
+  });
+
   it('rejects unknown commands and flags with usage', async () => {
     const { code, stderr } = await rewatch('frobnicate');
     expect(code).toBe(2);

@@ -103,6 +103,18 @@ describe('a faulty model server', () => {
     const output = await engine.nodeOutput(run.runId, 'ask', 'items', {});
     expect(output.items.map((i) => i.data)).toEqual([0, 1, 2, 4].map((n) => ({ n, output: { label: 'ok' } })));
     const { errors } = await engine.nodeErrors(run.runId, 'ask', {});
-    expect(errors).toEqual([{ seq: 3, message: expect.stringMatching(/JSON/), raw: 'Sorry, I cannot answer in JSON.' }]);
+    expect(errors).toEqual([
+      {
+        seq: 3,
+        message: expect.stringMatching(/JSON/),
+        raw: 'Sorry, I cannot answer in JSON.',
+        input: { n: 3 },
+        // The request and the one repair request, each a call of the item, with the repair's failure.
+        calls: [
+          expect.objectContaining({ profile: 'flaky', repair: false, cached: false, attempts: 1 }),
+          expect.objectContaining({ profile: 'flaky', repair: true, cached: false, attempts: 1, error: expect.stringMatching(/JSON/) }),
+        ],
+      },
+    ]);
   });
 });

@@ -90,6 +90,8 @@ describe('engine routes through the HTTP client', () => {
     const { runId } = await h.client.startRun({ graph: { nodes: [] } });
     expect((await h.client.nodeErrors(runId, 'n', { offset: 2 })).errors).toHaveLength(1);
     expect(h.engine.calls.at(-1)).toEqual(['nodeErrors', runId, 'n', { offset: 2, limit: 100 }]);
+    await h.client.nodeErrors(runId, 'n', { search: 'not JSON' });
+    expect(h.engine.calls.at(-1)).toEqual(['nodeErrors', runId, 'n', { offset: 0, limit: 100, search: 'not JSON' }]);
   });
 
   it('maps engine ApiErrors to their status', async () => {

@@ -4,6 +4,7 @@ import {
   type EngineApi,
   type HostTestResult,
   type ItemErrorPage,
+  type ItemErrorQuery,
   type ModelServerInfo,
   type NodeMetric,
   type NodeTotals,
@@ -127,9 +128,9 @@ export class FakeEngine implements EngineApi {
     return { nodeId, port, total: matching.length, offset, items };
   }
 
-  async nodeErrors(runId: string, nodeId: string, query: { offset?: number; limit?: number }): Promise<ItemErrorPage> {
+  async nodeErrors(runId: string, nodeId: string, query: ItemErrorQuery): Promise<ItemErrorPage> {
     this.calls.push(['nodeErrors', runId, nodeId, query]);
-    return { total: 1, offset: query.offset ?? 0, errors: [{ seq: 3, message: 'bad item', raw: null }] };
+    return { total: 1, offset: query.offset ?? 0, errors: [{ seq: 3, message: 'bad item', raw: null, calls: [] }] };
   }
 
   async nodeMetrics(runId: string, nodeId: string): Promise<NodeMetric[]> {

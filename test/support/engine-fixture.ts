@@ -5,6 +5,7 @@ import { NodeCatalog } from '../../main/engine/catalog.ts';
 import { Engine } from '../../main/engine/engine.ts';
 import type { GraphFile } from '../../main/graph/format.ts';
 import type { ProviderProfile } from '../../main/llm/profiles.ts';
+import type { RunRequest } from '../../main/api/contract.ts';
 import { nodeDefinitions, servedReward } from '../../nodes/index.ts';
 
 export const catalog = new NodeCatalog(nodeDefinitions);
@@ -28,7 +29,7 @@ export function writeJsonl(path: string, rows: unknown[]): string {
 }
 
 /** Runs a graph to the end and returns the run's detail. */
-export async function runToEnd(engine: Engine, graph: GraphFile, options: { until?: string; from?: string; noCache?: boolean } = {}) {
+export async function runToEnd(engine: Engine, graph: GraphFile, options: Omit<RunRequest, 'graph'> = {}) {
   const { runId } = await engine.startRun({ graph, ...options });
   await engine.waitForRun(runId);
   return engine.getRun(runId);

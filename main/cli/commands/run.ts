@@ -13,6 +13,8 @@ interface RunFlags {
   until?: string;
   from?: string;
   'no-cache'?: boolean;
+  /** A map node whose failed items ask the model again (the node and what it needs run, unless --until/--from). */
+  'retry-failed'?: string;
 }
 
 /** Exit codes: 0 done, 1 failed or invalid, 130 cancelled with Ctrl-C. */
@@ -30,6 +32,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
         until: flags.until,
         from: flags.from,
         noCache: flags['no-cache'] ?? false,
+        ...(flags['retry-failed'] ? { retryFailed: { nodeId: flags['retry-failed'] } } : {}),
       }));
     } catch (error) {
       if (!(error instanceof ApiError) || !error.errors) throw error;
