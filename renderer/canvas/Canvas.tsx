@@ -12,7 +12,7 @@ import {
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { type DragEvent, type MouseEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { useEditor, useServices } from '../app/services.tsx';
+import { useEditor, useLayout, useServices } from '../app/services.tsx';
 import { SHORTCUTS } from '../app/shortcuts.ts';
 import { NODE_TYPE_MIME } from '../palette/search.ts';
 import { checkConnection } from '../store/connection-rules.ts';
@@ -78,6 +78,7 @@ function useFitOnLoad() {
 /** The graph canvas: nodes, typed edges with connection checks, drop-to-add and the double-click add box. */
 export function Canvas({ commands }: { commands: CanvasCommands }) {
   const { editor, catalog, toasts } = useServices();
+  const minimap = useLayout((s) => s.minimap);
   const nodes = useEditor((s) => s.nodes);
   const edges = useColouredEdges(nodes, useEditor((s) => s.edges));
   const [adding, setAdding] = useState<{ screen: { x: number; y: number }; local: { x: number; y: number } } | null>(null);
@@ -160,7 +161,7 @@ export function Canvas({ commands }: { commands: CanvasCommands }) {
         proOptions={PRO_OPTIONS}
       >
         <Background variant={BackgroundVariant.Dots} gap={16} size={1} color="#2f3440" />
-        <MiniMap pannable zoomable nodeColor={miniMapColor} maskColor="rgba(10, 12, 16, 0.6)" />
+        {minimap && <MiniMap pannable zoomable nodeColor={miniMapColor} maskColor="rgba(10, 12, 16, 0.6)" />}
         <Controls showInteractive={false} fitViewOptions={FIT_OPTIONS} />
       </ReactFlow>
       {nodes.length === 0 && (
