@@ -65,7 +65,7 @@ function SpareMenu({ actions }: { actions: SpareAction[] }) {
               a.run();
             }}
           >
-            {a.label}
+            <span>{a.label}</span>
             {a.pressed !== undefined && <span className="muted">{a.pressed ? 'shown' : 'hidden'}</span>}
           </button>
         ))
