@@ -145,6 +145,14 @@ describe.skipIf(!hasChromium)('the layout on ordinary screens', () => {
           }
         }
       }
+
+      // Another graph replaces the run's states: none of them describe its nodes.
+      await page.getByRole('button', { name: 'New', exact: true }).click();
+      await expect.poll(() => page.locator('.react-flow__node').count()).toBe(0);
+      await expect(page.getByTestId('run-status').count()).resolves.toBe(0);
+      await page.getByTestId('open-file').setInputFiles(graphFile);
+      await expect.poll(() => page.locator('.react-flow__node').count()).toBe(nodeIds.length);
+      await expect(page.locator('[data-testid="node-state"]').count()).resolves.toBe(0);
       await context.close();
     }, 300_000);
 
@@ -173,6 +181,28 @@ describe.skipIf(!hasChromium)('the layout on ordinary screens', () => {
       await context.close();
     }, 60_000);
   }
+
+  it('shows a port’s data type in a tooltip on hover and in the inspector’s port list', async () => {
+    for (const size of SIZES) {
+      const { context, page } = await openPage(size);
+      await page.getByTestId('open-file').setInputFiles(graphFile);
+      await expect.poll(() => page.locator('.react-flow__node').count()).toBe(nodeIds.length);
+      const port = node(page, 'segment').locator('.port-out').filter({ hasText: 'segments' });
+      const tip = port.getByRole('tooltip');
+      await expect(tip.isVisible()).resolves.toBe(false);
+      await port.hover();
+      await tip.waitFor();
+      await expect(tip.locator('.data-type').textContent()).resolves.toBe('Segment');
+      await page.screenshot({ path: join(ARTIFACTS, `port-tooltip-${size.width}x${size.height}.png`) });
+      await node(page, 'segment').click();
+      const rows = page.locator('.inspector .port-list tr');
+      await expect(rows.evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-port'), tr.querySelector('.data-type')?.textContent]))).resolves.toEqual([
+        ['in:videos', 'Video'],
+        ['out:segments', 'Segment'],
+      ]);
+      await context.close();
+    }
+  }, 60_000);
 
   it('resizes panels by dragging and with the keyboard, collapses and expands them, and remembers it all after a reload', async () => {
     const { context, page } = await openPage(SIZES[0]);
