@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeJsonl, profile } from '../support/engine-fixture.ts';
 import { type ScriptedLlmServer, startScriptedLlmServer } from '../support/scripted-llm-server.ts';
 import { shortVideo } from '../support/videos.ts';
-import { hasChromium, launchChromium, pageErrors, startStudio, type Studio } from './studio.ts';
+import { hasChromium, launchChromium, pageErrors, spareAction, startStudio, type Studio } from './studio.ts';
 
 const ARTIFACTS = 'test-artifacts';
 /** Matches the scenes of `shortVideo`: red 0–4 s, blue 4–9 s, test pattern 9–12 s. */
@@ -236,7 +236,7 @@ describe.skipIf(!hasChromium)('the editor in a browser', () => {
     await expect(page.locator('.react-flow__edge').count()).resolves.toBe(2);
     await page.keyboard.press('ControlOrMeta+Shift+Z');
     await expect(page.locator('.react-flow__node').count()).resolves.toBe(2);
-    await page.getByRole('button', { name: '↶ Undo' }).click();
+    await spareAction(page, '↶ Undo');
     await expect(page.locator('.react-flow__node').count()).resolves.toBe(3);
     await expect(page.locator('.react-flow__edge').count()).resolves.toBe(2);
   });
@@ -314,7 +314,7 @@ describe.skipIf(!hasChromium)('the editor in a browser', () => {
     await page.keyboard.press('ControlOrMeta+D');
     await node(page, 'jsonl-source-1').waitFor();
     expect(await overlap()).toBe(false);
-    await page.getByRole('button', { name: 'Auto-layout' }).click();
+    await spareAction(page, 'Auto-layout');
     await expect.poll(overlap).toBe(false);
     await page.keyboard.press('ControlOrMeta+Z');
     await page.keyboard.press('ControlOrMeta+Z');

@@ -15,7 +15,7 @@ import { catalog } from '../support/engine-fixture.ts';
 import { startScriptedLlmServer, type ScriptedLlmServer } from '../support/scripted-llm-server.ts';
 import { createScriptedModel, roleProfiles } from '../support/scripted-model.ts';
 import { otherShortVideo, shortVideo } from '../support/videos.ts';
-import { hasChromium, launchChromium, pageErrors, startStudio, type Studio } from './studio.ts';
+import { hasChromium, launchChromium, pageErrors, spareAction, startStudio, type Studio } from './studio.ts';
 
 const ARTIFACTS = 'test-artifacts';
 const SIZES = [
@@ -60,14 +60,6 @@ async function expectContained(page: Page, what: string): Promise<void> {
   expect(m.inspector.right, `${what}: inspector`).toBeLessThanOrEqual(m.width);
   expect(m.bottom.right, `${what}: bottom panel`).toBeLessThanOrEqual(m.inspector.left);
   expect(m.bottom.bottom, `${what}: bottom panel`).toBeLessThanOrEqual(m.height);
-}
-
-/** Clicks a spare action, from the row when it is there, else from the "⋯" menu. */
-async function spareAction(page: Page, name: string): Promise<void> {
-  const inline = page.locator('.toolbar').getByRole('button', { name, exact: true });
-  if (await inline.isVisible()) return inline.click();
-  await page.getByRole('button', { name: '⋯ ▾' }).click();
-  await page.locator('.menu [role^="menuitem"]').filter({ has: page.getByText(name, { exact: true }) }).click();
 }
 
 describe.skipIf(!hasChromium)('the layout on ordinary screens', () => {
