@@ -138,6 +138,17 @@ describe.skipIf(!hasChromium)('the layout on ordinary screens', () => {
         }
       }
 
+      // The caption timeline's video takes the height the bottom panel gives it.
+      await node(page, 'caption').click();
+      const video = page.getByTestId('caption-video');
+      const videoHeight = async () => (await video.boundingBox())!.height;
+      const before = await videoHeight();
+      await page.getByRole('separator', { name: 'Resize the bottom panel' }).focus();
+      await page.keyboard.press('End');
+      await expect.poll(videoHeight).toBeGreaterThan(before + 100);
+      await expectContained(page, `${tag} tall bottom panel`);
+      await page.screenshot({ path: join(ARTIFACTS, `layout-${tag}-caption-tall.png`) });
+
       // Another graph replaces the run's states: none of them describe its nodes.
       await page.getByRole('button', { name: 'New', exact: true }).click();
       await expect.poll(() => page.locator('.react-flow__node').count()).toBe(0);
