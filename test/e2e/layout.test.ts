@@ -185,6 +185,20 @@ describe.skipIf(!hasChromium)('the layout on ordinary screens', () => {
     }, 60_000);
   }
 
+  it('folds the spare actions into the menu when the window narrows and brings them back when it widens', async () => {
+    const { context, page } = await openPage(SIZES[1]);
+    const more = page.getByRole('button', { name: '⋯ ▾' });
+    const undo = page.locator('.toolbar').getByRole('button', { name: '↶ Undo', exact: true });
+    await undo.waitFor();
+    await page.setViewportSize(SIZES[0]);
+    await more.waitFor();
+    await expect(undo.count()).resolves.toBe(0);
+    await page.setViewportSize(SIZES[1]);
+    await undo.waitFor();
+    await expect(more.count()).resolves.toBe(0);
+    await context.close();
+  }, 60_000);
+
   it('shows a port’s data type in a tooltip on hover and in the inspector’s port list', async () => {
     for (const size of SIZES) {
       const { context, page } = await openPage(size);
