@@ -156,6 +156,10 @@ describe.skipIf(!hasChromium)('the layout on ordinary screens', () => {
       await page.getByTestId('open-file').setInputFiles(graphFile);
       await expect.poll(() => page.locator('.react-flow__node').count()).toBe(nodeIds.length);
       await expect(page.locator('[data-testid="node-state"]').count()).resolves.toBe(0);
+      // Opening a run's own graph shows that run's states on it.
+      await page.getByRole('tab', { name: 'Runs' }).click();
+      await page.locator('.runs-table tbody tr').first().getByRole('button', { name: 'Open graph' }).click();
+      await expect.poll(() => page.locator('[data-testid="node-state"]').count()).toBe(nodeIds.length);
       await context.close();
     }, 300_000);
 
