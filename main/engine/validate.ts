@@ -144,7 +144,7 @@ function configErrors(
       ...parsed.error.issues.map((issue) => ({
         nodeId,
         field: issue.path.map(String).join('.') || undefined,
-        message: issue.message,
+        message: issue.code === 'invalid_type' && valueAt(config, issue.path) === undefined ? 'required' : issue.message,
       })),
     ];
   }
@@ -173,4 +173,9 @@ function jsonSchemaError(schema: Record<string, unknown>): string | undefined {
   } catch (error) {
     return (error as Error).message;
   }
+}
+
+/** The value at a zod issue's path in `config`; undefined where the path leaves it. */
+function valueAt(config: unknown, path: readonly PropertyKey[]): unknown {
+  return path.reduce<unknown>((value, key) => (value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined), config);
 }

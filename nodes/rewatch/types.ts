@@ -267,14 +267,14 @@ export const VideoType = defineDataType({
   id: 'Video',
   title: 'Video',
   description: 'A video file with its ffprobe metadata and content hash.',
-  color: '#f97316',
+  color: '#fb923c',
   schema: videoSchema,
 });
 export const SegmentType = defineDataType({
   id: 'Segment',
   title: 'Segment',
   description: 'A time range of a video, the unit the captioner describes.',
-  color: '#fb923c',
+  color: '#fde047',
   schema: segmentSchema,
 });
 export const DenseCaptionType = defineDataType({
@@ -295,28 +295,28 @@ export const QAType = defineDataType({
   id: 'QA',
   title: 'Question and answer',
   description: 'An open question with its answer, type and evidence span.',
-  color: '#3b82f6',
+  color: '#818cf8',
   schema: qaSchema,
 });
 export const FilterVerdictType = defineDataType({
   id: 'FilterVerdict',
   title: 'Filter verdict',
   description: 'Why a filter kept or dropped a question: probe answers, accuracy, reason.',
-  color: '#a855f7',
+  color: '#c084fc',
   schema: filterVerdictSchema,
 });
 export const MCQType = defineDataType({
   id: 'MCQ',
   title: 'Multiple-choice question',
   description: 'A question with shuffled options and the correct letter; keeps its open form.',
-  color: '#06b6d4',
+  color: '#22d3ee',
   schema: mcqSchema,
 });
 export const AnyQuestionType = defineDataType({
   id: 'Question',
   title: 'Question (multiple choice or open)',
   description: 'A multiple-choice or an open question: a port of this type takes both.',
-  color: '#0ea5e9',
+  color: '#38bdf8',
   schema: questionSchema,
   accepts: [MCQType.id, QAType.id],
 });
@@ -324,34 +324,34 @@ export const RejectedMCQType = defineDataType({
   id: 'RejectedMCQ',
   title: 'Rejected multiple-choice question',
   description: 'An open question left with too few options once distractors that are also correct were dropped; with the reason.',
-  color: '#0e7490',
+  color: '#fda4af',
   schema: rejectedMcqSchema,
 });
 export const TrajectoryType = defineDataType({
   id: 'Trajectory',
   title: 'ReAct trajectory',
   description: 'Reasoner thoughts and actions with the observer’s observations, and the final answer.',
-  color: '#eab308',
+  color: '#f472b6',
   schema: trajectorySchema,
 });
 export const CoTType = defineDataType({
   id: 'CoT',
   title: 'Chain of thought',
   description: 'Natural reasoning with <action>, <observation> and <answer> tags.',
-  color: '#f59e0b',
+  color: '#fdba74',
   schema: cotSchema,
 });
 export const RewardBreakdownType = defineDataType({
   id: 'RewardBreakdown',
   title: 'O&R reward',
   description: 'r_acc, r_obs, r_rea, r_fmt and the total r_acc·(1 + r_obs + r_rea) + r_fmt.',
-  color: '#ef4444',
+  color: '#f87171',
   schema: rewardBreakdownSchema,
 });
 export const DatasetType = defineDataType({
   id: 'Dataset',
   title: 'Dataset',
   description: 'Training files written in a trainer’s format.',
-  color: '#64748b',
+  color: '#f1f5f9',
   schema: datasetSchema,
 });

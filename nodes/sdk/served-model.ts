@@ -29,6 +29,6 @@ export const ServedModelType = defineDataType<ServedModel>({
   id: 'ServedModel',
   title: 'Served model',
   description: 'A vLLM or SGLang server the engine starts on demand and publishes as a provider profile.',
-  color: '#f97316',
+  color: '#d946ef',
   schema: servedModelSchema,
 });

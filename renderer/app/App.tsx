@@ -1,44 +1,30 @@
 import { ReactFlowProvider } from '@xyflow/react';
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { type CSSProperties, useCallback, useMemo, useRef, useState } from 'react';
 import { Canvas } from '../canvas/Canvas.tsx';
-import { type CanvasCommands, useCanvasCommands } from '../canvas/use-canvas-commands.ts';
-import { FileMenu } from '../files/FileMenu.tsx';
+import { useCanvasCommands } from '../canvas/use-canvas-commands.ts';
 import { RecoveryBanner } from '../files/RecoveryBanner.tsx';
 import { useDocumentSync } from '../files/use-document-sync.ts';
 import { defaultFileAccess, useFileActions } from '../files/use-file-actions.ts';
 import { useFileDrop } from '../files/use-file-drop.ts';
 import { Inspector } from '../inspector/Inspector.tsx';
 import { Palette } from '../palette/Palette.tsx';
-import { RunControls } from '../runs/RunControls.tsx';
 import { useRunActions } from '../runs/use-run-actions.ts';
 import { useRunEvents } from '../runs/use-run-events.ts';
 import { SettingsView } from '../settings/SettingsView.tsx';
 import { BottomPanel } from './BottomPanel.tsx';
-import { type CommandTable, createCommands } from './commands.ts';
-import { useHistory, useServices } from './services.tsx';
-import { withShortcut } from './shortcuts.ts';
+import { createCommands } from './commands.ts';
+import type { PanelId, PanelLayout } from './panel-layout.ts';
+import { useLayout, useServices } from './services.tsx';
+import { Splitter } from './Splitter.tsx';
 import { Toasts } from './Toasts.tsx';
+import { Toolbar } from './Toolbar.tsx';
 import { useGlobalShortcuts } from './use-global-shortcuts.ts';
 import { useValidationSync } from './use-validation-sync.ts';
 
-function EditButtons({ commands, table }: { commands: CanvasCommands; table: CommandTable }) {
-  const history = useHistory((s) => s);
-  return (
-    <div className="toolbar-group">
-      <button type="button" onClick={table.undo} disabled={history.pastStates.length === 0} title={withShortcut('Undo', 'undo')}>
-        ↶ Undo
-      </button>
-      <button type="button" onClick={table.redo} disabled={history.futureStates.length === 0} title={withShortcut('Redo', 'redo')}>
-        ↷ Redo
-      </button>
-      <button type="button" onClick={() => void commands.autoLayout()} title={withShortcut('Arrange the nodes left to right', 'layout')}>
-        Auto-layout
-      </button>
-      <button type="button" onClick={commands.fitView} title={withShortcut('Fit the graph in view', 'fitView')}>
-        Fit
-      </button>
-    </div>
-  );
+/** The panels' sizes as the CSS variables the grid in theme.css reads; a collapsed panel takes no room. */
+function panelSizes(panels: PanelLayout['panels']): CSSProperties {
+  const size = (id: PanelId) => (panels[id].collapsed ? '0px' : `${panels[id].size}px`);
+  return { '--palette-size': size('palette'), '--inspector-size': size('inspector'), '--bottom-size': size('bottom') } as CSSProperties;
 }
 
 function Workspace() {
@@ -59,26 +45,28 @@ function Workspace() {
   useRunEvents();
   useFileDrop(files);
   useGlobalShortcuts(table);
+  const panels = useLayout((s) => s.panels);
   return (
-    <div className="app">
-      <header className="toolbar">
-        <span className="brand">ReWatch Studio</span>
-        <FileMenu actions={files} commands={table} openInput={openInput} templates={{ open: templatesOpen, setOpen: setTemplatesOpen }} />
-        <EditButtons commands={commands} table={table} />
-        <RunControls actions={runs} />
-        <div className="toolbar-group toolbar-end">
-          <button type="button" onClick={() => setSettingsOpen(!settingsOpen)} aria-pressed={settingsOpen} title="Hosts, provider profiles and model servers">
-            Settings
-          </button>
-        </div>
-      </header>
+    <div className="app" style={panelSizes(panels)}>
+      <Toolbar
+        files={files}
+        runs={runs}
+        commands={commands}
+        table={table}
+        openInput={openInput}
+        templates={{ open: templatesOpen, setOpen: setTemplatesOpen }}
+        settings={{ open: settingsOpen, toggle: () => setSettingsOpen(!settingsOpen) }}
+      />
       <RecoveryBanner actions={files} />
-      <Palette onAdd={(type) => commands.addNode(type)} />
+      {!panels.palette.collapsed && <Palette onAdd={(type) => commands.addNode(type)} />}
+      <Splitter panel="palette" />
       <main className="centre">
         <Canvas commands={commands} />
-        <BottomPanel />
+        <Splitter panel="bottom" />
+        {!panels.bottom.collapsed && <BottomPanel />}
       </main>
-      <Inspector />
+      <Splitter panel="inspector" />
+      {!panels.inspector.collapsed && <Inspector />}
       {settingsOpen && <SettingsView onClose={closeSettings} />}
       <Toasts />
     </div>

@@ -9,6 +9,7 @@ import { graphToDoc } from '../store/convert.ts';
 import { createEditorStore } from '../store/graph-store.ts';
 import { createValidationStore } from '../store/validation-store.ts';
 import { App } from './App.tsx';
+import { createPanelLayoutStore } from './panel-layout.ts';
 import { type Services, ServicesProvider } from './services.tsx';
 import { createToastStore } from './toast-store.ts';
 
@@ -39,6 +40,7 @@ export function Boot({ engine, server }: { engine: EngineApi | undefined; server
             validation: createValidationStore(),
             files: createFileStore(docText(doc)),
             toasts: createToastStore(),
+            layout: createPanelLayoutStore(localStorage),
           },
         });
       },

@@ -8,6 +8,7 @@ import type { CatalogIndex } from '../store/catalog-index.ts';
 import type { GraphDoc } from '../store/flow-types.ts';
 import type { EditorState, EditorStore } from '../store/graph-store.ts';
 import type { ValidationState, ValidationStore } from '../store/validation-store.ts';
+import type { PanelLayoutState, PanelLayoutStore } from './panel-layout.ts';
 import type { ToastStore } from './toast-store.ts';
 
 /** Everything the app's components share: the engine client and the stores. */
@@ -23,6 +24,8 @@ export interface Services {
   validation: ValidationStore;
   files: FileStore;
   toasts: ToastStore;
+  /** Panel sizes and what is collapsed or hidden, remembered across reloads. */
+  layout: PanelLayoutStore;
 }
 
 const ServicesContext = createContext<Services | null>(null);
@@ -41,6 +44,7 @@ export const useEditor = <T,>(selector: (state: EditorState) => T): T => useStor
 export const useHistory = <T,>(selector: (state: TemporalState<GraphDoc>) => T): T => useStore(useServices().editor.temporal, selector);
 export const useRuns = <T,>(selector: (state: RunsState) => T): T => useStore(useServices().runs, selector);
 export const useValidation = <T,>(selector: (state: ValidationState) => T): T => useStore(useServices().validation, selector);
+export const useLayout = <T,>(selector: (state: PanelLayoutState) => T): T => useStore(useServices().layout, selector);
 export const useFiles = <T,>(selector: (state: FileState) => T): T => useStore(useServices().files, selector);
 
 /** The ids of the selected nodes, as a value that changes only when the selection does. */

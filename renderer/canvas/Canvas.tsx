@@ -9,10 +9,11 @@ import {
   type NodeChange,
   ReactFlow,
   useReactFlow,
+  type Viewport,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { type DragEvent, type MouseEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { useEditor, useServices } from '../app/services.tsx';
+import { useEditor, useLayout, useServices } from '../app/services.tsx';
 import { SHORTCUTS } from '../app/shortcuts.ts';
 import { NODE_TYPE_MIME } from '../palette/search.ts';
 import { checkConnection } from '../store/connection-rules.ts';
@@ -47,6 +48,9 @@ function attempted(state: FinalConnectionState): PortConnection | undefined {
   return { source: source.nodeId, sourceHandle: source.id ?? '', target: target.nodeId, targetHandle: target.id ?? '' };
 }
 
+/** Small enough to leave a laptop's canvas mostly free; the toolbar hides it altogether. */
+const MINIMAP_SIZE = { width: 160, height: 100 };
+
 const miniMapColor = (node: FlowNode) => (node.selected ? '#e5e7eb' : '#4b5563');
 
 /**
@@ -78,6 +82,10 @@ function useFitOnLoad() {
 /** The graph canvas: nodes, typed edges with connection checks, drop-to-add and the double-click add box. */
 export function Canvas({ commands }: { commands: CanvasCommands }) {
   const { editor, catalog, toasts } = useServices();
+  const minimap = useLayout((s) => s.minimap);
+  const box = useRef<HTMLDivElement>(null);
+  // Port tooltips are drawn inside the zoomed nodes: they undo the zoom (set here without a render) to stay readable.
+  const onMove = useCallback((_event: unknown, { zoom }: Viewport) => box.current?.style.setProperty('--unzoom', String(1 / zoom)), []);
   const nodes = useEditor((s) => s.nodes);
   const edges = useColouredEdges(nodes, useEditor((s) => s.edges));
   const [adding, setAdding] = useState<{ screen: { x: number; y: number }; local: { x: number; y: number } } | null>(null);
@@ -138,7 +146,7 @@ export function Canvas({ commands }: { commands: CanvasCommands }) {
   }, [editor]);
 
   return (
-    <div className="canvas" onDragOver={onDragOver} onDrop={onDrop} onDoubleClick={onDoubleClick}>
+    <div className="canvas" ref={box} onDragOver={onDragOver} onDrop={onDrop} onDoubleClick={onDoubleClick}>
       <ReactFlow<FlowNode, FlowEdge>
         nodes={nodes}
         edges={edges}
@@ -158,9 +166,10 @@ export function Canvas({ commands }: { commands: CanvasCommands }) {
         onlyRenderVisibleElements
         colorMode="dark"
         proOptions={PRO_OPTIONS}
+        onMove={onMove}
       >
         <Background variant={BackgroundVariant.Dots} gap={16} size={1} color="#2f3440" />
-        <MiniMap pannable zoomable nodeColor={miniMapColor} maskColor="rgba(10, 12, 16, 0.6)" />
+        {minimap && <MiniMap style={MINIMAP_SIZE} pannable zoomable nodeColor={miniMapColor} maskColor="rgba(10, 12, 16, 0.6)" />}
         <Controls showInteractive={false} fitViewOptions={FIT_OPTIONS} />
       </ReactFlow>
       {nodes.length === 0 && (

@@ -1,6 +1,7 @@
 import { Handle, type NodeProps, Position } from '@xyflow/react';
 import { memo } from 'react';
 import type { PortInfo } from '../../main/api/contract.ts';
+import { DataTypeTag } from '../app/DataTypeTag.tsx';
 import { useEditor, useRuns, useServices, useValidation } from '../app/services.tsx';
 import { dataTypeColor } from '../store/catalog-index.ts';
 import type { FlowNode } from '../store/flow-types.ts';
@@ -12,9 +13,10 @@ interface PortRowProps {
   color: string;
 }
 
+/** A port's name; hovering it shows its data type and what it carries. */
 function PortRow({ port, side, color }: PortRowProps) {
   return (
-    <div className={`port port-${side}`} title={`${port.name}: ${port.dataType}${port.description ? ` — ${port.description}` : ''}`}>
+    <div className={`port port-${side}`}>
       <Handle
         type={side === 'in' ? 'target' : 'source'}
         position={side === 'in' ? Position.Left : Position.Right}
@@ -22,6 +24,10 @@ function PortRow({ port, side, color }: PortRowProps) {
         style={{ background: color }}
       />
       <span>{port.name}</span>
+      <span className="port-tip" role="tooltip">
+        <DataTypeTag dataType={port.dataType} />
+        {port.description && <span className="port-tip-text">{port.description}</span>}
+      </span>
     </div>
   );
 }

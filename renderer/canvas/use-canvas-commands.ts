@@ -22,7 +22,7 @@ function freeSpot(nodes: readonly FlowNode[], position: { x: number; y: number }
 }
 
 /** Copied nodes, for pasting within this window. */
-let clipboard: { fragment: Fragment; pastes: number } | undefined;
+let clipboard: Fragment | undefined;
 
 export function useCanvasCommands(): CanvasCommands {
   const { editor, toasts } = useServices();
@@ -62,10 +62,9 @@ export function useCanvasKeys(commands: CanvasCommands): void {
         if (key === 'delete' || key === 'backspace') state.deleteSelection();
         else if (isModKey(event) && key === 'c') {
           const fragment = state.copySelection();
-          if (fragment) clipboard = { fragment, pastes: 0 };
+          if (fragment) clipboard = fragment;
         } else if (isModKey(event) && key === 'v' && clipboard) {
-          clipboard.pastes += 1;
-          state.paste(clipboard.fragment, { x: 40 * clipboard.pastes, y: 40 * clipboard.pastes });
+          state.paste(clipboard);
         } else if (isModKey(event) && key === 'd') state.duplicateSelection();
         else if (isModKey(event) && key === 'a') state.selectOnly(state.nodes.map((n) => n.id));
         else if (event.shiftKey && !isModKey(event) && key === 'l') void commands.autoLayout();

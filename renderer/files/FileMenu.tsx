@@ -58,7 +58,7 @@ function TemplateItems({ actions, close }: { actions: FileActions; close(): void
   ));
 }
 
-/** New (empty or from a template), open (also by dropping a file on the window), recent, save; and the unsaved marker. */
+/** New (empty or from a template), open (also by dropping a file on the window), recent, save; and the unsaved marker. Save As is with the toolbar's spare actions. */
 export function FileMenu({
   actions,
   commands,
@@ -100,9 +100,6 @@ export function FileMenu({
       </MenuButton>
       <button type="button" onClick={commands.save} title={withShortcut(actions.native ? 'Save the graph file' : 'Save (download) the graph file', 'save')}>
         Save
-      </button>
-      <button type="button" onClick={commands['save-as']} title={withShortcut('Save the graph under another name', 'saveAs')}>
-        Save As…
       </button>
       <span className="file-name" data-testid="file-name" title={dirty ? 'Unsaved changes' : 'Saved'}>
         {fileName ?? 'not saved yet'}

@@ -31,13 +31,14 @@ export interface FileActions {
   saveAs(): Promise<void>;
 }
 
-type FileServices = Pick<Services, 'engine' | 'editor' | 'files' | 'toasts' | 'catalog'>;
+type FileServices = Pick<Services, 'engine' | 'editor' | 'files' | 'toasts' | 'catalog' | 'runs'>;
 
 /** The file actions over the stores and a file access (desktop dialogs or browser upload/download). */
-export function createFileActions({ engine, editor, files, toasts, catalog }: FileServices, access: GraphFileAccess): FileActions {
+export function createFileActions({ engine, editor, files, toasts, catalog, runs }: FileServices, access: GraphFileAccess): FileActions {
   const mayDiscard = () => !isDirty(files.getState()) || window.confirm('Discard the unsaved changes to this graph?');
   const load = (doc: GraphDoc, fileName: string | null, saved: boolean, path: string | null = null) => {
     editor.getState().load(doc);
+    runs.getState().viewNone();
     const text = docText(doc);
     files.setState({ fileName, path, savedText: saved ? text : null, currentText: text });
   };
@@ -141,6 +142,6 @@ export function defaultFileAccess(): GraphFileAccess {
 }
 
 export function useFileActions(access: GraphFileAccess = defaultFileAccess()): FileActions {
-  const { engine, editor, files, toasts, catalog } = useServices();
-  return useMemo(() => createFileActions({ engine, editor, files, toasts, catalog }, access), [engine, editor, files, toasts, catalog, access]);
+  const { engine, editor, files, toasts, catalog, runs } = useServices();
+  return useMemo(() => createFileActions({ engine, editor, files, toasts, catalog, runs }, access), [engine, editor, files, toasts, catalog, runs, access]);
 }

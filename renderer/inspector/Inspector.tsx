@@ -1,5 +1,6 @@
 import type { NodeTypeInfo } from '../../main/api/contract.ts';
 import { PAPER_VIDEO_BUDGET, type VideoBudgetKey } from '../../nodes/sdk/video-budget.ts';
+import { DataTypeTag } from '../app/DataTypeTag.tsx';
 import { useEditor, useSelectedNodeIds, useServices, useValidation } from '../app/services.tsx';
 import type { GraphNodeData } from '../store/flow-types.ts';
 import { ConfigForm } from './ConfigForm.tsx';
@@ -73,6 +74,29 @@ function NodeHost({ nodeId, host }: { nodeId: string; host: string | undefined }
   );
 }
 
+/** The node type's inputs and outputs with their data types. */
+function NodePorts({ info }: { info: NodeTypeInfo }) {
+  const rows = [...info.inputs.map((p) => ({ ...p, side: 'in' })), ...info.outputs.map((p) => ({ ...p, side: 'out' }))];
+  return (
+    <section className="inspector-section">
+      <h4>Ports</h4>
+      <table className="port-list">
+        <tbody>
+          {rows.map((p) => (
+            <tr key={`${p.side}-${p.name}`} data-port={`${p.side}:${p.name}`} title={p.description}>
+              <td className="muted">{p.side}</td>
+              <td className="mono">{p.name}</td>
+              <td>
+                <DataTypeTag dataType={p.dataType} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
 /** Reads the node's data only, which does not change while it is dragged. */
 function NodeInspector({ nodeId }: { nodeId: string }) {
   const { catalog } = useServices();
@@ -91,6 +115,7 @@ function NodeInspector({ nodeId }: { nodeId: string }) {
       </header>
       <NodeProblems nodeId={nodeId} info={info} />
       <NodeTexts nodeId={nodeId} data={data} />
+      {info && <NodePorts info={info} />}
       {info ? (
         <section className="inspector-section">
           <h4>Config</h4>

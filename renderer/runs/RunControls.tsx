@@ -27,7 +27,7 @@ export function RunControls({ actions }: { actions: RunActions }) {
   const only = selected.length === 1 ? selected[0] : undefined;
   const running = useRuns((s) => (s.viewedRunId && s.runs[s.viewedRunId]?.status === 'running' ? s.viewedRunId : null));
   return (
-    <div className="toolbar-group">
+    <div className="toolbar-group run-controls">
       <button type="button" className="primary" onClick={actions.runAll} title={withShortcut('Run the whole graph; unchanged nodes come from the cache', 'runAll')}>
         ▶ Run all
       </button>

@@ -13,10 +13,10 @@ function RunRow({ run, viewed }: { run: RunInfo; viewed: boolean }) {
   const open = (withGraph: boolean) =>
     engine.getRun(run.runId).then(
       (detail) => {
+        // Loading a graph stops viewing any run: the run is shown after its graph.
+        if (withGraph) files.openUnsaved(graphToDoc(detail.graph), null);
         runs.getState().show(viewOfDetail(detail));
-        if (!withGraph) return;
-        files.openUnsaved(graphToDoc(detail.graph), null);
-        if (detail.removedSecrets.length) toasts.getState().push('info', `This run's graph: ${describeRemovedSecrets(detail.removedSecrets)}`);
+        if (withGraph && detail.removedSecrets.length) toasts.getState().push('info', `This run's graph: ${describeRemovedSecrets(detail.removedSecrets)}`);
       },
       (error: unknown) => toasts.getState().push('error', `Cannot open run: ${(error as Error).message}`),
     );

@@ -16,6 +16,8 @@ export interface RunsState {
   remember(view: RunView): void;
   /** Keeps `view` and views it. */
   show(view: RunView): void;
+  /** Views no run: another graph was opened, whose nodes the viewed run's states do not describe. */
+  viewNone(): void;
   setHistory(history: RunInfo[]): void;
   clearLog(): void;
 }
@@ -43,6 +45,9 @@ export function createRunsStore() {
     },
     show(view) {
       set({ runs: { ...get().runs, [view.runId]: view }, viewedRunId: view.runId });
+    },
+    viewNone() {
+      set({ viewedRunId: null });
     },
     setHistory(history) {
       set({ history });

@@ -14,6 +14,39 @@ export function copyNodes(doc: GraphDoc, nodeIds: ReadonlySet<string>): Fragment
   };
 }
 
+/** Size assumed for a node the canvas has not measured. */
+const UNMEASURED = { width: 220, height: 110 };
+const GAP = 40;
+
+interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+function boxOf(node: FlowNode): Box {
+  return { ...node.position, width: node.measured?.width ?? UNMEASURED.width, height: node.measured?.height ?? UNMEASURED.height };
+}
+
+const overlaps = (a: Box, b: Box) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+
+/**
+ * Where a paste of `fragment` goes: below it (a gap further each time) until none of its nodes touches a node of
+ * `doc`, so a paste never hides the original or an earlier paste.
+ */
+export function clearOffset(fragment: Fragment, doc: GraphDoc): { x: number; y: number } {
+  const boxes = fragment.nodes.map(boxOf);
+  const top = Math.min(...boxes.map((b) => b.y));
+  const bottom = Math.max(...boxes.map((b) => b.y + b.height));
+  const step = bottom - top + GAP;
+  const taken = doc.nodes.map(boxOf);
+  const offset = { x: GAP, y: step };
+  const hits = () => boxes.some((b) => taken.some((t) => overlaps({ ...b, x: b.x + offset.x, y: b.y + offset.y }, t)));
+  while (hits()) offset.y += step;
+  return offset;
+}
+
 /**
  * The fragment's nodes and edges with fresh ids, moved by `offset`, selected: ready to add to `doc`.
  * Config, labels, notes and unknown keys are copied as they are.

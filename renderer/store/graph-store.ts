@@ -4,7 +4,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { GraphSettings } from '../../main/graph/format.ts';
 import type { VideoBudgetKey } from '../../nodes/sdk/video-budget.ts';
 import type { CatalogIndex } from './catalog-index.ts';
-import { copyNodes, instantiate, type Fragment } from './clipboard.ts';
+import { clearOffset, copyNodes, instantiate, type Fragment } from './clipboard.ts';
 import { checkConnection, type ConnectionCheck } from './connection-rules.ts';
 import type { FlowEdge, FlowNode, GraphDoc, GraphMeta, GraphNodeData, PortConnection } from './flow-types.ts';
 import { nextEdgeId, nextNodeId } from './ids.ts';
@@ -30,7 +30,8 @@ export interface EditorState extends GraphDoc {
   /** Deletes the selected nodes with their edges and the selected edges, as one undo step. */
   deleteSelection(): void;
   copySelection(): Fragment | undefined;
-  paste(fragment: Fragment, offset: { x: number; y: number }): void;
+  /** Adds the fragment clear of every node (see `clearOffset`), selected. */
+  paste(fragment: Fragment): void;
   duplicateSelection(): void;
   selectOnly(nodeIds: readonly string[]): void;
   /** `undefined` removes the field, so the node type's default applies. */
@@ -43,8 +44,6 @@ export interface EditorState extends GraphDoc {
 }
 
 export type EditorStore = StoreApi<EditorState> & { temporal: StoreApi<TemporalState<GraphDoc>> };
-
-const PASTE_OFFSET = { x: 40, y: 40 };
 
 /** Whether two documents are equal for undo: view state (selection, sizes, dragging) does not count. */
 function sameDoc(a: GraphDoc, b: GraphDoc): boolean {
@@ -130,8 +129,8 @@ export function createEditorStore(catalog: CatalogIndex, doc: GraphDoc): EditorS
           const selected = new Set(get().nodes.filter((n) => n.selected).map((n) => n.id));
           return selected.size > 0 ? copyNodes(get(), selected) : undefined;
         },
-        paste(fragment, offset) {
-          const added = instantiate(fragment, get(), offset);
+        paste(fragment) {
+          const added = instantiate(fragment, get(), clearOffset(fragment, get()));
           set({
             nodes: [...get().nodes.map((n) => (n.selected ? { ...n, selected: false } : n)), ...added.nodes],
             edges: [...get().edges, ...added.edges],
@@ -139,7 +138,7 @@ export function createEditorStore(catalog: CatalogIndex, doc: GraphDoc): EditorS
         },
         duplicateSelection() {
           const fragment = get().copySelection();
-          if (fragment) get().paste(fragment, PASTE_OFFSET);
+          if (fragment) get().paste(fragment);
         },
         selectOnly(nodeIds) {
           const wanted = new Set(nodeIds);

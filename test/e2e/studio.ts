@@ -84,3 +84,11 @@ export function pageErrors(page: Page): string[] {
   page.on('pageerror', (error) => errors.push(error.message));
   return errors;
 }
+
+/** Clicks one of the toolbar's spare actions (Undo, Fit…): on the row when it fits, else from its "⋯" menu. */
+export async function spareAction(page: Page, name: string): Promise<void> {
+  const inline = page.locator('.toolbar').getByRole('button', { name, exact: true });
+  if (await inline.isVisible()) return inline.click();
+  await page.getByRole('button', { name: '⋯ ▾' }).click();
+  await page.locator('.menu [role^="menuitem"]').filter({ has: page.getByText(name, { exact: true }) }).click();
+}

@@ -253,7 +253,7 @@ describe('validateGraph', () => {
     g.nodes[2]!.config = { field: 'answer', operator: 'matches', value: '(unclosed' };
     g.nodes[3]!.config = { path: 'out.jsonl', format: 'csv' };
     expect(validateGraph(g, context)).toEqual([
-      { nodeId: 'src', field: 'path', message: expect.stringMatching(/expected string, received undefined/) },
+      { nodeId: 'src', field: 'path', message: 'required' },
       { nodeId: 'keep', field: 'value', message: expect.stringMatching(/^not a regular expression: /) },
       { nodeId: 'out', field: 'format', message: expect.stringMatching(/"jsonl"|jsonl/) },
     ]);

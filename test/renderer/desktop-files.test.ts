@@ -43,9 +43,10 @@ function setup(access: Parameters<typeof createFileActions>[1]) {
   const editor = createEditorStore(catalog, doc);
   const files = createFileStore(docText(doc));
   const toasts = createToastStore();
+  const runs = createRunsStore();
   const engine = {} as never;
-  const actions = createFileActions({ engine, editor, files, toasts, catalog }, access);
-  return { editor, files, toasts, actions };
+  const actions = createFileActions({ engine, editor, files, toasts, catalog, runs }, access);
+  return { editor, files, toasts, runs, actions };
 }
 
 beforeEach(() => {
@@ -66,6 +67,16 @@ describe('desktop file access', () => {
     expect(bridge.openGraphFile).toHaveBeenCalledOnce();
     expect(editor.getState().meta.name).toBe('from-disk');
     expect(files.getState()).toMatchObject({ fileName: 'from-disk.rewatch.json', path: '/graphs/from-disk.rewatch.json', savedText: fileText });
+  });
+
+  it('opening another graph stops showing the previous graph’s run; saving keeps it', async () => {
+    const bridge = fakeBridge();
+    const { runs, actions } = setup(desktopFileAccess(bridge));
+    runs.getState().apply({ type: 'run-started', runId: 'r1', graphName: 'untitled', nodeIds: ['a'] });
+    await actions.save();
+    expect(runs.getState().viewedRunId).toBe('r1');
+    await actions.open();
+    expect(runs.getState().viewedRunId).toBeNull();
   });
 
   it('saves the canonical text to the remembered path without asking; Save As asks', async () => {

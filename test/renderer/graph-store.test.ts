@@ -110,7 +110,7 @@ describe('editor store', () => {
     expect(ids(store)).toEqual(['jsonl-source-1', 'llm-map-1', 'export-1', 'jsonl-source-2', 'llm-map-2']);
     const copy = store.getState().nodes.find((n) => n.id === 'llm-map-2')!;
     expect(copy.data.config).toEqual({ prompt: 'Hi {{name}}' });
-    expect(copy.position).toEqual({ x: 340, y: 40 });
+    expect(copy.position).toEqual({ x: 340, y: 150 });
     expect(store.getState().nodes.filter((n) => n.selected).map((n) => n.id)).toEqual(['jsonl-source-2', 'llm-map-2']);
     expect(edgePairs(store)).toContain('jsonl-source-2.items>llm-map-2.items');
     expect(edgePairs(store)).toHaveLength(3);
@@ -121,9 +121,29 @@ describe('editor store', () => {
     const { src } = chain(store);
     store.getState().selectOnly([src]);
     const fragment = store.getState().copySelection()!;
-    store.getState().paste(fragment, { x: 10, y: 10 });
-    store.getState().paste(fragment, { x: 20, y: 20 });
+    store.getState().paste(fragment);
+    store.getState().paste(fragment);
     expect(ids(store).filter((id) => id.startsWith('jsonl-source'))).toEqual(['jsonl-source-1', 'jsonl-source-2', 'jsonl-source-3']);
+  });
+
+  it('places every paste and duplicate clear of the original and of earlier pastes', () => {
+    const store = emptyStore();
+    const { src, ask } = chain(store);
+    store.getState().selectOnly([src, ask]);
+    const fragment = store.getState().copySelection()!;
+    store.getState().paste(fragment);
+    store.getState().paste(fragment);
+    store.getState().selectOnly(['llm-map-1']);
+    store.getState().duplicateSelection();
+    const boxes = store.getState().nodes.map((n) => ({ id: n.id, x: n.position.x, y: n.position.y, w: 220, h: 110 }));
+    for (const a of boxes) {
+      for (const b of boxes) {
+        if (a === b) continue;
+        const overlap = a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+        expect(overlap, `${a.id} overlaps ${b.id}`).toBe(false);
+      }
+    }
+    expect(ids(store)).toHaveLength(8);
   });
 
   it('edits config fields, labels and notes, and removing a field restores the default', () => {

@@ -33,6 +33,6 @@ export const ResultsTableType = defineDataType({
   id: 'ResultsTable',
   title: 'Results table',
   description: 'The paper’s table: one row per model, one column per benchmark and the average, with the paper’s rows.',
-  color: '#0f766e',
+  color: '#d8b4fe',
   schema: resultsTableSchema,
 });

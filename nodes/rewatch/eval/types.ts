@@ -75,7 +75,7 @@ export const EvaluationResultType = defineDataType({
   id: 'EvaluationResult',
   title: 'Evaluation result',
   description: 'One benchmark question asked in one mode: each reply, what it was read as, and whether it was right.',
-  color: '#14b8a6',
+  color: '#10b981',
   schema: evaluationResultSchema,
 });
 
@@ -83,6 +83,6 @@ export const EvaluationReportType = defineDataType({
   id: 'EvaluationReport',
   title: 'Evaluation report',
   description: 'A model’s accuracy on one benchmark per mode, overall and by category, with the rejected records.',
-  color: '#0d9488',
+  color: '#86efac',
   schema: evaluationReportSchema,
 });

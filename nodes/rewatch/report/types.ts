@@ -61,6 +61,6 @@ export const DatasetReportType = defineDataType({
   id: 'DatasetReport',
   title: 'Dataset report',
   description: 'A run’s data figures (the funnel, filters, question mix, CoT statistics, text-only accuracy) beside the paper’s.',
-  color: '#14b8a6',
+  color: '#5eead4',
   schema: datasetReportSchema,
 });

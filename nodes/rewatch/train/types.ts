@@ -29,6 +29,6 @@ export const TrainingRunType = defineDataType({
   id: 'TrainingRun',
   title: 'Training run',
   description: 'A finished training job: its host, job id, checkpoint folder and logged metrics (loss, reward, KL…).',
-  color: '#0ea5e9',
+  color: '#6366f1',
   schema: trainingRunSchema,
 });
