@@ -109,7 +109,9 @@ export async function openQaEngine(respond: (request: ScriptedChatRequest) => st
   const run = (g: GraphFile, options: { noCache?: boolean } = {}) => runToEnd(engine, g, options);
   const output = async <T>(runId: string, nodeId: string, port: string): Promise<T[]> =>
     (await engine.nodeOutput(runId, nodeId, port, { limit: 1000 })).items.map((i) => i.data as T);
-  const errors = async (runId: string, nodeId: string) => (await engine.nodeErrors(runId, nodeId, { limit: 1000 })).errors;
+  /** A node's failed items as message and raw reply (the inputs and calls that come with them are checked elsewhere). */
+  const errors = async (runId: string, nodeId: string) =>
+    (await engine.nodeErrors(runId, nodeId, { limit: 1000 })).errors.map(({ seq, message, raw }) => ({ seq, message, raw }));
   const requestsTo = (model: string) => server.requests.filter((r) => r.model === model);
   const close = async () => {
     await engine.close();

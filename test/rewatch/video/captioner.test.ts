@@ -165,8 +165,11 @@ describe('rewatch.captioner', () => {
     expect(run.nodes.find((n) => n.nodeId === 'cap')).toMatchObject({ itemsFailed: 1, outputCounts: { captions: 1 } });
     const errors = await engine.nodeErrors(run.runId, 'cap', {});
     expect(errors.errors).toEqual([
-      { seq: 1, message: `${otherPath}: the caption of segment 0 [00:00-00:06] has no [MM:SS-MM:SS] line`, raw: refusal },
+      expect.objectContaining({ seq: 1, message: `${otherPath}: the caption of segment 0 [00:00-00:06] has no [MM:SS-MM:SS] line`, raw: refusal }),
     ]);
+    // The failed item's input and the call that got the refusal come with it.
+    expect(errors.errors[0]!.input).toMatchObject({ path: otherPath });
+    expect(errors.errors[0]!.calls).toEqual([expect.objectContaining({ profile: 'captioner-vlm', cached: false, error: null })]);
     const [caption] = await outputOf<DenseCaption>(engine, run.runId, 'cap', 'captions');
     expect(caption!.videoPath).toBe(shortPath);
   });
