@@ -15,10 +15,15 @@ export function resolveFfmpeg(env: NodeJS.ProcessEnv = process.env): { ffmpeg: s
   return { ffmpeg, ffprobe };
 }
 
+/**
+ * ffmpeg-static's own binary, found where the package lies. Its module export is not used: it hands back whatever
+ * `FFMPEG_BIN` the process has (ffmpeg-static 5.3.0, index.js), which is this resolver's override to apply or not.
+ */
 function ffmpegStaticBinary(): string | undefined {
   try {
-    const path = createRequire(import.meta.url)('ffmpeg-static') as string | null;
-    return path && existsSync(path) ? path : undefined;
+    const manifest = createRequire(import.meta.url).resolve('ffmpeg-static/package.json');
+    const binary = join(dirname(manifest), process.platform === 'win32' ? 'ffmpeg.exe' : 'ffmpeg');
+    return existsSync(binary) ? binary : undefined;
   } catch {
     return undefined;
   }

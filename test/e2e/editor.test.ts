@@ -42,6 +42,20 @@ async function drag(page: Page, from: Locator, to: Locator): Promise<void> {
   await page.mouse.up();
 }
 
+/**
+ * Connects two handles and waits until the canvas holds `edges` edges. A drag that starts before the canvas has
+ * measured a node just dropped misses its handle under load: it is dragged again until the edge is there.
+ */
+async function connect(page: Page, from: Locator, to: Locator, edges: number): Promise<void> {
+  const count = () => page.locator('.react-flow__edge').count();
+  await expect
+    .poll(async () => {
+      if ((await count()) < edges) await drag(page, from, to);
+      return count();
+    })
+    .toBe(edges);
+}
+
 async function dropFromPalette(page: Page, type: string, at: { x: number; y: number }): Promise<void> {
   await page.dragAndDrop(`[data-node-type="${type}"]`, '.react-flow__pane', { targetPosition: at });
 }
@@ -333,10 +347,9 @@ describe.skipIf(!hasChromium)('the editor in a browser', () => {
     await dropFromPalette(page, 'rewatch.video-source', { x: 80, y: 80 });
     await dropFromPalette(page, 'rewatch.segmenter', { x: 360, y: 300 });
     await dropFromPalette(page, 'rewatch.captioner', { x: 620, y: 80 });
-    await drag(page, handle(page, 'video-source-1', 'source', 'videos'), handle(page, 'segmenter-1', 'target', 'videos'));
-    await drag(page, handle(page, 'segmenter-1', 'source', 'segments'), handle(page, 'captioner-1', 'target', 'segments'));
-    await drag(page, handle(page, 'video-source-1', 'source', 'videos'), handle(page, 'captioner-1', 'target', 'videos'));
-    await expect(page.locator('.react-flow__edge').count()).resolves.toBe(3);
+    await connect(page, handle(page, 'video-source-1', 'source', 'videos'), handle(page, 'segmenter-1', 'target', 'videos'), 1);
+    await connect(page, handle(page, 'segmenter-1', 'source', 'segments'), handle(page, 'captioner-1', 'target', 'segments'), 2);
+    await connect(page, handle(page, 'video-source-1', 'source', 'videos'), handle(page, 'captioner-1', 'target', 'videos'), 3);
 
     await node(page, 'video-source-1').click();
     await page.locator('.inspector [data-field="paths"]').getByRole('button', { name: '+ Add' }).click();
