@@ -110,7 +110,8 @@ export class RunExecution {
       if (call.runId !== this.runId) return;
       const counters = this.#counters.get(call.nodeId);
       if (!counters) return;
-      counters.llmCalls += 1;
+      // Counted as the server sees them: each attempt sent is a request; a call cancelled while it queued sent none.
+      counters.llmCalls += call.cached ? 1 : call.attempts;
       if (call.cached) counters.llmCached += 1;
       if (call.repair) counters.llmRepairs += 1;
       counters.tokensIn += call.promptTokens;

@@ -89,6 +89,27 @@ describe('executor', () => {
     expect(server.requests.length - answeredBefore + cachedItems).toBeLessThanOrEqual(20 + 2);
   });
 
+  it('counts the LLM requests the server received when a run is cancelled with requests queued', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const held = await startScriptedLlmServer({ respond: () => gate.then(() => 'ok') });
+    const narrow = openEngine(join(dir.path, 'narrow'), [profile('test-llm', held.baseURL, { maxConcurrency: 4 })]);
+    try {
+      // The node runs 8 items at once, the profile admits 4: the other 4 queue and are cancelled before being sent.
+      const { runId } = await narrow.startRun({ graph: pipelineGraph(input, join(dir.path, 'out.jsonl')) });
+      await until(() => held.requests.length >= 4, 'four requests at the server');
+      await narrow.cancelRun(runId);
+      expect(await narrow.waitForRun(runId)).toBe('cancelled');
+      const run = await narrow.getRun(runId);
+      expect(run.totals.llmCalls).toBe(held.requests.length);
+      expect(run.nodes.find((n) => n.nodeId === 'ask')!.llmCalls).toBe(held.requests.length);
+    } finally {
+      release();
+      await narrow.close();
+      await held.close();
+    }
+  });
+
   it('--until runs only the node and its upstream', async () => {
     const run = await runToEnd(engine, pipelineGraph(input, join(dir.path, 'out.jsonl')), { until: 'ask' });
     expect(run.nodes.map((n) => n.nodeId)).toEqual(['src', 'ask']);
