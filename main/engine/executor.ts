@@ -14,6 +14,7 @@ import type { NodeCatalog } from './catalog.ts';
 import { runMapNode } from './map-runner.ts';
 import { NodeCounters, sumTotals } from './node-counters.ts';
 import { createNodeContext } from './node-context.ts';
+import { ProgressThrottle } from './progress-throttle.ts';
 import { describeThrown } from './thrown.ts';
 import { concatCollection, inputHashes, inputSources, type NodeInputs } from './node-inputs.ts';
 import type { RunPlan } from './plan.ts';
@@ -52,6 +53,7 @@ export class RunExecution {
   readonly #abort = new AbortController();
   readonly #outcomes = new Map<string, Promise<Outcome>>();
   readonly #counters = new Map<string, NodeCounters>();
+  readonly #progress = new Map<string, ProgressThrottle>();
   readonly #nodes: Map<string, GraphNode>;
   readonly #servers: ModelServerLease;
   #stopLedger: () => void = () => {};
@@ -310,13 +312,9 @@ export class RunExecution {
   #countersFor(nodeId: string): NodeCounters {
     let counters = this.#counters.get(nodeId);
     if (!counters) {
-      let last = 0;
-      counters = new NodeCounters(() => {
-        const now = Date.now();
-        if (now - last < PROGRESS_INTERVAL_MS) return;
-        last = now;
-        this.#publishProgress(nodeId);
-      });
+      const throttle = new ProgressThrottle(PROGRESS_INTERVAL_MS, () => this.#publishProgress(nodeId));
+      this.#progress.set(nodeId, throttle);
+      counters = new NodeCounters(() => throttle.changed());
       this.#counters.set(nodeId, counters);
     }
     return counters;
@@ -364,7 +362,7 @@ export class RunExecution {
       finishedAt: Date.now(),
       outputCounts: output ? Object.fromEntries(Object.entries(output.ports).map(([p, o]) => [p, o.count])) : {},
     });
-    this.#publishProgress(nodeId);
+    this.#progress.get(nodeId)!.flush();
     return outcome;
   }
 }

@@ -110,6 +110,27 @@ describe('executor', () => {
     }
   });
 
+  it('reports an item finished before a long quiet within one progress interval, not at the next change', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    // The first request of each branch is answered at once; every later one waits, so no later change follows.
+    const slow = await startScriptedLlmServer({ respond: () => (slow.requests.length <= 2 ? 'ok' : gate.then(() => 'ok')) });
+    const quiet = openEngine(join(dir.path, 'quiet'), [profile('test-llm', slow.baseURL)]);
+    const seen: RunEvent[] = [];
+    quiet.subscribe((e) => seen.push(e));
+    try {
+      const { runId } = await quiet.startRun({ graph: forkGraph(input) });
+      const doneOne = (nodeId: string) => seen.some((e) => e.type === 'node-progress' && e.nodeId === nodeId && e.done === 1);
+      await until(() => doneOne('left') && doneOne('right'), 'progress of the first item of both branches');
+      await quiet.cancelRun(runId);
+      await quiet.waitForRun(runId);
+    } finally {
+      release();
+      await quiet.close();
+      await slow.close();
+    }
+  });
+
   it('--until runs only the node and its upstream', async () => {
     const run = await runToEnd(engine, pipelineGraph(input, join(dir.path, 'out.jsonl')), { until: 'ask' });
     expect(run.nodes.map((n) => n.nodeId)).toEqual(['src', 'ask']);
