@@ -2,7 +2,8 @@
  * Sample runs over the HTTP API (the editor's typed client against the real engine and server): a run on N items of
  * each source, chosen by a seed, whose item results a later full run reuses, marked as a sample in history.
  */
-import { join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { z } from 'zod';
@@ -16,6 +17,7 @@ import { defineOnceNode, RecordType } from '../../nodes/sdk/index.ts';
 import { createHttpEngineClient } from '../../renderer/api/index.ts';
 import { openEngine, profile, tempDir, writeJsonl } from '../support/engine-fixture.ts';
 import { startScriptedLlmServer, type ScriptedLlmServer } from '../support/scripted-llm-server.ts';
+import { generateVideo } from '../support/videos.ts';
 
 /** A deterministic once-node downstream: how many items reached it. */
 const countItems = defineOnceNode({
@@ -153,6 +155,28 @@ describe('sample runs', () => {
     const listed = await client.listRuns();
     expect(listed.find((r) => r.runId === sample.runId)!.sample).toEqual({ n: 5, seed: 0 });
     expect(listed.find((r) => r.runId === full.runId)).not.toHaveProperty('sample');
+  });
+
+  it('samples each output port of a video source', async () => {
+    const folder = join(dir.path, 'videos');
+    mkdirSync(folder);
+    const colours = ['red', 'green', 'blue', 'white', 'black'];
+    for (const c of colours) generateVideo(join(folder, `${c}.mp4`), { scenes: [{ source: `color=c=${c}`, seconds: 1 }], width: 32, height: 24, fps: 2 });
+    for (const n of [1, 2, 3]) writeFileSync(join(folder, `broken-${n}.mp4`), `not a video (${n})`);
+    const videos: GraphFile = {
+      format: 'rewatch-studio/graph',
+      version: 1,
+      name: 'videos',
+      nodes: [{ id: 'videos', type: 'rewatch.video-source', typeVersion: 1, position: { x: 0, y: 0 }, config: { folder } }],
+      edges: [],
+    };
+    const { runId } = await client.startRun({ graph: videos, sample: { n: 2, seed: 5 } });
+    await engine.waitForRun(runId);
+    const detail = await client.getRun(runId);
+    expect(detail.nodes[0]).toMatchObject({ state: 'done', outputCounts: { videos: 2, rejected: 2 } });
+    const paths = (await client.nodeOutput(runId, 'videos', 'videos', {})).items.map((i) => basename((i.data as { path: string }).path));
+    expect(paths).toEqual([...paths].sort());
+    expect(paths.every((p) => colours.includes(p.replace('.mp4', '')))).toBe(true);
   });
 
   it('refuses a sample size that is not a positive integer, or a negative seed, saying which', async () => {
