@@ -149,7 +149,7 @@ describe('rewatch CLI', () => {
 
     const listed = await rewatch('runs', ...sampleArgs);
     expect(listed.stdout.split('\n').filter((line) => / done /.test(line)).map((line) => line.split(/\s{2,}/).at(-1))).toEqual([
-      'full',
+      'all items',
       'sample 2 per source, seed 3',
     ]);
     const runs = JSON.parse((await rewatch('runs', '--json', ...sampleArgs)).stdout);

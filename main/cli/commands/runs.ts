@@ -17,9 +17,9 @@ export async function runsCommand(flags: { 'data-dir'?: string; json?: boolean }
       duration(r.totals.durationMs),
       r.totals.llmCalls,
       r.totals.tokensIn + r.totals.tokensOut,
-      r.sample ? sampleLabel(r.sample) : 'full',
+      r.sample ? sampleLabel(r.sample) : 'all items',
     ]);
-    process.stdout.write(`${table(['run', 'graph', 'status', 'started', 'time', 'llm calls', 'tokens', 'items'], rows)}\n`);
+    process.stdout.write(`${table(['run', 'graph', 'status', 'started', 'time', 'llm calls', 'tokens', 'data'], rows)}\n`);
     return 0;
   } finally {
     await engine.close();
