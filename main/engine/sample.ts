@@ -17,22 +17,22 @@ export function parseSample(request: unknown): SampleSpec {
 }
 
 /**
- * A source is a node type that takes no input (video and JSONL sources): a sample run narrows its outputs. A
- * model server takes none either, but its output is the model it serves, not items.
+ * A source is a node type that takes no input (video and JSONL sources): a sample run narrows its outputs. A node
+ * serving a model profile never is: its output is the model it serves, not items.
  */
 export function isSampledSource(definition: NodeDefinition): boolean {
   return Object.keys(definition.inputs).length === 0 && !definition.servesProfile;
 }
 
 /** Where a source's sample is stored: derived from the source's key, so a sample is written once and shown in previews. */
-export function sampleKey(sourceKey: string, spec: SampleSpec): string {
+function sampleKey(sourceKey: string, spec: SampleSpec): string {
   return sha256(canonicalJson({ sampleOf: sourceKey, n: spec.n, seed: spec.seed }));
 }
 
 /**
  * `spec.n` items of each port of a source's output, in their original order. An item's rank is the hash of the seed
- * and its content (its position breaks ties between equal items), so the choice depends on neither file order nor
- * on which other items exist. A source with no port over `n` items is its own sample.
+ * and its content (its position breaks ties between equal items), so the same items are chosen whatever their order.
+ * A source with no port over `n` items is its own sample.
  */
 export function sampledOutput(outputs: OutputStore, nodeType: string, output: StoredOutput, spec: SampleSpec): StoredOutput {
   const ports = Object.keys(output.ports);
