@@ -147,6 +147,16 @@ describe('sample runs', () => {
     expect(llm.requests).toHaveLength(sent);
   });
 
+  it('combines with --from: upstream comes from the same sample’s cache', async () => {
+    const sent = llm.requests.length;
+    const again = await run({ from: 'count', sample: { n: 4, seed: 7 } });
+    expect(again.nodes.map((n) => [n.nodeId, n.state])).toEqual([['src', 'cached'], ['ask', 'cached'], ['count', 'cached']]);
+    expect((await client.nodeOutput(again.runId, 'count', 'count', {})).items[0]!.data).toEqual({ items: 4 });
+    const unseen = await run({ from: 'count', sample: { n: 4, seed: 8 } });
+    expect(node(unseen, 'ask')).toMatchObject({ state: 'failed', error: expect.stringContaining('"ask" has no cached output') });
+    expect(llm.requests).toHaveLength(sent);
+  });
+
   it('marks sample runs in the run list and detail, and full runs not', async () => {
     const sample = await run({ until: 'src', sample: { n: 5 } });
     const full = await run({ until: 'src' });
