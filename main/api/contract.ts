@@ -70,6 +70,21 @@ export interface ValidationResult {
 export type RunStatus = 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
 export type NodeState = 'queued' | 'running' | 'cached' | 'done' | 'failed' | 'cancelled' | 'skipped';
 
+/** An integer of at least `least`; anything else is refused saying `what` it must be and what it got. */
+function wholeNumber(least: number, what: string) {
+  const error = (issue: { input?: unknown }) => `${what}, got ${JSON.stringify(issue.input)}`;
+  return z.int({ error }).min(least, { error });
+}
+
+/** A sample run: `n` items of each source's output ports, chosen by `seed` (default 0) and kept in their order. */
+export const sampleRequestSchema = z.object({
+  n: wholeNumber(1, 'the sample size must be a positive integer'),
+  seed: wholeNumber(0, 'the sample seed must be a non-negative integer').optional(),
+});
+export type SampleRequest = z.infer<typeof sampleRequestSchema>;
+/** A sample run as recorded: its size and the seed it was chosen with. */
+export type SampleSpec = Required<SampleRequest>;
+
 export const runRequestSchema = z.object({
   graph: z.unknown(),
   /** Run only this node and what it needs. */
@@ -84,6 +99,11 @@ export const runRequestSchema = z.object({
    * node reads the caches as usual.
    */
   retryFailed: z.object({ nodeId: z.string() }).optional(),
+  /**
+   * Run on `n` items of each source (a node type without inputs, e.g. video or JSONL source), seeded; items are
+   * cached as usual, so a later full run reuses the sampled items' results. Combines with `until` and `from`.
+   */
+  sample: sampleRequestSchema.optional(),
 });
 export type RunRequest = z.infer<typeof runRequestSchema>;
 
@@ -119,6 +139,8 @@ export interface RunInfo {
   finishedAt: number | null;
   error: string | null;
   totals: NodeTotals;
+  /** Present when the run was a sample run: its results come from `n` items of each source. */
+  sample?: SampleSpec;
 }
 
 export interface RunDetail extends RunInfo {

@@ -1,4 +1,4 @@
-import type { NodeRunInfo, NodeTotals } from '../api/contract.ts';
+import type { NodeRunInfo, NodeTotals, SampleSpec } from '../api/contract.ts';
 
 export function duration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)}ms`;
@@ -26,4 +26,9 @@ function row(name: string, state: string, t: NodeTotals): Array<string | number>
 /** The per-node summary printed at the end of `rewatch run`. */
 export function runSummary(nodes: NodeRunInfo[], totals: NodeTotals, status: string): string {
   return table(columns, [...nodes.map((n) => row(n.nodeId, n.state, n)), row('total', status, totals)]);
+}
+
+/** How a sample run is named in summaries and the history. */
+export function sampleLabel(sample: SampleSpec): string {
+  return `sample ${sample.n} per source, seed ${sample.seed}`;
 }

@@ -18,9 +18,10 @@ const USAGE = `usage: rewatch <command> [options]
                                           without --template, the list of templates
   nodes [--json]                          the node catalog: ports and config schema of every node type
   validate FILE [--json]                  check a graph; exit 1 with the error list when it is not valid
-  run FILE [--until NODE] [--from NODE] [--no-cache] [--retry-failed NODE]
+  run FILE [--until NODE] [--from NODE] [--no-cache] [--retry-failed NODE] [--sample N [--seed S]]
                                           run a graph (cached results are reused; Ctrl-C cancels, keeping finished items);
-                                          --retry-failed asks the model again for NODE's failed items
+                                          --retry-failed asks the model again for NODE's failed items;
+                                          --sample runs on N items of each source, picked by seed S (default 0)
   runs [--json]                           run history
   explain FILE [NODE] [--json]            whether each node would re-run, and why
   serve [--port N] [--host 127.0.0.1] [--static-dir DIR]
@@ -42,6 +43,8 @@ const options = {
   from: { type: 'string' },
   'no-cache': { type: 'boolean' },
   'retry-failed': { type: 'string' },
+  sample: { type: 'string' },
+  seed: { type: 'string' },
   port: { type: 'string' },
   host: { type: 'string' },
   'static-dir': { type: 'string' },

@@ -38,6 +38,7 @@ import { explainGraph } from './explain.ts';
 import { itemErrorPage } from './item-errors.ts';
 import { RunExecution } from './executor.ts';
 import { planRun, type RunPlan } from './plan.ts';
+import { parseSample } from './sample.ts';
 import { withServedProfileEdges } from './served-profiles.ts';
 import { validateGraph } from './validate.ts';
 
@@ -153,7 +154,8 @@ export class Engine implements EngineApi {
   async startRun(request: RunRequest): Promise<{ runId: string }> {
     const { retryFailed } = request;
     const until = request.until ?? (retryFailed && !request.from ? retryFailed.nodeId : undefined);
-    const options = { until, from: request.from, noCache: request.noCache, retryFailed };
+    const sample = request.sample === undefined ? undefined : parseSample(request.sample);
+    const options = { until, from: request.from, noCache: request.noCache, retryFailed, sample };
     const { graph, flow, plan } = this.#runnable(request.graph, options);
     if (retryFailed) this.#checkRetryable(graph, plan, retryFailed.nodeId);
     const execution = new RunExecution(

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { NodeState, RunEvent, RunStatus } from '../api/contract.ts';
+import type { NodeState, RunEvent, RunStatus, SampleSpec } from '../api/contract.ts';
 import type { GraphFile, GraphNode } from '../graph/format.ts';
 import { effectiveConfig } from '../graph/node-config.ts';
 import { withoutSecrets } from '../graph/secrets.ts';
@@ -18,6 +18,7 @@ import { ProgressThrottle } from './progress-throttle.ts';
 import { describeThrown } from './thrown.ts';
 import { concatCollection, inputHashes, inputSources, type NodeInputs } from './node-inputs.ts';
 import type { RunPlan } from './plan.ts';
+import { isSampledSource, sampledOutput } from './sample.ts';
 import { servedInputHashes, servedModelsOf, type ServedTo } from './served-profiles.ts';
 
 interface ExecutorDeps {
@@ -36,6 +37,8 @@ interface RunOptions {
   noCache?: boolean;
   /** This node's items that miss the item cache (its failed ones) ask the model again rather than the LLM cache. */
   retryFailed?: { nodeId: string };
+  /** A sample run: sources hand on `n` of their items (sample.ts). */
+  sample?: SampleSpec;
 }
 
 type Outcome = { state: 'cached' | 'done'; output: StoredOutput } | { state: 'failed' | 'skipped' | 'cancelled' };
@@ -191,7 +194,7 @@ export class RunExecution {
       identity = { nodeKey: key, ingredients, salt: ingredients.salt ?? null };
 
       const cached = this.options.noCache ? undefined : this.deps.store.outputs.get(key);
-      if (cached) return this.#finish(nodeId, { state: 'cached', output: cached }, identity);
+      if (cached) return this.#finish(nodeId, { state: 'cached', output: this.#narrowed(definition, cached) }, identity);
       if (this.plan.cacheOnly.has(nodeId)) {
         const error = `"${nodeId}" has no cached output for its current config and inputs; run it first (it is upstream of --from)`;
         return this.#finish(nodeId, { state: 'failed' }, { ...identity, error });
@@ -208,11 +211,17 @@ export class RunExecution {
         const error = `${counters.itemsFailed} of ${counters.itemsTotal} items failed (${(ratio * 100).toFixed(1)}% > maxErrorRatio ${(limit * 100).toFixed(1)}%)`;
         return this.#finish(nodeId, { state: 'failed' }, { ...identity, error }, output);
       }
-      return this.#finish(nodeId, { state: 'done', output }, identity);
+      return this.#finish(nodeId, { state: 'done', output: this.#narrowed(definition, output) }, identity);
     } catch (error) {
       if (this.#abort.signal.aborted) return this.#finish(nodeId, { state: 'cancelled' }, identity);
       return this.#finish(nodeId, { state: 'failed' }, { ...identity, error: describeThrown(error) });
     }
+  }
+
+  /** In a sample run, a source's output narrowed to the sample: what the nodes after it read and its preview shows. */
+  #narrowed(definition: NodeDefinition, output: StoredOutput): StoredOutput {
+    const { sample } = this.options;
+    return sample && isSampledSource(definition) ? sampledOutput(this.deps.store.outputs, definition.type, output, sample) : output;
   }
 
   #ingredients(

@@ -1,4 +1,4 @@
-import type { NodeRunInfo, NodeState, NodeTotals, RunInfo, RunStatus } from '../api/contract.ts';
+import type { NodeRunInfo, NodeState, NodeTotals, RunInfo, RunStatus, SampleSpec } from '../api/contract.ts';
 import type { Db } from './database.ts';
 
 interface RunRow {
@@ -9,7 +9,12 @@ interface RunRow {
   started_at: number;
   finished_at: number | null;
   error: string | null;
+  /** The run options' `sample`, for a sample run. */
+  sample_json: string | null;
 }
+
+/** The columns a `RunInfo` is made of (the sample is kept with the run's options). */
+const RUN_COLUMNS = "id, graph_name, graph_json, status, started_at, finished_at, error, json_extract(options_json, '$.sample') AS sample_json";
 
 interface NodeRunRow {
   node_id: string;
@@ -177,14 +182,14 @@ export class RunLog {
 
   listRuns(limit = 200): RunInfo[] {
     const rows = this.#db
-      .prepare('SELECT id, graph_name, graph_json, status, started_at, finished_at, error FROM runs ORDER BY started_at DESC, rowid DESC LIMIT ?')
+      .prepare(`SELECT ${RUN_COLUMNS} FROM runs ORDER BY started_at DESC, rowid DESC LIMIT ?`)
       .all(limit) as RunRow[];
     return rows.map((row) => this.#runInfo(row));
   }
 
   getRun(runId: string): (RunInfo & { graphJson: string; removedSecrets: string[]; nodes: NodeRunInfo[] }) | undefined {
     const row = this.#db
-      .prepare('SELECT id, graph_name, graph_json, removed_secrets_json, status, started_at, finished_at, error FROM runs WHERE id = ?')
+      .prepare(`SELECT ${RUN_COLUMNS}, removed_secrets_json FROM runs WHERE id = ?`)
       .get(runId) as (RunRow & { removed_secrets_json: string }) | undefined;
     if (!row) return undefined;
     const ledger = finished(row.status) ? undefined : this.#ledgerByNode(runId);
@@ -255,6 +260,7 @@ export class RunLog {
       finishedAt: row.finished_at,
       error: row.error,
       totals: totalsOf(sums, (row.finished_at ?? Date.now()) - row.started_at),
+      ...(row.sample_json !== null && { sample: JSON.parse(row.sample_json) as SampleSpec }),
     };
   }
 }

@@ -5,6 +5,7 @@ import { useFileActions } from '../files/use-file-actions.ts';
 import { graphToDoc } from '../store/convert.ts';
 import { formatCount, formatDuration, formatTime } from './format.ts';
 import { RunCompare } from './RunCompare.tsx';
+import { SampleBadge } from './SampleBadge.tsx';
 import { viewOfDetail } from './run-state.ts';
 
 function RunRow({ run, viewed }: { run: RunInfo; viewed: boolean }) {
@@ -23,7 +24,9 @@ function RunRow({ run, viewed }: { run: RunInfo; viewed: boolean }) {
   const { totals } = run;
   return (
     <tr className={viewed ? 'viewed' : ''} onClick={() => void open(false)} title="Show this run’s states and outputs on the canvas">
-      <td className={`state-text state-${run.status}`}>{run.status}</td>
+      <td className={`state-text state-${run.status}`}>
+        {run.status} {run.sample ? <SampleBadge sample={run.sample} /> : null}
+      </td>
       <td>{run.graphName}</td>
       <td className="mono">{new Date(run.startedAt).toLocaleDateString()} {formatTime(run.startedAt)}</td>
       <td>{run.finishedAt ? formatDuration(run.finishedAt - run.startedAt) : '…'}</td>

@@ -133,6 +133,38 @@ describe('rewatch CLI', () => {
     expect(refused.stderr).toContain('"src" (core.jsonl-source) is not a map node');
   });
 
+  it('run --sample N --seed S runs on N items of each source, marked as a sample; a full run then asks for the rest only', async () => {
+    const sampleArgs = ['--data-dir', join(dir.path, 'sample-data'), ...engineArgs.slice(2)];
+    const sent = server.requests.length;
+    const sample = await rewatch('run', graphPath, '--sample', '2', '--seed', '3', ...sampleArgs);
+    expect(sample.code, sample.stderr).toBe(0);
+    expect(sample.stdout).toMatch(/^run \S+: done \(sample 2 per source, seed 3\)$/m);
+    expect(sample.stdout).toMatch(/^ask\s+done\s+2\s+0\s+0\s+2\s/m);
+    expect(server.requests.length - sent).toBe(2);
+
+    const full = await rewatch('run', graphPath, ...sampleArgs);
+    expect(full.stdout).toMatch(/^run \S+: done$/m);
+    expect(full.stdout).toMatch(/^ask\s+done\s+6\s+2\s+0\s+4\s/m);
+    expect(server.requests.length - sent).toBe(6);
+
+    const listed = await rewatch('runs', ...sampleArgs);
+    expect(listed.stdout.split('\n').filter((line) => / done /.test(line)).map((line) => line.split(/\s{2,}/).at(-1))).toEqual([
+      'all items',
+      'sample 2 per source, seed 3',
+    ]);
+    const runs = JSON.parse((await rewatch('runs', '--json', ...sampleArgs)).stdout);
+    expect(runs.map((r: { sample?: unknown }) => r.sample)).toEqual([undefined, { n: 2, seed: 3 }]);
+
+    for (const [flags, message] of [
+      [['--sample', '0'], '--sample must be a positive integer, got "0"'],
+      [['--sample', 'two'], '--sample must be a positive integer, got "two"'],
+      [['--sample', '2', '--seed=-1'], '--seed must be a non-negative integer, got "-1"'],
+      [['--seed', '4'], '--seed picks the items of a sample run: use it with --sample N'],
+    ] as const) {
+      expect(await rewatch('run', graphPath, ...flags, ...sampleArgs)).toMatchObject({ code: 1, stderr: `rewatch: ${message}\n` });
+    }
+  });
+
   it('rejects unknown commands and flags with usage', async () => {
     const { code, stderr } = await rewatch('frobnicate');
     expect(code).toBe(2);

@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
-import { ApiError } from '../../api/contract.ts';
+import { ApiError, type SampleSpec } from '../../api/contract.ts';
 import { loadGraphFile } from '../../graph/files.ts';
 import { describeRemovedSecrets } from '../../graph/secrets.ts';
 import { sumTotals } from '../../engine/node-counters.ts';
 import { catalog, openEngine } from '../engine-options.ts';
-import { runSummary } from '../format.ts';
+import { runSummary, sampleLabel } from '../format.ts';
 import { ProgressView } from '../progress.ts';
 
 interface RunFlags {
@@ -15,10 +15,31 @@ interface RunFlags {
   'no-cache'?: boolean;
   /** A map node whose failed items ask the model again (the node and what it needs run, unless --until/--from). */
   'retry-failed'?: string;
+  /** Run on this many items of each source (a sample run); `seed` picks them. */
+  sample?: string;
+  seed?: string;
+}
+
+/** `--sample N [--seed S]` as the API's `sample`; `--seed` alone is refused rather than ignored. */
+function sampleOf(flags: RunFlags): SampleSpec | undefined {
+  if (flags.sample === undefined) {
+    if (flags.seed !== undefined) throw new Error('--seed picks the items of a sample run: use it with --sample N');
+    return undefined;
+  }
+  return { n: integerFlag('sample', flags.sample, 1), seed: flags.seed === undefined ? 0 : integerFlag('seed', flags.seed, 0) };
+}
+
+function integerFlag(flag: string, text: string, least: number): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < least) {
+    throw new Error(`--${flag} must be ${least > 0 ? 'a positive' : 'a non-negative'} integer, got "${text}"`);
+  }
+  return value;
 }
 
 /** Exit codes: 0 done, 1 failed or invalid, 130 cancelled with Ctrl-C. */
 export async function runCommand(file: string, flags: RunFlags): Promise<number> {
+  const sample = sampleOf(flags);
   const { graph, notices } = await loadGraphFile(resolve(file), catalog.lookup);
   for (const notice of notices) process.stderr.write(`${file}: note: ${notice.nodeId}: ${notice.message}\n`);
   const engine = await openEngine(flags);
@@ -33,6 +54,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
         from: flags.from,
         noCache: flags['no-cache'] ?? false,
         ...(flags['retry-failed'] ? { retryFailed: { nodeId: flags['retry-failed'] } } : {}),
+        sample,
       }));
     } catch (error) {
       if (!(error instanceof ApiError) || !error.errors) throw error;
@@ -55,7 +77,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     view.stop();
 
     const run = await engine.getRun(runId);
-    process.stdout.write(`\nrun ${runId}: ${status}\n`);
+    process.stdout.write(`\nrun ${runId}: ${status}${run.sample ? ` (${sampleLabel(run.sample)})` : ''}\n`);
     process.stdout.write(`${runSummary(run.nodes, sumTotals(run.nodes), status)}\n`);
     for (const node of run.nodes.filter((n) => n.error)) process.stderr.write(`${node.nodeId}: ${node.error}\n`);
     return status === 'done' ? 0 : status === 'cancelled' ? 130 : 1;

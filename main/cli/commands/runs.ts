@@ -1,5 +1,5 @@
 import { openEngine } from '../engine-options.ts';
-import { duration, table } from '../format.ts';
+import { duration, sampleLabel, table } from '../format.ts';
 
 export async function runsCommand(flags: { 'data-dir'?: string; json?: boolean }): Promise<number> {
   const engine = await openEngine(flags);
@@ -17,8 +17,9 @@ export async function runsCommand(flags: { 'data-dir'?: string; json?: boolean }
       duration(r.totals.durationMs),
       r.totals.llmCalls,
       r.totals.tokensIn + r.totals.tokensOut,
+      r.sample ? sampleLabel(r.sample) : 'all items',
     ]);
-    process.stdout.write(`${table(['run', 'graph', 'status', 'started', 'time', 'llm calls', 'tokens'], rows)}\n`);
+    process.stdout.write(`${table(['run', 'graph', 'status', 'started', 'time', 'llm calls', 'tokens', 'data'], rows)}\n`);
     return 0;
   } finally {
     await engine.close();
