@@ -144,8 +144,8 @@ export interface NodeStorage {
   /** Stores bytes by content hash (deduplicated) and returns the reference. */
   putBlob(data: Buffer | Uint8Array, mime?: string): Promise<BlobRef>;
   blobPath(hash: string): string;
-  /** sha256 of a file's content, memoised by path, size and mtime. */
-  fileHash(path: string): Promise<string>;
+  /** sha256 of a file's content, memoised by path, size and mtime; `signal` stops the read. */
+  fileHash(path: string, signal?: AbortSignal): Promise<string>;
 }
 
 /**
