@@ -129,6 +129,8 @@ export interface MediaTools {
   /** Resolved path of ffmpeg (env override, then ffmpeg-static, then PATH). */
   readonly ffmpegPath: string;
   readonly ffprobePath: string;
+  /** Logical cores of the machine ffmpeg runs on, when known (this machine's; a remote host's are not asked). */
+  readonly cores?: number;
   ffmpeg(args: readonly string[], options?: ExecOptions): Promise<ProcessResult>;
   ffprobe(args: readonly string[], options?: ExecOptions): Promise<ProcessResult>;
 }
