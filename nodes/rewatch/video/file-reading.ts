@@ -49,7 +49,8 @@ export async function mapBounded<T, R>(
 /**
  * Reads one file: ffprobe's metadata, then the content hash (memoised by path, size and mtime, so this is a lookup
  * when the source's fingerprint hashed the file already). Any failure is the file's rejection, never the node's,
- * except a cancel.
+ * except a cancel. The hash stays the whole file's sha256 rather than a fingerprint of sampled blocks: it is the
+ * video's id and part of every downstream cache key, so two files differing anywhere must never share it.
  */
 export async function readVideoFile(ctx: FingerprintContext, path: string): Promise<FileReading> {
   try {
