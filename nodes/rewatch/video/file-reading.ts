@@ -20,7 +20,8 @@ const PROBES_PER_CORE = 2;
  */
 export const HASHES_AT_ONCE = 4;
 
-export const probesAtOnce = (): number => availableParallelism() * PROBES_PER_CORE;
+/** Probes at once for ffprobe on a machine of `cores` cores (this machine's when not known). */
+export const probesAtOnce = (cores: number | undefined): number => (cores ?? availableParallelism()) * PROBES_PER_CORE;
 
 /**
  * `read` over `items` with at most `concurrency` calls at once; the results are in the items' order whatever order the
@@ -52,7 +53,7 @@ export async function mapBounded<T, R>(
  * except a cancel. The hash stays the whole file's sha256 rather than a fingerprint of sampled blocks: it is the
  * video's id and part of every downstream cache key, so two files differing anywhere must never share it.
  */
-export async function readVideoFile(ctx: FingerprintContext, path: string): Promise<FileReading> {
+export async function readVideoFile(ctx: Pick<FingerprintContext, 'media' | 'storage' | 'signal'>, path: string): Promise<FileReading> {
   try {
     if (await isNonRegularFile(path)) return { path, error: 'not a regular file' };
     const info = await probeVideo(ctx.media, path, ctx.signal);

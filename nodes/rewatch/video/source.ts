@@ -60,7 +60,7 @@ export const videoSource = defineOnceNode({
     const files = await matchedFiles(c);
     let read = 0;
     ctx.progress.update(0, files.length);
-    const readings = await mapBounded(files, probesAtOnce(), ctx.signal, async (path) => {
+    const readings = await mapBounded(files, probesAtOnce(ctx.media.cores), ctx.signal, async (path) => {
       const reading = await readVideoFile(ctx, path);
       ctx.progress.update(++read, files.length);
       return reading;
