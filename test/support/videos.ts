@@ -3,7 +3,7 @@
  * writes its file once into the given directory (one temp dir per test file) and returns the path.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface Scene {
@@ -110,8 +110,11 @@ export function distinctVideos(dir: string, count: number, seconds: number): str
   for (let start = 0; start < missing.length; start += 50) {
     const batch = missing.slice(start, start + 50);
     const inputs = batch.flatMap(({ index }) => ['-f', 'lavfi', '-i', `color=c=0x${distinctColour(index)}:s=32x24:r=5:d=${seconds}`]);
-    const outputs = batch.flatMap(({ path }, i) => ['-map', `${i}:v`, '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', path]);
+    // Written under a temporary name and renamed once whole, so an interrupted run leaves no half file to keep.
+    const partial = (path: string) => `${path}.partial.mp4`;
+    const outputs = batch.flatMap(({ path }, i) => ['-map', `${i}:v`, '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', partial(path)]);
     execFileSync('ffmpeg', ['-v', 'error', '-y', ...inputs, ...outputs]);
+    for (const { path } of batch) renameSync(partial(path), path);
   }
   return paths;
 }
