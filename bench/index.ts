@@ -10,6 +10,7 @@ import { itemPersistence } from './item-persistence.ts';
 import { llmFanout } from './llm-fanout.ts';
 import { memory } from './memory.ts';
 import { templateRerun } from './template-rerun.ts';
+import { videoSource } from './video-source.ts';
 import { fmt, passed, printTable, SCALE, timed, type BenchResult } from './support.ts';
 
 const benchmarks: ReadonlyArray<readonly [string, () => Promise<BenchResult>]> = [
@@ -17,6 +18,7 @@ const benchmarks: ReadonlyArray<readonly [string, () => Promise<BenchResult>]> =
   ['cache-hit-overhead', cacheHitOverhead],
   ['item-persistence', itemPersistence],
   ['memory', memory],
+  ['video-source', videoSource],
   ['frame-sampling', frameSampling],
   ['template-rerun', templateRerun],
   ['editor-canvas', editorCanvas],

@@ -1,7 +1,7 @@
 /** Helpers shared by the benchmarks: scale, temp dirs, timing, JSON Lines files, graphs, engine runs, tables. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -84,6 +84,32 @@ export async function timed<T>(fn: () => T | Promise<T>): Promise<{ ms: number; 
   const start = performance.now();
   const value = await fn();
   return { ms: performance.now() - start, value };
+}
+
+/**
+ * CPU milliseconds used so far by this process and by the child processes it has waited for (ffmpeg, ffprobe), or
+ * undefined where the children's share cannot be read (it comes from Linux's /proc/self/stat: cutime and cstime).
+ */
+export function cpuMsWithChildren(): number | undefined {
+  let fields: string[];
+  try {
+    // Fields after the command name (which may hold spaces, hence the split at its closing parenthesis).
+    fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
+  } catch {
+    return undefined;
+  }
+  const ticksPerMs = 100 / 1000; // USER_HZ: 100 on Linux's common ABIs (x86, Arm)
+  const childrenMs = (Number(fields[13]) + Number(fields[14])) / ticksPerMs;
+  const own = process.cpuUsage();
+  return childrenMs + (own.user + own.system) / 1000;
+}
+
+/** `timed`, plus the CPU time `fn` used in this process and its waited-for children (undefined off Linux). */
+export async function timedWithCpu<T>(fn: () => T | Promise<T>): Promise<{ ms: number; cpuMs: number | undefined; value: T }> {
+  const cpuBefore = cpuMsWithChildren();
+  const { ms, value } = await timed(fn);
+  const cpuAfter = cpuMsWithChildren();
+  return { ms, value, cpuMs: cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore };
 }
 
 /** The fastest of `times` runs of `fn`: the least disturbed by other load on a noisy machine. */

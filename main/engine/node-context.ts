@@ -29,7 +29,7 @@ function nodeStorage(store: RunStore, workDir: string): NodeStorage {
     },
     putBlob: (data, mime) => store.blobs.put(data, mime),
     blobPath: (hash) => store.blobs.path(hash),
-    fileHash: (path) => store.blobs.fileHash(path),
+    fileHash: (path, signal) => store.blobs.fileHash(path, signal),
   };
 }
 

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { ExecOptions, HostHandle, MediaTools, ProcessResult } from '../../nodes/sdk/index.ts';
 import { runLocal } from '../hosts/local.ts';
@@ -37,6 +38,7 @@ export function mediaTools(host: Pick<HostHandle, 'kind' | 'exec'>): MediaTools 
   return {
     ffmpegPath: paths.ffmpeg,
     ffprobePath: paths.ffprobe,
+    ...(host.kind === 'local' ? { cores: availableParallelism() } : {}),
     ffmpeg: run(paths.ffmpeg),
     ffprobe: run(paths.ffprobe),
   };

@@ -63,7 +63,7 @@ export class BlobStore {
   }
 
   /** Content hash of a file, memoised by path, size and modification time so big videos are read once. */
-  async fileHash(path: string): Promise<string> {
+  async fileHash(path: string, signal?: AbortSignal): Promise<string> {
     const info = await stat(path);
     // A device such as /dev/zero would be read forever, a FIFO would block.
     if (!info.isFile()) throw new Error(`${path}: not a regular file`);
@@ -73,7 +73,8 @@ export class BlobStore {
     if (known) return known.hash;
     const hash = await new Promise<string>((resolve, reject) => {
       const digest = createHash('sha256');
-      createReadStream(path)
+      // Reads of 1 MiB rather than the default 64 KiB: a sixteenth of the reads and digest calls on a big video.
+      createReadStream(path, { highWaterMark: 1 << 20, ...(signal ? { signal } : {}) })
         .on('data', (chunk) => digest.update(chunk))
         .on('error', reject)
         .on('end', () => resolve(digest.digest('hex')));

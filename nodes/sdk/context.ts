@@ -129,6 +129,8 @@ export interface MediaTools {
   /** Resolved path of ffmpeg (env override, then ffmpeg-static, then PATH). */
   readonly ffmpegPath: string;
   readonly ffprobePath: string;
+  /** Logical cores of the machine ffmpeg runs on, when known (this machine's; a remote host's are not asked). */
+  readonly cores?: number;
   ffmpeg(args: readonly string[], options?: ExecOptions): Promise<ProcessResult>;
   ffprobe(args: readonly string[], options?: ExecOptions): Promise<ProcessResult>;
 }
@@ -144,8 +146,8 @@ export interface NodeStorage {
   /** Stores bytes by content hash (deduplicated) and returns the reference. */
   putBlob(data: Buffer | Uint8Array, mime?: string): Promise<BlobRef>;
   blobPath(hash: string): string;
-  /** sha256 of a file's content, memoised by path, size and mtime. */
-  fileHash(path: string): Promise<string>;
+  /** sha256 of a file's content, memoised by path, size and mtime; `signal` stops the read. */
+  fileHash(path: string, signal?: AbortSignal): Promise<string>;
 }
 
 /**

@@ -3,7 +3,7 @@
  * writes its file once into the given directory (one temp dir per test file) and returns the path.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface Scene {
@@ -97,3 +97,27 @@ export function ffprobeDuration(path: string): number {
   const out = execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', path]).toString();
   return Number(out.trim());
 }
+
+/**
+ * `count` distinct `seconds`-long 32×24 videos at 5 fps (each its own still colour) named `video-0000.mp4`… in `dir`,
+ * (created if needed), encoded by one ffmpeg process per 50 files; files that exist are kept. Returns the paths in name
+ * order.
+ */
+export function distinctVideos(dir: string, count: number, seconds: number): string[] {
+  mkdirSync(dir, { recursive: true });
+  const paths = Array.from({ length: count }, (_, i) => join(dir, `video-${String(i).padStart(4, '0')}.mp4`));
+  const missing = paths.map((path, index) => ({ path, index })).filter(({ path }) => !existsSync(path));
+  for (let start = 0; start < missing.length; start += 50) {
+    const batch = missing.slice(start, start + 50);
+    const inputs = batch.flatMap(({ index }) => ['-f', 'lavfi', '-i', `color=c=0x${distinctColour(index)}:s=32x24:r=5:d=${seconds}`]);
+    // Written under a temporary name and renamed once whole, so an interrupted run leaves no half file to keep.
+    const partial = (path: string) => `${path}.partial.mp4`;
+    const outputs = batch.flatMap(({ path }, i) => ['-map', `${i}:v`, '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', partial(path)]);
+    execFileSync('ffmpeg', ['-v', 'error', '-y', ...inputs, ...outputs]);
+    for (const { path } of batch) renameSync(partial(path), path);
+  }
+  return paths;
+}
+
+/** A colour of its own for each index (an odd multiplier walks all 2^24 colours before repeating). */
+const distinctColour = (index: number) => ((index * 0x9e3779) & 0xffffff).toString(16).padStart(6, '0');

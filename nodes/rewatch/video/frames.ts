@@ -1,4 +1,5 @@
 import type { MediaTools, ProcessResult } from '../../sdk/index.ts';
+import { withDecodeThreads } from './decode-threads.ts';
 
 /** ffmpeg/ffprobe helpers the video nodes share: metadata, frame sampling, scene changes, clips. */
 
@@ -110,9 +111,15 @@ export async function sampleFrames(media: MediaTools, options: SampleOptions): P
   const rate = samplingRate(end - start, options.fps, maxFrames);
   const filters = [`fps=${rate}`];
   if (options.width) filters.push(`scale='min(${options.width},iw)':-2`);
-  const args = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-ss', String(start), '-to', String(end), '-i', path];
-  args.push('-an', '-sn', '-vf', filters.join(','), '-f', 'image2pipe', '-vcodec', 'mjpeg', '-q:v', '3', '-');
-  const result = await media.ffmpeg(args, options.signal ? { signal: options.signal } : {});
+  const result = await withDecodeThreads(media.cores, (threads) => {
+    const args = ['-hide_banner', '-nostdin', '-loglevel', 'error'];
+    if (threads !== undefined) args.push('-threads', String(threads));
+    // The filters after `fps` and the JPEG encoder see only the sampled frames, one or two a second: a thread pool
+    // there costs more CPU than it saves. One thread each gives the same bytes.
+    args.push('-filter_threads', '1', '-ss', String(start), '-to', String(end), '-i', path);
+    args.push('-an', '-sn', '-vf', filters.join(','), '-f', 'image2pipe', '-vcodec', 'mjpeg', '-q:v', '3', '-threads', '1', '-');
+    return media.ffmpeg(args, options.signal ? { signal: options.signal } : {});
+  });
   if (result.exitCode !== 0) throw failure('ffmpeg', path, result);
   // The fps filter emits frame n at n / rate from the start of the range; it may round one frame past the cap.
   return splitJpegs(result.stdout)

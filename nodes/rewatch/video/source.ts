@@ -2,9 +2,9 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { glob } from 'tinyglobby';
 import { z } from 'zod';
-import { defineOnceNode, isNonRegularFile, RecordType, type JsonObject } from '../../sdk/index.ts';
+import { defineOnceNode, RecordType, type JsonObject } from '../../sdk/index.ts';
 import { VideoType, type Video } from '../types.ts';
-import { probeVideo } from './frames.ts';
+import { HASHES_AT_ONCE, mapBounded, probesAtOnce, readVideoFile } from './file-reading.ts';
 
 const config = z
   .object({
@@ -36,7 +36,8 @@ export const videoSource = defineOnceNode({
   description:
     'Lists video files (a folder and pattern, or a list of paths), reads their ffprobe metadata and content hash. ' +
     'A file ffprobe cannot read (corrupt, unsupported, no video stream) goes to `rejected` with ffprobe’s message ' +
-    'and a warning in the log, since a source has no items of its own to fail. Re-runs when a matched file is added or changed.',
+    'and a warning in the log, since a source has no items of its own to fail. Re-runs when a matched file is added or changed. ' +
+    'Files are probed and hashed several at a time; the output keeps the files’ order.',
   inputs: {},
   outputs: {
     videos: { type: VideoType, description: 'One item per readable video; `id` is the content hash, so copies appear once.' },
@@ -46,13 +47,25 @@ export const videoSource = defineOnceNode({
   async fingerprint(ctx, c) {
     const files = await matchedFiles(c);
     // A listed file that cannot be read is rejected by `execute`; here it only needs a value that changes once it can.
-    const hashes = await Promise.all(
-      files.map(async (file) => [`file:${file}`, await ctx.storage.fileHash(file).catch(() => 'unreadable')] as const),
-    );
+    const hashes = await mapBounded(files, HASHES_AT_ONCE, ctx.signal, async (file) => {
+      const hash = await ctx.storage.fileHash(file, ctx.signal).catch((error: unknown) => {
+        if (ctx.signal.aborted) throw error;
+        return 'unreadable';
+      });
+      return [`file:${file}`, hash] as const;
+    });
     return Object.fromEntries(hashes);
   },
   async execute(ctx, _inputs, c) {
     const files = await matchedFiles(c);
+    let read = 0;
+    ctx.progress.update(0, files.length);
+    const readings = await mapBounded(files, probesAtOnce(ctx.media.cores), ctx.signal, async (path) => {
+      const reading = await readVideoFile(ctx, path);
+      ctx.progress.update(++read, files.length);
+      return reading;
+    });
+    // In the files' order, whatever order they were read in: the first of two copies is listed, the other rejected.
     const videos: Video[] = [];
     const rejected: JsonObject[] = [];
     const firstPathOf = new Map<string, string>();
@@ -60,30 +73,19 @@ export const videoSource = defineOnceNode({
       ctx.log.warn(`${path}: ${error}`);
       rejected.push({ path, error });
     };
-    for (const [index, path] of files.entries()) {
-      ctx.signal.throwIfAborted();
-      ctx.progress.update(index, files.length);
-      if (await isNonRegularFile(path)) {
-        reject(path, 'not a regular file');
+    for (const reading of readings) {
+      if ('error' in reading) {
+        reject(reading.path, reading.error);
         continue;
       }
-      let info;
-      try {
-        info = await probeVideo(ctx.media, path, ctx.signal);
-      } catch (error) {
-        reject(path, (error as Error).message);
-        continue;
-      }
-      const hash = await ctx.storage.fileHash(path);
-      const first = firstPathOf.get(hash);
+      const first = firstPathOf.get(reading.video.hash);
       if (first !== undefined) {
-        reject(path, `same content as ${first}`);
+        reject(reading.path, `same content as ${first}`);
         continue;
       }
-      firstPathOf.set(hash, path);
-      videos.push({ id: hash, path, hash, ...info, sizeBytes: (await stat(path)).size });
+      firstPathOf.set(reading.video.hash, reading.path);
+      videos.push(reading.video);
     }
-    ctx.progress.update(files.length, files.length);
     return { videos, rejected };
   },
 });
