@@ -1,0 +1,62 @@
+/** "Try on N items": what a try asks the engine for and how its outcome reads (pure, so it is tested apart). */
+import { type SampleSpec, sampleRequestSchema, type NodeTypeInfo } from '../../main/api/contract.ts';
+import type { NodeLive, RunView } from '../runs/run-state.ts';
+
+export const DEFAULT_TRY_SIZE = 5;
+
+/** The sample typed into the try controls, or what is wrong with it (the engine checks the same schema). */
+export function parseTrySample(nText: string, seedText: string): { sample: SampleSpec } | { problem: string } {
+  const parsed = sampleRequestSchema.safeParse({ n: Number(nText), seed: Number(seedText) });
+  if (!parsed.success) return { problem: parsed.error.issues.map((issue) => issue.message).join('; ') };
+  return { sample: { n: parsed.data.n, seed: parsed.data.seed ?? 0 } };
+}
+
+export interface TriedInput {
+  nodeId: string;
+  port: string;
+}
+
+/**
+ * The outputs that reached the node in a try, in edge order: a map node's mapped input (the items it ran on), or
+ * every input of a once-node.
+ */
+export function triedInputs(info: NodeTypeInfo, nodeId: string, edges: ReadonlyArray<{ source: string; sourceHandle?: string | null; target: string; targetHandle?: string | null }>): TriedInput[] {
+  const ports = info.mode === 'map' && info.over ? [info.over] : info.inputs.map((p) => p.name);
+  return edges
+    .filter((e) => e.target === nodeId && e.targetHandle && ports.includes(e.targetHandle) && e.sourceHandle)
+    .map((e) => ({ nodeId: e.source, port: e.sourceHandle! }));
+}
+
+/** Where a try stands, as the inspector shows it. */
+export type TryPhase =
+  | { kind: 'starting' }
+  | { kind: 'running'; done: number; total: number | null }
+  /** Over: `cached` when the node's output came whole from the cache (an unchanged try); `cachedItems` of `items` otherwise. */
+  | { kind: 'finished'; state: 'cached' | 'done'; items: number | null; cachedItems: number; failed: number }
+  | { kind: 'stopped'; state: 'failed' | 'cancelled' | 'skipped'; message: string | undefined };
+
+/** The try's phase from its run's view (live events, then the stored run once it is over). */
+export function tryPhase(run: RunView | undefined, nodeId: string): TryPhase {
+  const live: NodeLive | undefined = run?.nodes[nodeId];
+  if (!run || !live) return { kind: 'starting' };
+  switch (live.state) {
+    case 'queued':
+    case 'running':
+      if (run.status !== 'running') return { kind: 'stopped', state: run.status === 'cancelled' ? 'cancelled' : 'failed', message: run.error };
+      return { kind: 'running', done: live.done, total: live.total };
+    case 'cached':
+    case 'done':
+      return { kind: 'finished', state: live.state, items: live.total, cachedItems: live.cached, failed: live.failed };
+    default:
+      return { kind: 'stopped', state: live.state, message: live.error ?? run.error };
+  }
+}
+
+/** One line saying how a finished try came about. */
+export function finishedText(phase: Extract<TryPhase, { kind: 'finished' }>): string {
+  if (phase.state === 'cached') return 'cached: nothing it depends on changed';
+  const failed = phase.failed > 0 ? ` · ${phase.failed} failed` : '';
+  if (phase.items === null) return `done${failed}`;
+  const cached = phase.cachedItems > 0 ? ` (${phase.cachedItems} cached)` : '';
+  return `ran ${phase.items} item${phase.items === 1 ? '' : 's'}${cached}${failed}`;
+}
