@@ -27,6 +27,14 @@ export function triedInputs(info: NodeTypeInfo, nodeId: string, edges: ReadonlyA
     .map((e) => ({ nodeId: e.source, port: e.sourceHandle! }));
 }
 
+/** The tried inputs whose upstream node has an output in the run (it finished, or came from the cache). */
+export function inputsWithOutput(inputs: readonly TriedInput[], run: RunView): TriedInput[] {
+  return inputs.filter((input) => {
+    const state = run.nodes[input.nodeId]?.state;
+    return state === 'done' || state === 'cached';
+  });
+}
+
 /** Where a try stands, as the inspector shows it. */
 export type TryPhase =
   | { kind: 'starting' }
@@ -59,4 +67,21 @@ export function finishedText(phase: Extract<TryPhase, { kind: 'finished' }>): st
   if (phase.items === null) return `done${failed}`;
   const cached = phase.cachedItems > 0 ? ` (${phase.cachedItems} cached)` : '';
   return `ran ${phase.items} item${phase.items === 1 ? '' : 's'}${cached}${failed}`;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** The field names of the records among `items`. */
+export function fieldNames(items: readonly unknown[]): Set<string> {
+  return new Set(items.filter(isRecord).flatMap((item) => Object.keys(item)));
+}
+
+/**
+ * A record with the fields its inputs lack first (what the node wrote: an answer, a verdict), so a one-line view
+ * starts with them; anything else is returned as it is.
+ */
+export function addedFieldsFirst(value: unknown, inputFields: ReadonlySet<string>): unknown {
+  if (!isRecord(value)) return value;
+  const entries = Object.entries(value);
+  return Object.fromEntries([...entries.filter(([key]) => !inputFields.has(key)), ...entries.filter(([key]) => inputFields.has(key))]);
 }
