@@ -62,7 +62,7 @@ export function tryPhase(run: RunView | undefined, nodeId: string): TryPhase {
 
 /** One line saying how a finished try came about. */
 export function finishedText(phase: Extract<TryPhase, { kind: 'finished' }>): string {
-  if (phase.state === 'cached') return 'cached: nothing it depends on changed';
+  if (phase.state === 'cached') return 'nothing it depends on changed';
   const failed = phase.failed > 0 ? ` · ${phase.failed} failed` : '';
   if (phase.items === null) return `done${failed}`;
   const cached = phase.cachedItems > 0 ? ` (${phase.cachedItems} cached)` : '';
