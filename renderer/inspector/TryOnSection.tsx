@@ -126,7 +126,6 @@ export function TryOnSection({ nodeId, info }: { nodeId: string; info: NodeTypeI
   const [starting, setStarting] = useState(false);
   const parsed = parseTrySample(nText, seedText);
   const phase = starting ? ({ kind: 'starting' } as const) : tryPhase(run, nodeId);
-  const busy = runId !== undefined && (phase.kind === 'starting' || phase.kind === 'running');
   const start = () => {
     if (!('sample' in parsed)) return;
     setStarting(true);
@@ -145,7 +144,7 @@ export function TryOnSection({ nodeId, info }: { nodeId: string; info: NodeTypeI
         <button type="button" title="Choose other items" onClick={() => setSeedText(String(Math.floor(Math.random() * MAX_SEED)))}>
           new seed
         </button>
-        {busy && run ? (
+        {phase.kind === 'running' && run ? (
           <button type="button" onClick={() => cancel(run.runId)}>
             Cancel
           </button>

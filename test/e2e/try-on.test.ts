@@ -8,8 +8,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NodeCatalog } from '../../main/engine/catalog.ts';
 import { graphFileText } from '../../main/graph/canonical.ts';
+import { nodeDefinitions } from '../../nodes/index.ts';
 import { profile, writeJsonl } from '../support/engine-fixture.ts';
+import { parseReply } from '../support/parse-reply-node.ts';
 import { type ScriptedLlmServer, startScriptedLlmServer } from '../support/scripted-llm-server.ts';
 import { hasChromium, launchChromium, pageErrors, startStudio, type Studio } from './studio.ts';
 
@@ -25,9 +28,11 @@ const tryOn = (page: Page) => page.locator('.inspector .try-on');
 const outputs = (page: Page) => tryOn(page).locator('.try-outputs li summary');
 const userTexts = (requests: ScriptedLlmServer['requests']) => requests.map((r) => String(r.messages.at(-1)!.content)).sort();
 
-async function shoot(page: Page, name: string): Promise<void> {
+/** Screenshots at each viewport, with `focus` scrolled into the inspector's view, after checking nothing overflows. */
+async function shoot(page: Page, name: string, focus = tryOn(page)): Promise<void> {
   for (const viewport of VIEWPORTS) {
     await page.setViewportSize(viewport);
+    await focus.scrollIntoViewIfNeeded();
     await expect(page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).resolves.toBe(true);
     await page.screenshot({ path: join(ARTIFACTS, `${name}-${viewport.width}x${viewport.height}.png`) });
   }
@@ -53,11 +58,15 @@ describe.skipIf(!hasChromium)('try a prompt on a sample from the inspector', () 
           held.arrived();
           await held.released;
         }
-        return `answer to: ${String(messages.at(-1)!.content)}`;
+        const text = String(messages.at(-1)!.content);
+        // The parsing node gets JSON for even numbers and prose for odd ones.
+        const number = /^Number (\d+)$/.exec(text)?.[1];
+        if (number !== undefined) return Number(number) % 2 === 0 ? `{"n": ${number}}` : `Sure! ${number} is odd.`;
+        return `answer to: ${text}`;
       },
     });
-    studio = await startStudio([profile('test-llm', llm.baseURL)]);
-    const input = writeJsonl(join(studio.dir, 'topics.jsonl'), TOPICS.map((topic) => ({ topic })));
+    studio = await startStudio([profile('test-llm', llm.baseURL)], new NodeCatalog([...nodeDefinitions, parseReply]));
+    const input = writeJsonl(join(studio.dir, 'topics.jsonl'), TOPICS.map((topic, n) => ({ topic, n })));
     const graphPath = join(studio.dir, 'tune.rewatch.json');
     writeFileSync(
       graphPath,
@@ -68,8 +77,12 @@ describe.skipIf(!hasChromium)('try a prompt on a sample from the inspector', () 
         nodes: [
           { id: 'src', type: 'core.jsonl-source', typeVersion: 1, position: { x: 0, y: 0 }, config: { path: input } },
           { id: 'ask', type: 'core.llm-map', typeVersion: 1, position: { x: 320, y: 0 }, config: { provider: 'test-llm', prompt: 'Describe {{topic}}.' } },
+          { id: 'parse', type: 'test.parse-reply', typeVersion: 1, position: { x: 320, y: 200 }, config: { provider: 'test-llm', maxErrorRatio: 1 } },
         ],
-        edges: [{ id: 'e1', from: { node: 'src', port: 'items' }, to: { node: 'ask', port: 'items' } }],
+        edges: [
+          { id: 'e1', from: { node: 'src', port: 'items' }, to: { node: 'ask', port: 'items' } },
+          { id: 'e2', from: { node: 'src', port: 'items' }, to: { node: 'parse', port: 'items' } },
+        ],
       }),
     );
     browser = await launchChromium();
@@ -140,6 +153,27 @@ describe.skipIf(!hasChromium)('try a prompt on a sample from the inspector', () 
     // Chosen by the user, the try's run is shown on the canvas.
     await tryOn(page).getByRole('button', { name: 'view on canvas' }).click();
     await node(page, 'ask').locator('[data-testid="node-state"]').filter({ hasText: /^cached$/ }).waitFor();
+  });
+
+  it("lists a try's failed items with the reason and the model's raw reply", async () => {
+    await node(page, 'parse').click();
+    await tryOn(page).getByRole('spinbutton', { name: 'Items to try' }).fill('3');
+    const before = llm.requests.length;
+    await tryOn(page).getByRole('button', { name: '▶ Try on 3 items' }).click();
+    await tryOn(page).getByRole('status').getByText(/^ran 3 items/).waitFor({ timeout: 30_000 });
+    const numbers = llm.requests.slice(before).map((r) => Number(/^Number (\d+)$/.exec(String(r.messages.at(-1)!.content))![1]));
+    expect(numbers.map((n) => TOPICS[n]).sort()).toEqual(sampled);
+    const odd = numbers.filter((n) => n % 2 === 1).sort();
+    const failures = tryOn(page).locator('.try-failures .item-error');
+    await tryOn(page).locator('.try-results').waitFor();
+    await expect(failures.count()).resolves.toBe(odd.length);
+    await expect(failures.locator('.item-error-raw').allTextContents()).resolves.toEqual(odd.map((n) => `Sure! ${n} is odd.`));
+    for (const message of await failures.locator('.item-error-message').allTextContents()) expect(message).toContain('the reply is not JSON');
+    await expect(outputs(page).allTextContents()).resolves.toEqual(numbers.filter((n) => n % 2 === 0).sort().map((n) => `{"n":${n}}`));
+    await tryOn(page).getByRole('status').getByText(`· ${odd.length} failed`).waitFor();
+    expect(odd.length).toBeGreaterThan(0);
+    await shoot(page, 'try-on-failures', failures.first());
+    await node(page, 'ask').click();
   });
 
   it('shows progress while a try runs, and cancels it', async () => {
