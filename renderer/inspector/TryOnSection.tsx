@@ -1,28 +1,16 @@
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import type { NodeTypeInfo } from '../../main/api/contract.ts';
-import { useEditor, useRuns, useServices } from '../app/services.tsx';
+import { useRuns, useServices } from '../app/services.tsx';
 import { NodeProgress } from '../canvas/NodeStatus.tsx';
 import { ItemErrorCard } from '../errors/ErrorsPanel.tsx';
 import { JsonTree } from '../previews/JsonTree.tsx';
 import type { RunView } from '../runs/run-state.ts';
 import { useRunActions } from '../runs/use-run-actions.ts';
-import {
-  addedFieldsFirst,
-  DEFAULT_TRY_SIZE,
-  fieldNames,
-  finishedText,
-  inputsWithOutput,
-  parseTrySample,
-  triedInputs,
-  type TriedInput,
-  type TryPhase,
-  tryPhase,
-} from './try-on.ts';
+import { addedFieldsFirst, DEFAULT_TRY_SIZE, fieldNames, finishedText, parseTrySample, type TryPhase, tryPhase } from './try-on.ts';
 import { type ItemList, useTryResults } from './use-try-results.ts';
 import './try-on.css';
 
 const MAX_SEED = 2 ** 31;
-const NO_PORTS: string[] = [];
 
 function ItemLine({ value }: { value: unknown }) {
   return (
@@ -52,10 +40,8 @@ function ListBlock({ title, list, className, shown }: { title: string; list: Ite
 }
 
 /** The try's sampled inputs, the node's outputs (its own fields first) and its failures with the model's reply. */
-function TryResultsView({ run, nodeId, inputs, outputPorts }: { run: RunView; nodeId: string; inputs: TriedInput[]; outputPorts: string[] }) {
-  // Read once the node is over: the inputs' nodes do not change state after it, though the run's view still does.
-  const [readable] = useState(() => inputsWithOutput(inputs, run));
-  const state = useTryResults(run.runId, nodeId, readable, outputPorts);
+function TryResultsView({ runId, nodeId, info }: { runId: string; nodeId: string; info: NodeTypeInfo }) {
+  const state = useTryResults(runId, nodeId, info);
   if (state.status === 'loading') return <p className="muted">loading the results…</p>;
   if (state.status === 'failed') return <div className="field-error">Cannot read the try’s results: {state.message}</div>;
   const { results } = state;
@@ -118,9 +104,6 @@ export function TryOnSection({ nodeId, info }: { nodeId: string; info: NodeTypeI
   const { tryOn, cancel } = useRunActions();
   const runId = useRuns((s) => s.tryRuns[nodeId]);
   const run = useRuns((s) => (runId ? s.runs[runId] : undefined));
-  const edges = useEditor((s) => s.edges);
-  const inputs = useMemo(() => triedInputs(info, nodeId, edges), [info, nodeId, edges]);
-  const outputPorts = useMemo(() => info.outputs.map((p) => p.name), [info]);
   const [nText, setNText] = useState(String(run?.sample?.n ?? DEFAULT_TRY_SIZE));
   const [seedText, setSeedText] = useState(String(run?.sample?.seed ?? 0));
   const [starting, setStarting] = useState(false);
@@ -167,9 +150,7 @@ export function TryOnSection({ nodeId, info }: { nodeId: string; info: NodeTypeI
           {live && <NodeProgress live={live} />}
         </div>
       )}
-      {run && (phase.kind === 'finished' || phase.kind === 'stopped') && (
-        <TryResultsView key={run.runId} run={run} nodeId={nodeId} inputs={inputs} outputPorts={phase.kind === 'finished' ? outputPorts : NO_PORTS} />
-      )}
+      {run && (phase.kind === 'finished' || phase.kind === 'stopped') && <TryResultsView key={run.runId} runId={run.runId} nodeId={nodeId} info={info} />}
     </section>
   );
 }

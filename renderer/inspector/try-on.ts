@@ -1,5 +1,5 @@
 /** "Try on N items": what a try asks the engine for and how its outcome reads (pure, so it is tested apart). */
-import { type SampleSpec, sampleRequestSchema, type NodeTypeInfo } from '../../main/api/contract.ts';
+import { type NodeState, type NodeTypeInfo, type RunDetail, type SampleSpec, sampleRequestSchema } from '../../main/api/contract.ts';
 import type { NodeLive, RunView } from '../runs/run-state.ts';
 
 export const DEFAULT_TRY_SIZE = 5;
@@ -16,23 +16,23 @@ export interface TriedInput {
   port: string;
 }
 
-/**
- * The outputs that reached the node in a try, in edge order: a map node's mapped input (the items it ran on), or
- * every input of a once-node.
- */
-export function triedInputs(info: NodeTypeInfo, nodeId: string, edges: ReadonlyArray<{ source: string; sourceHandle?: string | null; target: string; targetHandle?: string | null }>): TriedInput[] {
-  const ports = info.mode === 'map' && info.over ? [info.over] : info.inputs.map((p) => p.name);
-  return edges
-    .filter((e) => e.target === nodeId && e.targetHandle && ports.includes(e.targetHandle) && e.sourceHandle)
-    .map((e) => ({ nodeId: e.source, port: e.sourceHandle! }));
+const hasOutput = (state: NodeState) => state === 'done' || state === 'cached';
+
+/** Whether the node has an output in the run (it finished, or came from the cache). */
+export function outputIn(run: Pick<RunDetail, 'nodes'>, nodeId: string): boolean {
+  const state = run.nodes.find((n) => n.nodeId === nodeId)?.state;
+  return state !== undefined && hasOutput(state);
 }
 
-/** The tried inputs whose upstream node has an output in the run (it finished, or came from the cache). */
-export function inputsWithOutput(inputs: readonly TriedInput[], run: RunView): TriedInput[] {
-  return inputs.filter((input) => {
-    const state = run.nodes[input.nodeId]?.state;
-    return state === 'done' || state === 'cached';
-  });
+/**
+ * The outputs that reached the node in a try, by the graph it ran, in edge order: a map node's mapped input (the
+ * items it ran on), or every input of a once-node; only those the run holds.
+ */
+export function triedInputs(info: NodeTypeInfo, nodeId: string, run: Pick<RunDetail, 'graph' | 'nodes'>): TriedInput[] {
+  const ports = info.mode === 'map' && info.over ? [info.over] : info.inputs.map((p) => p.name);
+  return run.graph.edges
+    .filter((e) => e.to.node === nodeId && ports.includes(e.to.port) && outputIn(run, e.from.node))
+    .map((e) => ({ nodeId: e.from.node, port: e.from.port }));
 }
 
 /** Where a try stands, as the inspector shows it. */

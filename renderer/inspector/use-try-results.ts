@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
-import type { EngineApi, ItemErrorInfo } from '../../main/api/contract.ts';
+import type { EngineApi, ItemErrorInfo, NodeTypeInfo } from '../../main/api/contract.ts';
 import { useServices } from '../app/services.tsx';
-import type { TriedInput } from './try-on.ts';
+import { outputIn, triedInputs } from './try-on.ts';
 
 /** The most items of each list a try shows (a sample is meant to be read, not paged). */
 export const TRY_LIST_LIMIT = 50;
@@ -25,21 +25,22 @@ function listOf(engine: EngineApi, runId: string, nodeId: string, port: string, 
   return engine.nodeOutput(runId, nodeId, port, { limit: TRY_LIST_LIMIT }).then((page) => ({ label, total: page.total, items: page.items.map((item) => item.data) }));
 }
 
-/**
- * What a try ran on and produced: the node's inputs, its outputs per port and its failed items. Callers pass only
- * outputs the run holds (of nodes that finished), and keep `inputs` and `outputPorts` stable: new arrays read again.
- */
-export function useTryResults(runId: string, nodeId: string, inputs: TriedInput[], outputPorts: string[]): TryResultsState {
+/** What a try ran on and produced, read from its run: the node's inputs, its outputs per port and its failed items. */
+export function useTryResults(runId: string, nodeId: string, info: NodeTypeInfo): TryResultsState {
   const { engine } = useServices();
   const [state, setState] = useState<TryResultsState>({ status: 'loading' });
   useEffect(() => {
     let current = true;
     setState({ status: 'loading' });
-    const load = async (): Promise<TryResults> => ({
-      inputs: await Promise.all(inputs.map((i) => listOf(engine, runId, i.nodeId, i.port, `${i.nodeId}.${i.port}`))),
-      outputs: await Promise.all(outputPorts.map((port) => listOf(engine, runId, nodeId, port, port))),
-      failures: (await engine.nodeErrors(runId, nodeId, { limit: TRY_LIST_LIMIT })).errors,
-    });
+    const load = async (): Promise<TryResults> => {
+      const run = await engine.getRun(runId);
+      const outputPorts = outputIn(run, nodeId) ? info.outputs.map((p) => p.name) : [];
+      return {
+        inputs: await Promise.all(triedInputs(info, nodeId, run).map((i) => listOf(engine, runId, i.nodeId, i.port, `${i.nodeId}.${i.port}`))),
+        outputs: await Promise.all(outputPorts.map((port) => listOf(engine, runId, nodeId, port, port))),
+        failures: (await engine.nodeErrors(runId, nodeId, { limit: TRY_LIST_LIMIT })).errors,
+      };
+    };
     load().then(
       (results) => current && setState({ status: 'loaded', results }),
       (error: unknown) => current && setState({ status: 'failed', message: (error as Error).message }),
@@ -47,6 +48,6 @@ export function useTryResults(runId: string, nodeId: string, inputs: TriedInput[
     return () => {
       current = false;
     };
-  }, [engine, runId, nodeId, inputs, outputPorts]);
+  }, [engine, runId, nodeId, info]);
   return state;
 }

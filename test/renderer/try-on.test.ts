@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { NodeTypeInfo, RunEvent } from '../../main/api/contract.ts';
-import { addedFieldsFirst, fieldNames, finishedText, inputsWithOutput, parseTrySample, triedInputs, tryPhase } from '../../renderer/inspector/try-on.ts';
+import type { NodeRunInfo, NodeTypeInfo, RunEvent } from '../../main/api/contract.ts';
+import { emptyGraph, type GraphEdge } from '../../main/graph/format.ts';
+import { addedFieldsFirst, fieldNames, finishedText, outputIn, parseTrySample, triedInputs, tryPhase } from '../../renderer/inspector/try-on.ts';
 import type { NodeLive, RunView } from '../../renderer/runs/run-state.ts';
 import { createRunsStore } from '../../renderer/runs/run-store.ts';
 
@@ -18,7 +19,29 @@ const nodeType = (mode: 'map' | 'once', inputs: string[], over?: string): NodeTy
   outputs: [port('items')],
   configSchema: {},
 });
-const edge = (source: string, sourceHandle: string, target: string, targetHandle: string) => ({ source, sourceHandle, target, targetHandle });
+const edge = (from: string, fromPort: string, to: string, toPort: string): GraphEdge => ({
+  id: `${from}-${to}-${toPort}`,
+  from: { node: from, port: fromPort },
+  to: { node: to, port: toPort },
+});
+const nodeRun = (nodeId: string, state: NodeRunInfo['state']): NodeRunInfo => ({
+  nodeId,
+  nodeType: 't',
+  state,
+  nodeKey: null,
+  error: null,
+  outputCounts: {},
+  itemsTotal: 0,
+  itemsDone: 0,
+  itemsCached: 0,
+  itemsFailed: 0,
+  llmCalls: 0,
+  llmCached: 0,
+  llmRepairs: 0,
+  tokensIn: 0,
+  tokensOut: 0,
+  durationMs: 0,
+});
 const live = (state: NodeLive['state'], more: Partial<NodeLive> = {}): NodeLive => ({ state, done: 0, total: null, cached: 0, failed: 0, ...more });
 const run = (status: RunView['status'], nodes: Record<string, NodeLive>, error?: string): RunView => ({
   runId: 'r1',
@@ -44,16 +67,20 @@ describe('the sample a try asks for', () => {
 
 describe('what a try ran on', () => {
   const edges = [edge('a', 'items', 'n', 'items'), edge('b', 'rows', 'n', 'context'), edge('c', 'items', 'n', 'items'), edge('a', 'items', 'other', 'items')];
+  const ran = (states: Record<string, NodeRunInfo['state']>) => ({
+    graph: { ...emptyGraph('g'), edges },
+    nodes: Object.entries(states).map(([nodeId, state]) => nodeRun(nodeId, state)),
+  });
 
-  it("is a map node's mapped input, from every edge into it, in edge order", () => {
-    expect(triedInputs(nodeType('map', ['items', 'context'], 'items'), 'n', edges)).toEqual([
+  it("is a map node's mapped input, from every edge into it in the graph as run, in edge order", () => {
+    expect(triedInputs(nodeType('map', ['items', 'context'], 'items'), 'n', ran({ a: 'cached', b: 'done', c: 'done' }))).toEqual([
       { nodeId: 'a', port: 'items' },
       { nodeId: 'c', port: 'items' },
     ]);
   });
 
-  it("is every input of a once-node", () => {
-    expect(triedInputs(nodeType('once', ['items', 'context']), 'n', edges)).toEqual([
+  it('is every input of a once-node', () => {
+    expect(triedInputs(nodeType('once', ['items', 'context']), 'n', ran({ a: 'done', b: 'done', c: 'cached' }))).toEqual([
       { nodeId: 'a', port: 'items' },
       { nodeId: 'b', port: 'rows' },
       { nodeId: 'c', port: 'items' },
@@ -61,13 +88,9 @@ describe('what a try ran on', () => {
   });
 
   it('is read only from nodes that have an output in the run', () => {
-    const inputs = [
-      { nodeId: 'a', port: 'items' },
-      { nodeId: 'b', port: 'rows' },
-      { nodeId: 'c', port: 'items' },
-    ];
-    const view = run('cancelled', { a: live('cached'), b: live('cancelled'), c: live('done') });
-    expect(inputsWithOutput(inputs, view).map((i) => i.nodeId)).toEqual(['a', 'c']);
+    const run = ran({ a: 'cached', b: 'cancelled', c: 'failed', n: 'done' });
+    expect(triedInputs(nodeType('once', ['items', 'context']), 'n', run)).toEqual([{ nodeId: 'a', port: 'items' }]);
+    expect(['a', 'b', 'c', 'n', 'absent'].map((id) => outputIn(run, id))).toEqual([true, false, false, true, false]);
   });
 });
 
