@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { NodeRunInfo, NodeTypeInfo, RunEvent } from '../../main/api/contract.ts';
+import { NodeCounters } from '../../main/engine/node-counters.ts';
 import { emptyGraph, type GraphEdge } from '../../main/graph/format.ts';
 import { addedFieldsFirst, fieldNames, finishedText, outputIn, parseTrySample, triedInputs, tryPhase } from '../../renderer/inspector/try-on.ts';
 import type { NodeLive, RunView } from '../../renderer/runs/run-state.ts';
@@ -31,16 +32,7 @@ const nodeRun = (nodeId: string, state: NodeRunInfo['state']): NodeRunInfo => ({
   nodeKey: null,
   error: null,
   outputCounts: {},
-  itemsTotal: 0,
-  itemsDone: 0,
-  itemsCached: 0,
-  itemsFailed: 0,
-  llmCalls: 0,
-  llmCached: 0,
-  llmRepairs: 0,
-  tokensIn: 0,
-  tokensOut: 0,
-  durationMs: 0,
+  ...new NodeCounters().totals(),
 });
 const live = (state: NodeLive['state'], more: Partial<NodeLive> = {}): NodeLive => ({ state, done: 0, total: null, cached: 0, failed: 0, ...more });
 const run = (status: RunView['status'], nodes: Record<string, NodeLive>, error?: string): RunView => ({
