@@ -158,7 +158,8 @@ export interface NodeMetric {
 }
 
 export type RunEvent =
-  | { type: 'run-started'; runId: string; graphName: string; nodeIds: string[] }
+  /** `sample`: the run is a sample run (see `RunInfo.sample`). */
+  | { type: 'run-started'; runId: string; graphName: string; nodeIds: string[]; sample?: SampleSpec }
   | { type: 'node-state'; runId: string; nodeId: string; state: NodeState; error?: string }
   | {
       type: 'node-progress';

@@ -123,7 +123,8 @@ export class RunExecution {
       counters.tokensOut += call.completionTokens;
       counters.changed();
     });
-    emit({ type: 'run-started', runId: this.runId, graphName: this.graph.name, nodeIds: this.plan.order });
+    const { sample } = this.options;
+    emit({ type: 'run-started', runId: this.runId, graphName: this.graph.name, nodeIds: this.plan.order, ...(sample && { sample }) });
     for (const nodeId of this.plan.order) this.#record(nodeId, 'queued');
   }
 

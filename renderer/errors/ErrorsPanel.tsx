@@ -13,7 +13,8 @@ function callSummary(call: ItemLlmCall): string {
   return `${call.repair ? 'repair request' : 'request'} to ${call.profile} (${call.model}): ${how}${call.error ? ` — ${call.error}` : ''}`;
 }
 
-function ItemErrorCard({ error }: { error: ItemErrorInfo }) {
+/** One failed item: its input, the error, the model's raw reply and the LLM calls made for it. */
+export function ItemErrorCard({ error }: { error: ItemErrorInfo }) {
   return (
     <article className="item-error" aria-label={`item ${error.seq}`}>
       <header>

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { Fragment, type ReactNode, useMemo } from 'react';
 import type { NodeTypeInfo, SettingsInfo, ValidationError } from '../../main/api/contract.ts';
 import { useEditor, useServices } from '../app/services.tsx';
 import { configFields, withGraphBudget, type FieldSpec } from './config-fields.ts';
@@ -65,8 +65,17 @@ function resetTitle(spec: FieldSpec): string {
   return spec.default !== undefined ? 'Reset to the default' : 'Clear';
 }
 
+interface ConfigFormProps {
+  nodeId: string;
+  info: NodeTypeInfo;
+  config: Record<string, unknown>;
+  errors: ValidationError[];
+  /** Shown right after the last prompt field (at the end when there is none): what the prompts produce. */
+  besidePrompts?: ReactNode;
+}
+
 /** The node's config as a form generated from its JSON Schema, with the engine's validation errors inline. */
-export function ConfigForm({ nodeId, info, config, errors }: { nodeId: string; info: NodeTypeInfo; config: Record<string, unknown>; errors: ValidationError[] }) {
+export function ConfigForm({ nodeId, info, config, errors, besidePrompts }: ConfigFormProps) {
   const video = useEditor((s) => s.meta.settings?.video);
   const fields = useMemo(() => configFields(info.configSchema).map((spec) => withGraphBudget(spec, video)), [info, video]);
   const { settings, catalog } = useServices();
@@ -75,11 +84,17 @@ export function ConfigForm({ nodeId, info, config, errors }: { nodeId: string; i
   const known = new Set(fields.map((f) => f.name));
   const fieldOf = (error: ValidationError) => error.field?.split('.')[0];
   const strays = Object.keys(config).filter((key) => !known.has(key));
+  const lastPrompt = fields.findLastIndex((spec) => spec.widget === 'prompt');
+  const besideAt = lastPrompt === -1 ? fields.length - 1 : lastPrompt;
   return (
     <div className="config-form">
-      {fields.map((spec) => (
-        <FieldRow key={spec.name} nodeId={nodeId} spec={spec} value={config[spec.name]} errors={errors.filter((e) => fieldOf(e) === spec.name)} providers={providers} />
+      {fields.map((spec, index) => (
+        <Fragment key={spec.name}>
+          <FieldRow nodeId={nodeId} spec={spec} value={config[spec.name]} errors={errors.filter((e) => fieldOf(e) === spec.name)} providers={providers} />
+          {index === besideAt && besidePrompts}
+        </Fragment>
       ))}
+      {fields.length === 0 && besidePrompts}
       {strays.length > 0 && (
         <div className="field-error">
           Fields this node type does not know: {strays.join(', ')}. They are kept in the file.

@@ -5,6 +5,7 @@ import { useEditor, useSelectedNodeIds, useServices, useValidation } from '../ap
 import type { GraphNodeData } from '../store/flow-types.ts';
 import { ConfigForm } from './ConfigForm.tsx';
 import { NodeRunSection } from './NodeRunSection.tsx';
+import { TryOnSection } from './TryOnSection.tsx';
 import { useDraft } from './use-draft.ts';
 
 function NodeTexts({ nodeId, data }: { nodeId: string; data: GraphNodeData }) {
@@ -119,7 +120,13 @@ function NodeInspector({ nodeId }: { nodeId: string }) {
       {info ? (
         <section className="inspector-section">
           <h4>Config</h4>
-          <ConfigForm nodeId={nodeId} info={info} config={data.config} errors={errors.filter((e) => e.nodeId === nodeId)} />
+          <ConfigForm
+            nodeId={nodeId}
+            info={info}
+            config={data.config}
+            errors={errors.filter((e) => e.nodeId === nodeId)}
+            besidePrompts={<TryOnSection nodeId={nodeId} info={info} />}
+          />
         </section>
       ) : (
         <section className="inspector-section">

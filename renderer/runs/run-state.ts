@@ -1,5 +1,5 @@
 /** What the editor knows about runs: live states from `RunEvent`s, or a finished run loaded from the history. */
-import type { NodeRunInfo, NodeState, NodeTotals, RunDetail, RunEvent, RunStatus } from '../../main/api/contract.ts';
+import type { NodeRunInfo, NodeState, NodeTotals, RunDetail, RunEvent, RunStatus, SampleSpec } from '../../main/api/contract.ts';
 
 export interface NodeLive {
   state: NodeState;
@@ -21,6 +21,8 @@ export interface RunView {
   totals?: NodeTotals;
   startedAt: number;
   finishedAt?: number;
+  /** A sample run: its results come from `n` items of each source. */
+  sample?: SampleSpec;
 }
 
 export interface LogEntry {
@@ -41,6 +43,7 @@ export function reduceRunEvent(view: RunView | undefined, event: RunEvent, now: 
       status: 'running',
       nodes: Object.fromEntries(event.nodeIds.map((id) => [id, idle('queued')])),
       startedAt: now,
+      ...(event.sample && { sample: event.sample }),
     };
   }
   if (!view) return view;
@@ -102,6 +105,7 @@ export function viewOfDetail(detail: RunDetail): RunView {
     ...(detail.finishedAt !== null ? { finishedAt: detail.finishedAt } : {}),
     ...(detail.error ? { error: detail.error } : {}),
     totals: detail.totals,
+    ...(detail.sample && { sample: detail.sample }),
     nodes: Object.fromEntries(
       detail.nodes.map((info) => [
         info.nodeId,

@@ -7,8 +7,14 @@ const LOG_LIMIT = 5000;
 export interface RunsState {
   /** Runs seen live or opened from the history, by id. */
   runs: Record<string, RunView>;
-  /** The run whose states the canvas shows and whose outputs the previews read. */
+  /**
+   * The run whose states the canvas shows and whose outputs the previews read. A newly started run is followed unless
+   * it is a sample run (a try in the inspector, or `--sample` from the CLI): a sample run is viewed only when chosen
+   * from the history, so trying a prompt never replaces the full run on the canvas.
+   */
   viewedRunId: string | null;
+  /** Node id → its latest "Try on N items" run (the inspector shows its outputs beside the node's prompts). */
+  tryRuns: Record<string, string>;
   log: LogEntry[];
   history: RunInfo[];
   apply(event: RunEvent): void;
@@ -16,8 +22,10 @@ export interface RunsState {
   remember(view: RunView): void;
   /** Keeps `view` and views it. */
   show(view: RunView): void;
-  /** Views no run: another graph was opened, whose nodes the viewed run's states do not describe. */
+  /** Views no run and forgets the tries: another graph was opened, whose nodes these runs do not describe. */
   viewNone(): void;
+  /** Records `runId` as the node's latest try (a sample run of the node and what it needs). */
+  setTryRun(nodeId: string, runId: string): void;
   setHistory(history: RunInfo[]): void;
   clearLog(): void;
 }
@@ -26,6 +34,7 @@ export function createRunsStore() {
   return createStore<RunsState>()((set, get) => ({
     runs: {},
     viewedRunId: null,
+    tryRuns: {},
     log: [],
     history: [],
     apply(event) {
@@ -35,8 +44,8 @@ export function createRunsStore() {
       const entry = logEntryOf(event, now);
       set({
         ...(next ? { runs: { ...runs, [event.runId]: next } } : {}),
-        // A newly started run is followed, whoever started it.
-        ...(event.type === 'run-started' ? { viewedRunId: event.runId } : {}),
+        // A newly started full run is followed, whoever started it.
+        ...(event.type === 'run-started' && !event.sample ? { viewedRunId: event.runId } : {}),
         ...(entry ? { log: [...log.slice(-(LOG_LIMIT - 1)), entry] } : {}),
       });
     },
@@ -47,7 +56,10 @@ export function createRunsStore() {
       set({ runs: { ...get().runs, [view.runId]: view }, viewedRunId: view.runId });
     },
     viewNone() {
-      set({ viewedRunId: null });
+      set({ viewedRunId: null, tryRuns: {} });
+    },
+    setTryRun(nodeId, runId) {
+      set({ tryRuns: { ...get().tryRuns, [nodeId]: runId } });
     },
     setHistory(history) {
       set({ history });

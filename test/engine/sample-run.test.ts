@@ -7,7 +7,7 @@ import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { z } from 'zod';
-import { ApiError, type EngineApi, type RunDetail, type RunRequest } from '../../main/api/contract.ts';
+import { ApiError, type EngineApi, type RunDetail, type RunEvent, type RunRequest } from '../../main/api/contract.ts';
 import { NodeCatalog } from '../../main/engine/catalog.ts';
 import type { Engine } from '../../main/engine/engine.ts';
 import type { GraphFile } from '../../main/graph/format.ts';
@@ -157,9 +157,16 @@ describe('sample runs', () => {
     expect(llm.requests).toHaveLength(sent);
   });
 
-  it('marks sample runs in the run list and detail, and full runs not', async () => {
+  it('marks sample runs in their run-started event, the run list and detail, and full runs not', async () => {
+    const started: RunEvent[] = [];
+    const stop = engine.subscribe((event) => event.type === 'run-started' && started.push(event));
     const sample = await run({ until: 'src', sample: { n: 5 } });
     const full = await run({ until: 'src' });
+    stop();
+    expect(started.map((event) => [event.runId, 'sample' in event ? event.sample : 'full'])).toEqual([
+      [sample.runId, { n: 5, seed: 0 }],
+      [full.runId, 'full'],
+    ]);
     expect(sample.sample).toEqual({ n: 5, seed: 0 });
     expect(full.sample).toBeUndefined();
     const listed = await client.listRuns();
