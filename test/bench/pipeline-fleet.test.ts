@@ -1,0 +1,71 @@
+/**
+ * The fleet benchmark's harness end to end at a tiny size: the paper template on 6 generated videos, each model role
+ * behind its own pooled scripted server in a child process, run barrier and streaming. Every figure of the report must
+ * come from what the servers received; no timing is asserted.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runPipelineFleet, type FleetReport } from '../../bench/pipeline-fleet.ts';
+import type { FleetSpec } from '../../bench/gpu-fleet.ts';
+import { MODEL_ROLES } from '../support/scripted-model.ts';
+
+const VIDEOS = 6;
+
+/** Small latencies, and concurrencies that differ, so a wrong pool in the arithmetic shows. */
+const TINY_FLEET: FleetSpec = {
+  'segmenter-vlm': { concurrency: 1, latencyMs: 9 },
+  'captioner-vlm': { concurrency: 2, latencyMs: 40 },
+  'summary-llm': { concurrency: 3, latencyMs: 7 },
+  'qa-llm': { concurrency: 2, latencyMs: 11 },
+  'judge-llm': { concurrency: 5, latencyMs: 6 },
+  'probe-text': { concurrency: 4, latencyMs: 3 },
+  'probe-vlm': { concurrency: 3, latencyMs: 4 },
+  'reasoner-llm': { concurrency: 2, latencyMs: 8 },
+  'observer-llm': { concurrency: 3, latencyMs: 5 },
+  'convert-llm': { concurrency: 2, latencyMs: 10 },
+};
+
+describe('bench/pipeline-fleet', () => {
+  let report: FleetReport;
+
+  beforeAll(async () => {
+    report = await runPipelineFleet({ videos: VIDEOS, spec: TINY_FLEET, executions: ['barrier', 'streaming'] });
+  });
+
+  it('counts each pool’s requests at its own server, and they are the requests the engine sent', () => {
+    expect(report.executions.map((e) => e.execution)).toEqual(['barrier', 'streaming']);
+    for (const e of report.executions) {
+      expect(e.pools.map((p) => p.role)).toEqual([...MODEL_ROLES]);
+      const pool = (role: string) => e.pools.find((p) => p.role === role)!;
+      // One caption request per 4-second video; none is long enough to be segmented.
+      expect(pool('captioner-vlm').requests).toBe(VIDEOS);
+      expect(pool('segmenter-vlm').requests).toBe(0);
+      for (const role of ['summary-llm', 'qa-llm', 'judge-llm', 'probe-text', 'probe-vlm', 'reasoner-llm', 'observer-llm', 'convert-llm']) {
+        expect(pool(role).requests, role).toBeGreaterThan(0);
+      }
+      const sent = e.run.detail.nodes.reduce((sum, n) => sum + n.llmCalls - n.llmCached, 0);
+      expect(e.pools.reduce((sum, p) => sum + p.requests, 0)).toBe(sent);
+      for (const p of e.pools) expect(p.maxBusy, p.role).toBeLessThanOrEqual(TINY_FLEET[p.role].concurrency);
+    }
+    // The same graph on a fresh data dir asks every pool for the same work, whatever the execution.
+    const [barrier, streaming] = report.executions;
+    expect(streaming!.pools.map((p) => p.requests)).toEqual(barrier!.pools.map((p) => p.requests));
+  });
+
+  it('derives the ideal from the busiest pool: requests × latency ÷ concurrency', () => {
+    for (const e of report.executions) {
+      for (const p of e.pools) expect(p.workMs).toBeCloseTo((p.requests * TINY_FLEET[p.role].latencyMs) / TINY_FLEET[p.role].concurrency, 9);
+      const most = Math.max(...e.pools.map((p) => p.workMs));
+      expect(e.idealMs).toBe(most);
+      expect(e.busiest.workMs).toBe(most);
+      expect(e.idealMs).toBeGreaterThan(0);
+    }
+  });
+
+  it('times the first CoT within the run, and the run wrote CoTs', () => {
+    for (const e of report.executions) {
+      expect(e.run.node('cot').outputCounts.cot).toBeGreaterThan(0);
+      expect(e.firstCotMs).toBeGreaterThan(0);
+      expect(e.firstCotMs).toBeLessThanOrEqual(e.run.wallMs);
+    }
+  });
+});
