@@ -6,6 +6,7 @@
  * Runs alone as `node scripts/rewatch-tsx.mjs bench/pipeline-fleet.ts` (`BENCH_SCALE` applies).
  */
 import { mkdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RunRequest } from '../main/api/contract.ts';
@@ -45,7 +46,7 @@ export const PAPER_FLEET: FleetSpec = {
 const NODE_CONCURRENCY = 256;
 /** How long a request may wait at a pool and be served: a barrier stage queues thousands at once. */
 const REQUEST_TIMEOUT_MS = 30 * 60_000;
-const GENERATE_AT_ONCE = 4;
+const GENERATE_AT_ONCE = availableParallelism();
 
 export type Execution = 'barrier' | 'streaming';
 
