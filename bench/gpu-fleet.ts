@@ -4,8 +4,8 @@
  * scheduler's queue) for a fixed time each. All servers answer with one scripted model, which checks across roles
  * (a question writer must be shown a summary the summarizer wrote).
  * Run as `rewatch-tsx.mjs bench/gpu-fleet.ts serve POOLS_JSON`, this file is the fleet in a child process, like real
- * model servers: it prints `{"baseURLs"}`, answers each `count` line on stdin with a `FleetCount`, and exits when stdin
- * closes.
+ * model servers: it prints `{"baseURLs"}`, answers each `take` line on stdin with a `FleetCount` of what came since the
+ * one before, and exits when stdin closes.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createInterface } from 'node:readline';
@@ -28,7 +28,7 @@ export type FleetSpec = Readonly<Record<ModelRole, GpuPool>>;
 export interface PoolCount {
   /** Chat completions the pool's server received (retries included: each is work for the pool). */
   requests: number;
-  /** The most requests it worked on at once (≤ its concurrency; the rest waited). */
+  /** The most requests it worked on at once (≤ its concurrency; the rest waited at the server). */
   maxBusy: number;
 }
 
@@ -55,6 +55,14 @@ function pooled(pool: GpuPool, count: PoolCount, model: ScriptedModel) {
 async function serveFleet(spec: FleetSpec): Promise<void> {
   const model = createScriptedModel();
   const pools = Object.fromEntries(MODEL_ROLES.map((role) => [role, { requests: 0, maxBusy: 0 }])) as Record<ModelRole, PoolCount>;
+  let violationsTaken = 0;
+  const take = (): FleetCount => {
+    const taken = structuredClone(pools);
+    for (const count of Object.values(pools)) Object.assign(count, { requests: 0, maxBusy: 0 });
+    const violations = model.violations.slice(violationsTaken);
+    violationsTaken = model.violations.length;
+    return { pools: taken, violations };
+  };
   const servers = new Map<ModelRole, ScriptedLlmServer>();
   for (const role of MODEL_ROLES) {
     servers.set(role, await startScriptedLlmServer({ respond: pooled(spec[role], pools[role], model), model: role, recordRequests: false }));
@@ -62,15 +70,15 @@ async function serveFleet(spec: FleetSpec): Promise<void> {
   const baseURLs = Object.fromEntries([...servers].map(([role, server]) => [role, server.baseURL]));
   process.stdout.write(`${JSON.stringify({ baseURLs })}\n`);
   const lines = createInterface({ input: process.stdin });
-  lines.on('line', () => process.stdout.write(`${JSON.stringify({ pools, violations: model.violations.slice(0, 5) } satisfies FleetCount)}\n`));
+  lines.on('line', () => process.stdout.write(`${JSON.stringify(take())}\n`));
   lines.on('close', () => void Promise.all([...servers.values()].map((s) => s.close())).then(() => process.exit(0)));
 }
 
 export interface Fleet {
   /** A profile per role, each pointing at its own pool's server. */
   profiles: ProviderProfile[];
-  /** Requests each pool has received so far, since the fleet started. */
-  count(): Promise<FleetCount>;
+  /** What each pool received since the last call (or the start), and what the scripted model found wrong in it. */
+  takeCounts(): Promise<FleetCount>;
   stop(): Promise<void>;
 }
 
@@ -86,8 +94,8 @@ export async function startFleet(spec: FleetSpec, client: { clientConcurrency: n
       profiles: MODEL_ROLES.map((role) =>
         profile(role, baseURLs[role], { model: role, maxConcurrency: client.clientConcurrency, timeoutMs: client.timeoutMs, maxRetries: 2 }),
       ),
-      async count() {
-        child.process.stdin!.write('count\n');
+      async takeCounts() {
+        child.process.stdin!.write('take\n');
         return child.nextJson<FleetCount>();
       },
       stop: () => child.stop(),

@@ -21,16 +21,16 @@ import { atMost, fmt, openEngine, paperTemplateGraph, printTable, runGraph, scal
  * Pools in a real deployment's proportions, time compressed. Captioning is the costliest request: a VLM prefills up to
  * 192 frames (tens of thousands of visual tokens) and writes a long timeline, so few fit a GPU's batch. The question
  * writer and the converter write long JSON and CoTs, the reasoner and observer a turn at a time, and the judge and the
- * probes a few tokens each, so they batch widely. Per video (the template makes about 1 caption, 7 question-writer,
- * 25 judge, 30 probe, 4 reasoner, 1.5 observer and 2 converter requests) captioning is the busiest pool, and the judge,
- * question writer, reasoner and converter each carry a third to a half of its load: the barrier run pays for them one
- * after another, a streaming run while captioning goes on. 500 videos make an ideal of 150 s.
+ * probes a few tokens each, so they batch widely. Per video (the template makes about 1 caption, 3 question-writer,
+ * 20 judge, 22 probe, 4 reasoner, 1.5 observer and 2 converter requests) captioning is the busiest pool, and the judge,
+ * question writer, reasoner and converter each carry about a third of its load: a barrier run pays for them one after
+ * another, a streaming run while captioning goes on. 500 videos make an ideal of 150 s.
  */
 export const PAPER_FLEET: FleetSpec = {
   'segmenter-vlm': { concurrency: 4, latencyMs: 1600 },
   'captioner-vlm': { concurrency: 8, latencyMs: 2400 },
   'summary-llm': { concurrency: 16, latencyMs: 640 },
-  'qa-llm': { concurrency: 32, latencyMs: 480 },
+  'qa-llm': { concurrency: 16, latencyMs: 480 },
   'judge-llm': { concurrency: 64, latencyMs: 320 },
   'probe-text': { concurrency: 64, latencyMs: 160 },
   'probe-vlm': { concurrency: 64, latencyMs: 240 },
@@ -88,11 +88,10 @@ async function fleetGraph(dir: string): Promise<GraphFile> {
   return { ...graph, nodes: graph.nodes.map((n) => (concurrent(n.type) ? { ...n, config: { ...n.config, concurrency: NODE_CONCURRENCY } } : n)) };
 }
 
-export function poolLoads(spec: FleetSpec, before: Record<ModelRole, PoolCount>, after: Record<ModelRole, PoolCount>): PoolLoad[] {
+function poolLoads(spec: FleetSpec, counts: Record<ModelRole, PoolCount>): PoolLoad[] {
   return MODEL_ROLES.map((role) => {
-    const requests = after[role].requests - before[role].requests;
     const pool = spec[role];
-    return { role, ...pool, requests, maxBusy: after[role].maxBusy, workMs: (requests * pool.latencyMs) / pool.concurrency };
+    return { role, ...pool, ...counts[role], workMs: (counts[role].requests * pool.latencyMs) / pool.concurrency };
   });
 }
 
@@ -121,7 +120,7 @@ export async function runPipelineFleet(options: FleetOptions): Promise<FleetRepo
       for (const execution of options.executions) {
         const engine = openEngine(join(dir, `data-${execution}`), fleet.profiles);
         try {
-          const before = await fleet.count();
+          await fleet.takeCounts(); // from here on, what the pools receive is this run's
           let firstCotAt: number | undefined;
           const unsubscribe = engine.subscribe((event) => {
             if (firstCotAt === undefined && event.type === 'node-progress' && event.nodeId === 'cot' && event.done > event.cached + event.failed) {
@@ -132,11 +131,11 @@ export async function runPipelineFleet(options: FleetOptions): Promise<FleetRepo
           // `execution` is the streaming engine's run option (issue 12); until it lands the engine runs every node
           // to the end before its consumers start, whatever is asked.
           const run = await runGraph(engine, graph, { execution } as Omit<RunRequest, 'graph'>).finally(unsubscribe);
-          const after = await fleet.count();
-          if (after.violations.length) throw new Error(`the scripted model saw bad requests: ${after.violations.join('; ')}`);
+          const counts = await fleet.takeCounts();
+          if (counts.violations.length) throw new Error(`the scripted model saw bad requests: ${counts.violations.slice(0, 5).join('; ')}`);
           const problem = unsound(run, options.videos);
           if (problem) throw new Error(`the ${execution} run: ${problem}`);
-          const pools = poolLoads(options.spec, before.pools, after.pools);
+          const pools = poolLoads(options.spec, counts.pools);
           const busiest = pools.reduce((a, b) => (b.workMs > a.workMs ? b : a));
           const firstCotMs = firstCotAt === undefined ? undefined : firstCotAt - startedAt;
           executions.push({ execution, run, pools, busiest, idealMs: busiest.workMs, firstCotMs });
