@@ -10,6 +10,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RunRequest } from '../main/api/contract.ts';
+import type { Engine } from '../main/engine/engine.ts';
 import type { GraphFile } from '../main/graph/format.ts';
 import { catalog } from '../test/support/engine-fixture.ts';
 import { MODEL_ROLES, type ModelRole } from '../test/support/scripted-model.ts';
@@ -65,8 +66,19 @@ export interface ExecutionReport {
   busiest: PoolLoad;
   /** The busiest pool's work: the wall time of a perfectly overlapped run. */
   idealMs: number;
-  /** From the run's start to the first CoT committed; undefined when the run produced none. */
+  /**
+   * From the run's start to the first progress event of `cot` with a CoT done (events come at most every 100 ms, so
+   * up to that much after the first CoT was committed); undefined when the run produced none.
+   */
   firstCotMs: number | undefined;
+  /** When each node ran, by node id. */
+  spans: ReadonlyMap<string, NodeSpan>;
+}
+
+/** Milliseconds after the run's start: when a node began running, and when it ended (absent if it never did). */
+export interface NodeSpan {
+  startMs: number;
+  endMs?: number;
 }
 
 export interface FleetReport {
@@ -95,6 +107,24 @@ function poolLoads(spec: FleetSpec, counts: Record<ModelRole, PoolCount>): PoolL
   });
 }
 
+/** Follows a run's events from now on: when each node runs and when the first CoT is committed. */
+function watchRun(engine: Engine) {
+  const startedAt = performance.now();
+  const spans = new Map<string, NodeSpan>();
+  let firstCotMs: number | undefined;
+  const stop = engine.subscribe((event) => {
+    const at = performance.now() - startedAt;
+    if (event.type === 'node-state') {
+      const span = spans.get(event.nodeId);
+      if (event.state === 'running' && !span) spans.set(event.nodeId, { startMs: at });
+      else if (event.state !== 'queued' && span && span.endMs === undefined) span.endMs = at;
+    } else if (firstCotMs === undefined && event.type === 'node-progress' && event.nodeId === 'cot' && event.done > event.cached + event.failed) {
+      firstCotMs = at;
+    }
+  });
+  return { spans, firstCotMs: () => firstCotMs, stop };
+}
+
 /** Why the figures of a run would mean nothing, if they would. */
 function unsound(run: TimedRun, videos: number): string | undefined {
   const listed = run.node('videos').outputCounts.videos;
@@ -121,24 +151,17 @@ export async function runPipelineFleet(options: FleetOptions): Promise<FleetRepo
         const engine = openEngine(join(dir, `data-${execution}`), fleet.profiles);
         try {
           await fleet.takeCounts(); // from here on, what the pools receive is this run's
-          let firstCotAt: number | undefined;
-          const unsubscribe = engine.subscribe((event) => {
-            if (firstCotAt === undefined && event.type === 'node-progress' && event.nodeId === 'cot' && event.done > event.cached + event.failed) {
-              firstCotAt = performance.now();
-            }
-          });
-          const startedAt = performance.now();
+          const watch = watchRun(engine);
           // `execution` is the streaming engine's run option (issue 12); until it lands the engine runs every node
           // to the end before its consumers start, whatever is asked.
-          const run = await runGraph(engine, graph, { execution } as Omit<RunRequest, 'graph'>).finally(unsubscribe);
+          const run = await runGraph(engine, graph, { execution } as Omit<RunRequest, 'graph'>).finally(watch.stop);
           const counts = await fleet.takeCounts();
           if (counts.violations.length) throw new Error(`the scripted model saw bad requests: ${counts.violations.slice(0, 5).join('; ')}`);
           const problem = unsound(run, options.videos);
           if (problem) throw new Error(`the ${execution} run: ${problem}`);
           const pools = poolLoads(options.spec, counts.pools);
           const busiest = pools.reduce((a, b) => (b.workMs > a.workMs ? b : a));
-          const firstCotMs = firstCotAt === undefined ? undefined : firstCotAt - startedAt;
-          executions.push({ execution, run, pools, busiest, idealMs: busiest.workMs, firstCotMs });
+          executions.push({ execution, run, pools, busiest, idealMs: busiest.workMs, firstCotMs: watch.firstCotMs(), spans: watch.spans });
         } finally {
           await engine.close();
         }
@@ -182,6 +205,12 @@ function printReport(report: FleetReport): void {
     );
   }
   printTable(`Pipeline fleet — rewatch-r1 on ${fmt.int(report.videos)} generated videos, one simulated GPU pool per model role`, rows);
+  const seconds = (ms: number | undefined) => (ms === undefined ? '…' : (ms / 1000).toFixed(1));
+  const spanText = (span: NodeSpan | undefined) => (span ? `${seconds(span.startMs)}–${seconds(span.endMs)} s` : 'not run');
+  printTable('Pipeline fleet — when each node ran, after its run’s start', [
+    ['node', ...report.executions.map((e) => e.execution)],
+    ...streaming.run.detail.nodes.map((n) => [n.nodeId, ...report.executions.map((e) => spanText(e.spans.get(n.nodeId)))]),
+  ]);
 }
 
 export async function pipelineFleet(): Promise<BenchResult[]> {

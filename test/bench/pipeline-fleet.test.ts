@@ -61,11 +61,20 @@ describe('bench/pipeline-fleet', () => {
     }
   });
 
-  it('times the first CoT within the run, and the run wrote CoTs', () => {
+  it('times the first CoT and each node’s span within the run', () => {
     for (const e of report.executions) {
       expect(e.run.node('cot').outputCounts.cot).toBeGreaterThan(0);
-      expect(e.firstCotMs).toBeGreaterThan(0);
+      const cot = e.spans.get('cot')!;
+      expect(e.firstCotMs).toBeGreaterThan(cot.startMs);
       expect(e.firstCotMs).toBeLessThanOrEqual(e.run.wallMs);
+      expect([...e.spans.keys()].sort()).toEqual(e.run.detail.nodes.map((n) => n.nodeId).sort());
+      for (const [nodeId, span] of e.spans) {
+        expect(span.endMs, nodeId).toBeGreaterThanOrEqual(span.startMs);
+        expect(span.endMs, nodeId).toBeLessThanOrEqual(e.run.wallMs);
+      }
     }
+    // A barrier run starts a node once its inputs are whole.
+    const barrier = report.executions[0]!.spans;
+    expect(barrier.get('summarize')!.startMs).toBeGreaterThanOrEqual(barrier.get('caption')!.endMs!);
   });
 });
