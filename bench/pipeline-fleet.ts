@@ -45,7 +45,7 @@ export const PAPER_FLEET: FleetSpec = {
  * concurrency, so the pools, not the engine, set the pace (what exceeds a pool waits at its server).
  */
 const NODE_CONCURRENCY = 256;
-/** How long a request may wait at a pool and be served: a barrier stage queues thousands at once. */
+/** How long a request may wait at a pool and be served: in a barrier run hundreds wait at one pool at once. */
 const REQUEST_TIMEOUT_MS = 30 * 60_000;
 const GENERATE_AT_ONCE = availableParallelism();
 
