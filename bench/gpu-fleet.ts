@@ -14,7 +14,7 @@ import pLimit from 'p-limit';
 import type { ProviderProfile } from '../main/llm/profiles.ts';
 import { profile } from '../test/support/engine-fixture.ts';
 import { startScriptedLlmServer, type ScriptedChatRequest, type ScriptedLlmServer } from '../test/support/scripted-llm-server.ts';
-import { createScriptedModel, MODEL_ROLES, type ModelRole, type ScriptedModel } from '../test/support/scripted-model.ts';
+import { createScriptedModel, MODEL_ROLES, type ModelRole } from '../test/support/scripted-model.ts';
 import { startTsxChild } from './support.ts';
 
 /** One model's servers: how many requests they work on at once, and how long each takes. */
@@ -38,14 +38,17 @@ export interface FleetCount {
   violations: string[];
 }
 
-/** A request's time in its pool: the pool's latency, or the scripted model's own work when that takes longer. */
-function pooled(pool: GpuPool, count: PoolCount, model: ScriptedModel) {
+/**
+ * `respond` as a pool serves it: at most `concurrency` requests at once, the rest waiting in arrival order, each
+ * holding its place for the pool's latency (or the model's own work, when that takes longer); counted in `count`.
+ */
+export function pooledResponder(pool: GpuPool, count: PoolCount, respond: (request: ScriptedChatRequest) => Promise<string>) {
   const slot = pLimit(pool.concurrency);
   return (request: ScriptedChatRequest) => {
     count.requests += 1;
     return slot(async () => {
       count.maxBusy = Math.max(count.maxBusy, slot.activeCount);
-      const [text] = await Promise.all([model.respond(request), sleep(pool.latencyMs)]);
+      const [text] = await Promise.all([respond(request), sleep(pool.latencyMs)]);
       return text;
     });
   };
@@ -65,7 +68,7 @@ async function serveFleet(spec: FleetSpec): Promise<void> {
   };
   const servers = new Map<ModelRole, ScriptedLlmServer>();
   for (const role of MODEL_ROLES) {
-    servers.set(role, await startScriptedLlmServer({ respond: pooled(spec[role], pools[role], model), model: role, recordRequests: false }));
+    servers.set(role, await startScriptedLlmServer({ respond: pooledResponder(spec[role], pools[role], (request) => model.respond(request)), model: role, recordRequests: false }));
   }
   const baseURLs = Object.fromEntries([...servers].map(([role, server]) => [role, server.baseURL]));
   process.stdout.write(`${JSON.stringify({ baseURLs })}\n`);

@@ -3,9 +3,9 @@
  * behind its own pooled scripted server in a child process, run barrier and streaming. Every figure of the report must
  * come from what the servers received; no timing is asserted.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { pooledResponder, type FleetSpec } from '../../bench/gpu-fleet.ts';
 import { runPipelineFleet, type FleetReport } from '../../bench/pipeline-fleet.ts';
-import type { FleetSpec } from '../../bench/gpu-fleet.ts';
 import { MODEL_ROLES } from '../support/scripted-model.ts';
 
 const VIDEOS = 6;
@@ -23,6 +23,27 @@ const TINY_FLEET: FleetSpec = {
   'observer-llm': { concurrency: 3, latencyMs: 5 },
   'convert-llm': { concurrency: 2, latencyMs: 10 },
 };
+
+describe('a simulated GPU pool', () => {
+  it('works on `concurrency` requests at once; the rest wait at the server, in arrival order', async () => {
+    const count = { requests: 0, maxBusy: 0 };
+    const working: Array<{ n: number; finish(): void }> = [];
+    const respond = pooledResponder({ concurrency: 2, latencyMs: 0 }, count, (request) => {
+      const n = Number(request.model);
+      return new Promise((resolve) => working.push({ n, finish: () => resolve(`reply ${n}`) }));
+    });
+    const replies = [1, 2, 3, 4, 5].map((n) => respond({ model: String(n), messages: [], body: {} }));
+    await vi.waitFor(() => expect(working.map((w) => w.n)).toEqual([1, 2]));
+    expect(count).toEqual({ requests: 5, maxBusy: 2 });
+    working[1]!.finish();
+    await vi.waitFor(() => expect(working.map((w) => w.n)).toEqual([1, 2, 3]));
+    for (const w of working.slice(0, 3)) w.finish();
+    await vi.waitFor(() => expect(working.map((w) => w.n)).toEqual([1, 2, 3, 4, 5]));
+    for (const w of working.slice(3)) w.finish();
+    expect(await Promise.all(replies)).toEqual(['reply 1', 'reply 2', 'reply 3', 'reply 4', 'reply 5']);
+    expect(count).toEqual({ requests: 5, maxBusy: 2 });
+  });
+});
 
 describe('bench/pipeline-fleet', () => {
   let report: FleetReport;
