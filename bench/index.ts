@@ -9,11 +9,13 @@ import { frameSampling } from './frame-sampling.ts';
 import { itemPersistence } from './item-persistence.ts';
 import { llmFanout } from './llm-fanout.ts';
 import { memory } from './memory.ts';
+import { pipelineFleet } from './pipeline-fleet.ts';
 import { templateRerun } from './template-rerun.ts';
 import { videoSource } from './video-source.ts';
 import { fmt, passed, printTable, SCALE, timed, type BenchResult } from './support.ts';
 
-const benchmarks: ReadonlyArray<readonly [string, () => Promise<BenchResult>]> = [
+/** Each benchmark reports one result, or one per target it measures. */
+const benchmarks: ReadonlyArray<readonly [string, () => Promise<BenchResult | BenchResult[]>]> = [
   ['llm-fanout', llmFanout],
   ['cache-hit-overhead', cacheHitOverhead],
   ['item-persistence', itemPersistence],
@@ -21,6 +23,7 @@ const benchmarks: ReadonlyArray<readonly [string, () => Promise<BenchResult>]> =
   ['video-source', videoSource],
   ['frame-sampling', frameSampling],
   ['template-rerun', templateRerun],
+  ['pipeline-fleet', pipelineFleet],
   ['editor-canvas', editorCanvas],
 ];
 
@@ -30,7 +33,7 @@ const broken: string[] = [];
 const { ms: totalMs } = await timed(async () => {
   for (const [name, bench] of benchmarks) {
     try {
-      results.push(await bench());
+      results.push(...[await bench()].flat());
     } catch (error) {
       broken.push(name);
       console.error(`\n${name}: FAILED TO RUN — ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);

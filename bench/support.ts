@@ -6,9 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import type { NodeRunInfo, RunDetail } from '../main/api/contract.ts';
+import type { NodeRunInfo, RunDetail, RunRequest } from '../main/api/contract.ts';
 import { Engine } from '../main/engine/engine.ts';
 import type { GraphFile } from '../main/graph/format.ts';
+import { loadTemplate } from '../main/graph/templates.ts';
 import type { ProviderProfile } from '../main/llm/profiles.ts';
 import { catalog } from '../test/support/engine-fixture.ts';
 
@@ -175,6 +176,21 @@ export function chainGraph(name: string, steps: readonly Step[]): GraphFile {
   };
 }
 
+/**
+ * The `rewatch-r1` template reading its videos from `DIR/videos` and writing its exports and report under `DIR/out`;
+ * `config` adds fields to nodes' configs by node id.
+ */
+export async function paperTemplateGraph(dir: string, config: Record<string, Record<string, unknown>> = {}): Promise<GraphFile> {
+  const { graph } = await loadTemplate('rewatch-r1', catalog.lookup);
+  const paths: Record<string, Record<string, unknown>> = {
+    videos: { folder: join(dir, 'videos') },
+    sft: { outputDir: join(dir, 'out', 'sft') },
+    grpo: { outputDir: join(dir, 'out', 'grpo') },
+    report: { outputDir: join(dir, 'out', 'report') },
+  };
+  return { ...graph, nodes: graph.nodes.map((n) => ({ ...n, config: { ...n.config, ...paths[n.id], ...config[n.id] } })) };
+}
+
 export function openEngine(dataDir: string, providers: ProviderProfile[] = []): Engine {
   return new Engine({ dataDir, catalog, providers, llmBackoff: { baseMs: 5, capMs: 50 } });
 }
@@ -187,9 +203,9 @@ export interface TimedRun {
 }
 
 /** Runs a graph to the end; a run that does not finish `done` is an error (the figures would mean nothing). */
-export async function runGraph(engine: Engine, graph: GraphFile): Promise<TimedRun> {
+export async function runGraph(engine: Engine, graph: GraphFile, options: Omit<RunRequest, 'graph'> = {}): Promise<TimedRun> {
   const { ms: wallMs, value: runId } = await timed(async () => {
-    const { runId } = await engine.startRun({ graph });
+    const { runId } = await engine.startRun({ ...options, graph });
     await engine.waitForRun(runId);
     return runId;
   });

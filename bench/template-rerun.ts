@@ -5,22 +5,16 @@
  * Run as `rewatch-tsx.mjs bench/template-rerun.ts serve`, this file is that model server: it prints `{"baseURL"}`,
  * answers each `count` line on stdin with `{"requests","violations"}`, and exits when stdin closes.
  */
-import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import pLimit from 'p-limit';
-import type { GraphFile } from '../main/graph/format.ts';
-import { loadTemplate } from '../main/graph/templates.ts';
-import { catalog } from '../test/support/engine-fixture.ts';
 import { startScriptedLlmServer } from '../test/support/scripted-llm-server.ts';
-import { createScriptedModel, PALETTE, roleProfiles } from '../test/support/scripted-model.ts';
-import { atMost, fmt, openEngine, printTable, runGraph, scaled, startTsxChild, timed, withTempDir, type BenchResult } from './support.ts';
+import { createScriptedModel, roleProfiles } from '../test/support/scripted-model.ts';
+import { generateVideos } from './generated-videos.ts';
+import { atMost, fmt, openEngine, paperTemplateGraph, printTable, runGraph, scaled, startTsxChild, timed, withTempDir, type BenchResult } from './support.ts';
 
 const GENERATE_AT_ONCE = 2;
-const COLOURS = Object.keys(PALETTE);
 
 interface ModelCount {
   requests: number;
@@ -38,34 +32,6 @@ async function serveScriptedModel(): Promise<void> {
   lines.on('close', () => void server.close().then(() => process.exit(0)));
 }
 
-/** Video `i`: 4 s of one palette colour then another (a distinct pair for each of up to 240 videos, so each has its own content hash). */
-function videoArgs(i: number, path: string): string[] {
-  const first = i % COLOURS.length;
-  const second = (first + 1 + (Math.floor(i / COLOURS.length) % (COLOURS.length - 1))) % COLOURS.length;
-  const cut = 1 + (i % 3);
-  return [
-    ...['-v', 'error', '-y', '-f', 'lavfi', '-i', `color=c=${COLOURS[first]}:s=32x24:r=2:d=4`],
-    ...['-vf', `drawbox=color=${COLOURS[second]}:t=fill:enable='gte(t,${cut})'`],
-    ...['-c:v', 'libx264', '-preset', 'ultrafast', '-qp', '0', '-pix_fmt', 'yuv420p', path],
-  ];
-}
-
-async function generateVideos(folder: string, count: number): Promise<void> {
-  const ffmpeg = promisify(execFile);
-  const limit = pLimit(GENERATE_AT_ONCE);
-  await Promise.all(Array.from({ length: count }, (_, i) => limit(() => ffmpeg('ffmpeg', videoArgs(i, join(folder, `v${String(i).padStart(4, '0')}.mp4`))))));
-}
-
-async function templateGraph(dir: string): Promise<GraphFile> {
-  const { graph } = await loadTemplate('rewatch-r1', catalog.lookup);
-  const config: Record<string, Record<string, unknown>> = {
-    videos: { folder: join(dir, 'videos') },
-    sft: { outputDir: join(dir, 'out', 'sft') },
-    grpo: { outputDir: join(dir, 'out', 'grpo') },
-  };
-  return { ...graph, nodes: graph.nodes.map((n) => ({ ...n, config: { ...n.config, ...config[n.id] } })) };
-}
-
 export async function templateRerun(): Promise<BenchResult> {
   const videos = scaled(200);
   const server = startTsxChild('bench/template-rerun.ts', ['serve']);
@@ -77,8 +43,8 @@ export async function templateRerun(): Promise<BenchResult> {
     };
     const result = await withTempDir(async (dir) => {
       mkdirSync(join(dir, 'videos'));
-      const { ms: generateMs } = await timed(() => generateVideos(join(dir, 'videos'), videos));
-      const graph = await templateGraph(dir);
+      const { ms: generateMs } = await timed(() => generateVideos(join(dir, 'videos'), videos, GENERATE_AT_ONCE));
+      const graph = await paperTemplateGraph(dir);
       const engine = openEngine(join(dir, 'data'), roleProfiles(baseURL, { maxConcurrency: 64, timeoutMs: 30_000 }));
       try {
         const cold = await runGraph(engine, graph);
