@@ -228,6 +228,13 @@ export interface Explanation {
 export const explainRequestSchema = z.object({ graph: z.unknown(), nodeId: z.string().optional() });
 export const validateRequestSchema = z.object({ graph: z.unknown() });
 
+/** A JSON Schema a config field holds, checked as the engine's validation checks it (ajv compiles it). */
+export const jsonSchemaCheckRequestSchema = z.object({ schema: z.record(z.string(), z.unknown()) });
+export interface JsonSchemaCheck {
+  /** Why ajv cannot compile the schema; null when it can. */
+  error: string | null;
+}
+
 // ---- templates -----------------------------------------------------------------------------------------------
 
 export interface TemplateInfo {
@@ -295,6 +302,7 @@ export interface ModelServerInfo {
 export const routes = {
   catalog: { method: 'GET', path: '/api/catalog' },
   validate: { method: 'POST', path: '/api/graphs/validate' },
+  checkJsonSchema: { method: 'POST', path: '/api/json-schema/check' },
   explain: { method: 'POST', path: '/api/graphs/explain' },
   startRun: { method: 'POST', path: '/api/runs' },
   listRuns: { method: 'GET', path: '/api/runs' },
@@ -349,6 +357,8 @@ export class ApiError extends Error {
 export interface EngineApi {
   catalog(): Promise<Catalog>;
   validate(graph: unknown): Promise<ValidationResult>;
+  /** Compiles a config field's JSON Schema as validation does (the editor cannot: its CSP forbids ajv's codegen). */
+  checkJsonSchema(schema: Record<string, unknown>): Promise<JsonSchemaCheck>;
   explain(graph: unknown, nodeId?: string): Promise<Explanation[]>;
   /** Rejects with `ApiError(400, …, errors)` when the graph is invalid: a run never starts on an invalid graph. */
   startRun(request: RunRequest): Promise<{ runId: string }>;

@@ -6,6 +6,7 @@ import {
   type HostTestResult,
   type ItemErrorPage,
   type ItemErrorQuery,
+  type JsonSchemaCheck,
   type ModelServerInfo,
   type NodeMetric,
   type OutputPage,
@@ -39,7 +40,7 @@ import { itemErrorPage } from './item-errors.ts';
 import { RunExecution } from './executor.ts';
 import { planRun, type RunPlan } from './plan.ts';
 import { withServedProfileEdges } from './served-profiles.ts';
-import { validateGraph } from './validate.ts';
+import { jsonSchemaError, validateGraph } from './validate.ts';
 
 interface EngineOptions {
   dataDir: string;
@@ -121,6 +122,10 @@ export class Engine implements EngineApi {
     const { graph: parsed, notices } = this.parse(graph);
     const errors = validateGraph(parsed, this.#validationContext());
     return { ok: errors.length === 0, errors, notices };
+  }
+
+  async checkJsonSchema(schema: Record<string, unknown>): Promise<JsonSchemaCheck> {
+    return { error: jsonSchemaError(schema) ?? null };
   }
 
   async explain(graph: unknown, nodeId?: string): Promise<Explanation[]> {

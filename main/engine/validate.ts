@@ -166,7 +166,7 @@ function configErrors(
 }
 
 /** Why a config field's JSON Schema cannot check a reply (ajv cannot compile it), so no item is sent for nothing. */
-function jsonSchemaError(schema: Record<string, unknown>): string | undefined {
+export function jsonSchemaError(schema: Record<string, unknown>): string | undefined {
   try {
     compileJsonSchema(schema);
     return undefined;

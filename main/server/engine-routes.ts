@@ -4,6 +4,7 @@ import {
   ApiError,
   type EngineApi,
   explainRequestSchema,
+  jsonSchemaCheckRequestSchema,
   outputQuerySchema,
   routes,
   runRequestSchema,
@@ -23,6 +24,7 @@ export function registerEngineRoutes(app: Hono, engine: EngineApi): void {
       const { graph } = await readBody(c, validateRequestSchema);
       return c.json(await engine.validate(graph));
     },
+    checkJsonSchema: async (c) => c.json(await engine.checkJsonSchema((await readBody(c, jsonSchemaCheckRequestSchema)).schema)),
     explain: async (c) => {
       const { graph, nodeId } = await readBody(c, explainRequestSchema);
       return c.json(await engine.explain(graph, nodeId));

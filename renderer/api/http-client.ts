@@ -43,6 +43,7 @@ export function createHttpEngineClient(options: HttpEngineClientOptions): Engine
   return {
     catalog: () => call('catalog', {}),
     validate: (graph) => call('validate', {}, { body: { graph } }),
+    checkJsonSchema: (schema) => call('checkJsonSchema', {}, { body: { schema } }),
     explain: (graph, nodeId) => call('explain', {}, { body: { graph, nodeId } }),
     startRun: (request) => call('startRun', {}, { body: request }),
     listRuns: () => call('listRuns', {}),

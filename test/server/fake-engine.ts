@@ -75,6 +75,11 @@ export class FakeEngine implements EngineApi {
     return { ok: errors.length === 0, errors, notices: [] };
   }
 
+  async checkJsonSchema(schema: Record<string, unknown>) {
+    this.calls.push(['checkJsonSchema', schema]);
+    return { error: null };
+  }
+
   async explain(graph: unknown, nodeId?: string) {
     this.calls.push(['explain', graph, nodeId]);
     const changes = [{ kind: 'new' as const, message: 'never ran' }];
