@@ -11,7 +11,9 @@ import {
   type NodeMetric,
   type OutputPage,
   type OutputQuery,
+  type Provenance,
   type ProviderTestResult,
+  type RowRef,
   type RunDetail,
   type RunEvent,
   type RunInfo,
@@ -39,6 +41,7 @@ import { explainGraph } from './explain.ts';
 import { itemErrorPage } from './item-errors.ts';
 import { RunExecution } from './executor.ts';
 import { planRun, type RunPlan } from './plan.ts';
+import { findProvenance } from './provenance.ts';
 import { withServedProfileEdges } from './served-profiles.ts';
 import { jsonSchemaError, validateGraph } from './validate.ts';
 
@@ -241,6 +244,12 @@ export class Engine implements EngineApi {
 
   async nodeMetrics(runId: string, nodeId: string): Promise<NodeMetric[]> {
     return this.store.metrics.list(runId, nodeId);
+  }
+
+  async provenance(runId: string, row: RowRef): Promise<Provenance> {
+    const run = this.store.runs.getRun(runId);
+    if (!run) throw new ApiError(404, `no run "${runId}"`);
+    return findProvenance(this.store, this.nodeCatalog, runId, JSON.parse(run.graphJson) as GraphFile, row);
   }
 
   async listTemplates(): Promise<TemplateInfo[]> {

@@ -7,6 +7,7 @@ import {
   jsonSchemaCheckRequestSchema,
   outputQuerySchema,
   routes,
+  rowRefSchema,
   runRequestSchema,
   validateRequestSchema,
 } from '../api/contract.ts';
@@ -42,6 +43,7 @@ export function registerEngineRoutes(app: Hono, engine: EngineApi): void {
       return c.json(await engine.nodeErrors(param(c, 'runId'), param(c, 'nodeId'), query));
     },
     nodeMetrics: async (c) => c.json(await engine.nodeMetrics(param(c, 'runId'), param(c, 'nodeId'))),
+    provenance: async (c) => c.json(await engine.provenance(param(c, 'runId'), rowRefSchema.parse(c.req.query()))),
     listTemplates: async (c) => c.json(await engine.listTemplates()),
     settings: async (c) => c.json(await engine.settings()),
     getTemplate: async (c) => c.json(await engine.getTemplate(param(c, 'name'))),
