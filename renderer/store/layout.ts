@@ -38,7 +38,12 @@ interface Block {
   height: number;
 }
 
-/** Long chains may wrap into rows of layers (elk's layered wrapping) at these width / height ratios, or not at all. */
+/**
+ * Long chains may wrap into rows of layers at these width / height ratios (`elk.aspectRatio`), or not at all. ELK's
+ * SINGLE_EDGE wrapping cuts only between layers joined by one edge, so a stage's chain wraps where it has one thread
+ * (eclipse/elk, plugins/org.eclipse.elk.alg.layered/src/org/eclipse/elk/alg/layered/options/WrappingStrategy.java
+ * at 9288fa764d49bbbaa998e2fb74392a1298b09d22).
+ */
 const WRAPPINGS: readonly (number | undefined)[] = [undefined, 1, 1.6];
 
 /** Left-to-right layered positions for one block's nodes, following the edges among them. */
