@@ -229,6 +229,45 @@ export interface ItemErrorPage {
   errors: ItemErrorInfo[];
 }
 
+// ---- provenance ----------------------------------------------------------------------------------------------
+
+/** One row of a run's outputs: a node's output port and the row's position in it. */
+export const rowRefSchema = z.object({
+  nodeId: z.string().min(1),
+  port: z.string().min(1),
+  seq: z.coerce.number().int().min(0),
+});
+export type RowRef = z.infer<typeof rowRefSchema>;
+
+export interface ProvenanceRow extends RowRef {
+  nodeType: string;
+  dataType: string;
+  data: unknown;
+}
+
+/** A row of an exported dataset file (SFT/GRPO JSONL or a LLaMA-Factory JSON array) that mentions the question. */
+export interface ExportedRow {
+  nodeId: string;
+  file: string;
+  /** 1-based line of the file. */
+  line: number;
+  row: unknown;
+}
+
+/**
+ * Everything a run holds about one row's item, found through the ids items carry: its question's lineage (the QA,
+ * each filter's verdict, the MCQ, trajectories, CoTs, rewards, in every output they reached), the video and caption
+ * it comes from, and the exported rows it became.
+ */
+export interface Provenance {
+  origin: ProvenanceRow;
+  /** Every related row, in the graph's node order (the origin included). */
+  rows: ProvenanceRow[];
+  exported: ExportedRow[];
+  /** Some output or file had more related rows than are returned. */
+  truncated: boolean;
+}
+
 // ---- cache explanation ---------------------------------------------------------------------------------------
 
 export interface ExplainChange {
@@ -250,6 +289,13 @@ export interface Explanation {
 /** Without `nodeId`, every node of the graph is explained. */
 export const explainRequestSchema = z.object({ graph: z.unknown(), nodeId: z.string().optional() });
 export const validateRequestSchema = z.object({ graph: z.unknown() });
+
+/** A JSON Schema a config field holds, checked as the engine's validation checks it (ajv compiles it). */
+export const jsonSchemaCheckRequestSchema = z.object({ schema: z.record(z.string(), z.unknown()) });
+export interface JsonSchemaCheck {
+  /** Why ajv cannot compile the schema; null when it can. */
+  error: string | null;
+}
 
 // ---- templates -----------------------------------------------------------------------------------------------
 
@@ -318,6 +364,7 @@ export interface ModelServerInfo {
 export const routes = {
   catalog: { method: 'GET', path: '/api/catalog' },
   validate: { method: 'POST', path: '/api/graphs/validate' },
+  checkJsonSchema: { method: 'POST', path: '/api/json-schema/check' },
   explain: { method: 'POST', path: '/api/graphs/explain' },
   startRun: { method: 'POST', path: '/api/runs' },
   listRuns: { method: 'GET', path: '/api/runs' },
@@ -326,6 +373,7 @@ export const routes = {
   nodeOutput: { method: 'GET', path: '/api/runs/:runId/nodes/:nodeId/outputs/:port' },
   nodeErrors: { method: 'GET', path: '/api/runs/:runId/nodes/:nodeId/errors' },
   nodeMetrics: { method: 'GET', path: '/api/runs/:runId/nodes/:nodeId/metrics' },
+  provenance: { method: 'GET', path: '/api/runs/:runId/provenance' },
   listTemplates: { method: 'GET', path: '/api/templates' },
   settings: { method: 'GET', path: '/api/settings' },
   getTemplate: { method: 'GET', path: '/api/templates/:name' },
@@ -372,6 +420,8 @@ export class ApiError extends Error {
 export interface EngineApi {
   catalog(): Promise<Catalog>;
   validate(graph: unknown): Promise<ValidationResult>;
+  /** Compiles a config field's JSON Schema as validation does (the editor cannot: its CSP forbids ajv's codegen). */
+  checkJsonSchema(schema: Record<string, unknown>): Promise<JsonSchemaCheck>;
   explain(graph: unknown, nodeId?: string): Promise<Explanation[]>;
   /** Rejects with `ApiError(400, …, errors)` when the graph is invalid: a run never starts on an invalid graph. */
   startRun(request: RunRequest): Promise<{ runId: string }>;
@@ -382,6 +432,8 @@ export interface EngineApi {
   nodeErrors(runId: string, nodeId: string, query: ItemErrorQuery): Promise<ItemErrorPage>;
   /** Every metric point the node recorded in the run so far (new ones arrive as `node-metric` events). */
   nodeMetrics(runId: string, nodeId: string): Promise<NodeMetric[]>;
+  /** The sources and fate of one output row of a run (`Provenance`); rejects with 404 for a row the run does not have. */
+  provenance(runId: string, row: RowRef): Promise<Provenance>;
   listTemplates(): Promise<TemplateInfo[]>;
   settings(): Promise<SettingsInfo>;
   /** Connects to a host of the settings and reports its OS, free disk and GPUs; rejects with what failed. */

@@ -6,11 +6,14 @@ import {
   type HostTestResult,
   type ItemErrorPage,
   type ItemErrorQuery,
+  type JsonSchemaCheck,
   type ModelServerInfo,
   type NodeMetric,
   type OutputPage,
   type OutputQuery,
+  type Provenance,
   type ProviderTestResult,
+  type RowRef,
   type RunDetail,
   type RunEvent,
   type RunInfo,
@@ -38,9 +41,10 @@ import { explainGraph } from './explain.ts';
 import { itemErrorPage } from './item-errors.ts';
 import { RunExecution } from './executor.ts';
 import { planRun, type RunPlan } from './plan.ts';
+import { findProvenance } from './provenance.ts';
 import { parseSample } from './sample.ts';
 import { withServedProfileEdges } from './served-profiles.ts';
-import { validateGraph } from './validate.ts';
+import { jsonSchemaError, validateGraph } from './validate.ts';
 
 interface EngineOptions {
   dataDir: string;
@@ -122,6 +126,10 @@ export class Engine implements EngineApi {
     const { graph: parsed, notices } = this.parse(graph);
     const errors = validateGraph(parsed, this.#validationContext());
     return { ok: errors.length === 0, errors, notices };
+  }
+
+  async checkJsonSchema(schema: Record<string, unknown>): Promise<JsonSchemaCheck> {
+    return { error: jsonSchemaError(schema) ?? null };
   }
 
   async explain(graph: unknown, nodeId?: string): Promise<Explanation[]> {
@@ -238,6 +246,12 @@ export class Engine implements EngineApi {
 
   async nodeMetrics(runId: string, nodeId: string): Promise<NodeMetric[]> {
     return this.store.metrics.list(runId, nodeId);
+  }
+
+  async provenance(runId: string, row: RowRef): Promise<Provenance> {
+    const run = this.store.runs.getRun(runId);
+    if (!run) throw new ApiError(404, `no run "${runId}"`);
+    return findProvenance(this.store, this.nodeCatalog, runId, JSON.parse(run.graphJson) as GraphFile, row);
   }
 
   async listTemplates(): Promise<TemplateInfo[]> {

@@ -104,7 +104,7 @@ export function validateGraph(graph: GraphFile, context: ValidationContext, only
 }
 
 /** The graph as the shared rules read it: only the nodes of an installed type and version have ports. */
-function ruleGraph(graph: GraphFile, definitions: ReadonlyMap<string, NodeDefinition>): RuleGraph {
+export function ruleGraph(graph: GraphFile, definitions: ReadonlyMap<string, NodeDefinition>): RuleGraph {
   const described = new Map([...definitions].map(([nodeId, d]) => [nodeId, { type: d.type, title: d.title, inputs: describePorts(d.inputs), outputs: describePorts(d.outputs) }]));
   const dataTypes = new Map(listDataTypes().map((t) => [t.id, t]));
   return { ports: (nodeId) => described.get(nodeId), edges: graph.edges, dataType: (id) => dataTypes.get(id) };
@@ -166,7 +166,7 @@ function configErrors(
 }
 
 /** Why a config field's JSON Schema cannot check a reply (ajv cannot compile it), so no item is sent for nothing. */
-function jsonSchemaError(schema: Record<string, unknown>): string | undefined {
+export function jsonSchemaError(schema: Record<string, unknown>): string | undefined {
   try {
     compileJsonSchema(schema);
     return undefined;

@@ -41,20 +41,49 @@ const graphSettingsSchema = z.object({
     .describe('The video budget (fps, frames, pixels per frame) for every node that samples, exports or trains on video.'),
 });
 
-export const graphFileSchema = z.looseObject({
-  format: z.literal(GRAPH_FORMAT),
-  version: z.literal(GRAPH_FORMAT_VERSION),
-  name: z.string().min(1),
-  description: z.string().optional(),
-  settings: graphSettingsSchema.optional(),
-  nodes: z.array(graphNodeSchema),
-  edges: z.array(graphEdgeSchema),
+/** A stage of the pipeline drawn as a titled frame around its nodes; auto-layout keeps a group's nodes together. */
+const graphGroupSchema = z.object({
+  id: identifier,
+  title: z.string().min(1).max(200),
+  nodes: z.array(identifier).min(1).describe('Ids of the nodes in the group; a node is in one group at most.'),
 });
+
+/** Where `groups` disagree with `nodes`: a duplicate group id, a member that is no node, a node in two groups. */
+function checkGroups(graph: { nodes: readonly { id: string }[]; groups?: readonly GraphGroup[] }, ctx: z.RefinementCtx): void {
+  const nodeIds = new Set(graph.nodes.map((n) => n.id));
+  const groupIds = new Set<string>();
+  const groupOf = new Map<string, string>();
+  for (const [g, group] of (graph.groups ?? []).entries()) {
+    if (groupIds.has(group.id)) ctx.addIssue({ code: 'custom', path: ['groups', g, 'id'], message: `a second group "${group.id}"` });
+    groupIds.add(group.id);
+    for (const [m, member] of group.nodes.entries()) {
+      const path = ['groups', g, 'nodes', m];
+      const other = groupOf.get(member);
+      if (!nodeIds.has(member)) ctx.addIssue({ code: 'custom', path, message: `no node "${member}" in the graph` });
+      else if (other !== undefined) ctx.addIssue({ code: 'custom', path, message: `node "${member}" is already in group "${other}"` });
+      else groupOf.set(member, group.id);
+    }
+  }
+}
+
+export const graphFileSchema = z
+  .looseObject({
+    format: z.literal(GRAPH_FORMAT),
+    version: z.literal(GRAPH_FORMAT_VERSION),
+    name: z.string().min(1),
+    description: z.string().optional(),
+    settings: graphSettingsSchema.optional(),
+    groups: z.array(graphGroupSchema).optional().describe('Stages drawn as frames around their nodes.'),
+    nodes: z.array(graphNodeSchema),
+    edges: z.array(graphEdgeSchema),
+  })
+  .superRefine(checkGroups);
 
 export type GraphEdge = z.infer<typeof graphEdgeSchema>;
 export type GraphNode = z.infer<typeof graphNodeSchema>;
 export type GraphFile = z.infer<typeof graphFileSchema>;
 export type GraphSettings = z.infer<typeof graphSettingsSchema>;
+export type GraphGroup = z.infer<typeof graphGroupSchema>;
 
 export function emptyGraph(name: string): GraphFile {
   return { format: GRAPH_FORMAT, version: GRAPH_FORMAT_VERSION, name, nodes: [], edges: [] };

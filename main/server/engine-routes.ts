@@ -4,8 +4,10 @@ import {
   ApiError,
   type EngineApi,
   explainRequestSchema,
+  jsonSchemaCheckRequestSchema,
   outputQuerySchema,
   routes,
+  rowRefSchema,
   runRequestSchema,
   validateRequestSchema,
 } from '../api/contract.ts';
@@ -23,6 +25,7 @@ export function registerEngineRoutes(app: Hono, engine: EngineApi): void {
       const { graph } = await readBody(c, validateRequestSchema);
       return c.json(await engine.validate(graph));
     },
+    checkJsonSchema: async (c) => c.json(await engine.checkJsonSchema((await readBody(c, jsonSchemaCheckRequestSchema)).schema)),
     explain: async (c) => {
       const { graph, nodeId } = await readBody(c, explainRequestSchema);
       return c.json(await engine.explain(graph, nodeId));
@@ -40,6 +43,7 @@ export function registerEngineRoutes(app: Hono, engine: EngineApi): void {
       return c.json(await engine.nodeErrors(param(c, 'runId'), param(c, 'nodeId'), query));
     },
     nodeMetrics: async (c) => c.json(await engine.nodeMetrics(param(c, 'runId'), param(c, 'nodeId'))),
+    provenance: async (c) => c.json(await engine.provenance(param(c, 'runId'), rowRefSchema.parse(c.req.query()))),
     listTemplates: async (c) => c.json(await engine.listTemplates()),
     settings: async (c) => c.json(await engine.settings()),
     getTemplate: async (c) => c.json(await engine.getTemplate(param(c, 'name'))),

@@ -65,6 +65,20 @@ export class OutputStore implements StoredOutputs {
     return row && (JSON.parse(row.data) as unknown);
   }
 
+  /**
+   * Rows of one output whose top-level `fields` hold one of `values` (string ids), at most `limit` of them, in order.
+   * A scan of that output's rows (its primary-key range) evaluated in SQLite, so no index has to be kept on writes.
+   */
+  matching(nodeKey: string, port: string, fields: readonly string[], values: readonly string[], limit: number): Array<{ seq: number; data: unknown }> {
+    if (fields.length === 0 || values.length === 0) return [];
+    const anyField = fields.map(() => 'json_extract(data, ?) IN (SELECT value FROM json_each(?))').join(' OR ');
+    const list = JSON.stringify(values);
+    const rows = this.#db
+      .prepare(`SELECT seq, data FROM output_rows WHERE node_key = ? AND port = ? AND (${anyField}) ORDER BY seq LIMIT ?`)
+      .all(nodeKey, port, ...fields.flatMap((f) => [`$.${f}`, list]), limit) as Array<{ seq: number; data: string }>;
+    return rows.map((r) => ({ seq: r.seq, data: JSON.parse(r.data) as unknown }));
+  }
+
   snapshot<T>(reads: () => T): T {
     return this.#db.transaction(reads)();
   }

@@ -43,6 +43,7 @@ export function createHttpEngineClient(options: HttpEngineClientOptions): Engine
   return {
     catalog: () => call('catalog', {}),
     validate: (graph) => call('validate', {}, { body: { graph } }),
+    checkJsonSchema: (schema) => call('checkJsonSchema', {}, { body: { schema } }),
     explain: (graph, nodeId) => call('explain', {}, { body: { graph, nodeId } }),
     startRun: (request) => call('startRun', {}, { body: request }),
     listRuns: () => call('listRuns', {}),
@@ -51,6 +52,7 @@ export function createHttpEngineClient(options: HttpEngineClientOptions): Engine
     nodeOutput: (runId, nodeId, port, query) => call('nodeOutput', { runId, nodeId, port }, { query }),
     nodeErrors: (runId, nodeId, query) => call('nodeErrors', { runId, nodeId }, { query }),
     nodeMetrics: (runId, nodeId) => call('nodeMetrics', { runId, nodeId }),
+    provenance: (runId, row) => call('provenance', { runId }, { query: { nodeId: row.nodeId, port: row.port, seq: row.seq } }),
     listTemplates: () => call('listTemplates', {}),
     settings: () => call('settings', {}),
     getTemplate: (name) => call('getTemplate', { name }),

@@ -10,6 +10,7 @@ import { Inspector } from '../inspector/Inspector.tsx';
 import { Palette } from '../palette/Palette.tsx';
 import { useRunActions } from '../runs/use-run-actions.ts';
 import { useRunEvents } from '../runs/use-run-events.ts';
+import { ProvenanceView } from '../provenance/ProvenanceView.tsx';
 import { SettingsView } from '../settings/SettingsView.tsx';
 import { BottomPanel } from './BottomPanel.tsx';
 import { createCommands } from './commands.ts';
@@ -68,6 +69,7 @@ function Workspace() {
       <Splitter panel="inspector" />
       {!panels.inspector.collapsed && <Inspector />}
       {settingsOpen && <SettingsView onClose={closeSettings} />}
+      <ProvenanceView />
       <Toasts />
     </div>
   );

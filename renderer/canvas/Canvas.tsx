@@ -21,6 +21,7 @@ import type { FlowEdge, FlowNode, PortConnection } from '../store/flow-types.ts'
 import { AddNodePopup } from './AddNodePopup.tsx';
 import { useColouredEdges } from './edge-colors.ts';
 import { GraphNodeView } from './GraphNodeView.tsx';
+import { GroupFrames } from './GroupFrames.tsx';
 import { type CanvasCommands, useCanvasKeys } from './use-canvas-commands.ts';
 
 // Module constants: props React Flow compares by identity on every render.
@@ -30,6 +31,8 @@ const MULTI_SELECT_KEYS = ['Meta', 'Control'];
 const PRO_OPTIONS = { hideAttribution: true };
 const FIT_OPTIONS = { duration: 200 };
 const FIT_WAIT_MS = 1000;
+/** Below this zoom a node's 13 px title would be under 10 px on screen: nodes show their title alone, enlarged. */
+const FAR_ZOOM = 0.77;
 
 function asPorts(connection: Connection | FlowEdge): PortConnection {
   return {
@@ -84,8 +87,11 @@ export function Canvas({ commands }: { commands: CanvasCommands }) {
   const { editor, catalog, toasts } = useServices();
   const minimap = useLayout((s) => s.minimap);
   const box = useRef<HTMLDivElement>(null);
-  // Port tooltips are drawn inside the zoomed nodes: they undo the zoom (set here without a render) to stay readable.
-  const onMove = useCallback((_event: unknown, { zoom }: Viewport) => box.current?.style.setProperty('--unzoom', String(1 / zoom)), []);
+  // Port tooltips, group titles and far node titles undo the zoom (set here without a render) to stay readable.
+  const onMove = useCallback((_event: unknown, { zoom }: Viewport) => {
+    box.current?.style.setProperty('--unzoom', String(1 / zoom));
+    box.current?.setAttribute('data-zoom', zoom < FAR_ZOOM ? 'far' : 'near');
+  }, []);
   const nodes = useEditor((s) => s.nodes);
   const edges = useColouredEdges(nodes, useEditor((s) => s.edges));
   const [adding, setAdding] = useState<{ screen: { x: number; y: number }; local: { x: number; y: number } } | null>(null);
@@ -169,6 +175,7 @@ export function Canvas({ commands }: { commands: CanvasCommands }) {
         onMove={onMove}
       >
         <Background variant={BackgroundVariant.Dots} gap={16} size={1} color="#2f3440" />
+        <GroupFrames />
         {minimap && <MiniMap style={MINIMAP_SIZE} pannable zoomable nodeColor={miniMapColor} maskColor="rgba(10, 12, 16, 0.6)" />}
         <Controls showInteractive={false} fitViewOptions={FIT_OPTIONS} />
       </ReactFlow>

@@ -90,6 +90,9 @@ export const GraphNodeView = memo(function GraphNodeView({ id, data, selected }:
         {info.outputs.map((p) => <PortRow key={`out-${p.name}`} port={p} side="out" color={dataTypeColor(catalog, p.dataType)} />)}
       </div>
       {live && <NodeProgress live={live} />}
+      <div className="gnode-far-title" aria-hidden="true">
+        {data.label || info.title}
+      </div>
     </div>
   );
 });

@@ -4,7 +4,7 @@ import { useServices } from '../app/services.tsx';
 import { isModKey, onShortcutKeys } from '../app/shortcuts.ts';
 import type { Fragment } from '../store/clipboard.ts';
 import type { FlowNode } from '../store/flow-types.ts';
-import { layeredLayout } from '../store/layout.ts';
+import { estimatedNodeSize, groupedLayout } from '../store/layout.ts';
 
 export interface CanvasCommands {
   /** Adds a node at a screen point, or in the middle of the canvas. */
@@ -35,9 +35,21 @@ export function useCanvasCommands(): CanvasCommands {
         editor.getState().addNode(type, freeSpot(editor.getState().nodes, flow.screenToFlowPosition(point)));
       },
       async autoLayout() {
-        const { nodes, edges } = editor.getState();
+        const { nodes, edges, meta, catalog } = editor.getState();
+        const box = document.querySelector('.react-flow')?.getBoundingClientRect();
+        const size = (node: FlowNode) => {
+          const info = catalog.nodeTypes.get(node.data.type);
+          const estimate = estimatedNodeSize(info ? info.inputs.length + info.outputs.length : 2);
+          return { width: node.measured?.width ?? estimate.width, height: node.measured?.height ?? estimate.height };
+        };
         try {
-          editor.getState().setPositions(await layeredLayout(nodes, edges));
+          const positions = await groupedLayout({
+            nodes: nodes.map((n) => ({ id: n.id, ...size(n) })),
+            edges,
+            groups: meta.groups,
+            ...(box?.height ? { aspect: box.width / box.height } : {}),
+          });
+          editor.getState().setPositions(positions);
           requestAnimationFrame(() => void flow.fitView({ duration: 200 }));
         } catch (error) {
           toasts.getState().push('error', `Auto-layout failed: ${(error as Error).message}`);

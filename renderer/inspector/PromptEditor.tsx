@@ -1,9 +1,7 @@
-import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
-import { bracketMatching } from '@codemirror/language';
-import { EditorState } from '@codemirror/state';
-import { Decoration, EditorView, MatchDecorator, ViewPlugin, type ViewUpdate, keymap, placeholder } from '@codemirror/view';
-import { useEffect, useRef } from 'react';
+import { Decoration, MatchDecorator, ViewPlugin, type ViewUpdate } from '@codemirror/view';
+import { useRef } from 'react';
 import { TEMPLATE_VARIABLE } from '../../nodes/sdk/template.ts';
+import { useCodeEditor } from './use-code-editor.ts';
 
 const variableMarks = new MatchDecorator({
   regexp: TEMPLATE_VARIABLE,
@@ -31,47 +29,6 @@ interface PromptEditorProps {
 /** A CodeMirror editor for prompt templates. */
 export function PromptEditor({ value, onCommit, label }: PromptEditorProps) {
   const host = useRef<HTMLDivElement>(null);
-  const view = useRef<EditorView | null>(null);
-  const commit = useRef(onCommit);
-  commit.current = onCommit;
-  const committed = useRef(value);
-
-  useEffect(() => {
-    const editor = new EditorView({
-      parent: host.current!,
-      state: EditorState.create({
-        doc: committed.current,
-        extensions: [
-          history(),
-          keymap.of([...defaultKeymap, ...historyKeymap]),
-          EditorView.lineWrapping,
-          bracketMatching(),
-          highlightVariables,
-          placeholder('Empty'),
-          EditorView.contentAttributes.of({ 'aria-label': label }),
-          EditorView.domEventHandlers({
-            blur: (_event, v) => {
-              const text = v.state.doc.toString();
-              if (text !== committed.current) {
-                committed.current = text;
-                commit.current(text);
-              }
-            },
-          }),
-        ],
-      }),
-    });
-    view.current = editor;
-    return () => editor.destroy();
-  }, [label]);
-
-  // Outside changes (undo, another node selected) replace the text unless the user is typing in it.
-  useEffect(() => {
-    const editor = view.current;
-    committed.current = value;
-    if (!editor || editor.hasFocus || editor.state.doc.toString() === value) return;
-    editor.dispatch({ changes: { from: 0, to: editor.state.doc.length, insert: value } });
-  }, [value]);
-
+  useCodeEditor(host, { value, onCommit, label, extensions: highlightVariables });
   return <div className="prompt-editor" ref={host} data-field-editor="prompt" />;
 }

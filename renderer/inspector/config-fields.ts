@@ -1,7 +1,7 @@
 /** The inspector's reading of a node type's config JSON Schema: one field spec per property, with its widget. */
 import { GRAPH_SETTING, videoSettingKey, type VideoBudget, type VideoBudgetKey } from '../../nodes/sdk/video-budget.ts';
 
-export type Widget = 'text' | 'path' | 'provider' | 'prompt' | 'json' | 'number' | 'integer' | 'enum' | 'boolean' | 'list';
+export type Widget = 'text' | 'path' | 'provider' | 'prompt' | 'json' | 'json-schema' | 'number' | 'integer' | 'enum' | 'boolean' | 'list';
 
 export interface FieldSpec {
   name: string;
@@ -30,7 +30,7 @@ const bound = (value: unknown) => (typeof value === 'number' && Math.abs(value) 
 function widgetOf(schema: Schema): Pick<FieldSpec, 'widget' | 'options' | 'item'> {
   const kind = schema['x-kind'];
   if (kind === 'prompt' || kind === 'provider' || kind === 'path') return { widget: kind };
-  if (kind === 'json-schema') return { widget: 'json' };
+  if (kind === 'json-schema') return { widget: 'json-schema' };
   if (Array.isArray(schema.enum) && schema.enum.every((v) => typeof v === 'string')) return { widget: 'enum', options: schema.enum as string[] };
   switch (schema.type) {
     case 'string':

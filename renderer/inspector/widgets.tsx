@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'react';
 import type { SettingsInfo } from '../../main/api/contract.ts';
 import { type FieldSpec, numberProblem } from './config-fields.ts';
+import { JsonSchemaEditor } from './JsonSchemaEditor.tsx';
+import { readJsonSchemaText } from './json-schema-text.ts';
 import { PromptEditor } from './PromptEditor.tsx';
 import { useDraft } from './use-draft.ts';
 
@@ -131,6 +133,15 @@ function JsonWidget(props: WidgetProps) {
   return <textarea id={inputId} className="mono" rows={Math.min(12, Math.max(3, draft.value.split('\n').length))} spellCheck={false} {...draft} />;
 }
 
+/** Stores what parses as a JSON object (a schema ajv rejects too: validation flags it); the rest stays in the editor. */
+function JsonSchemaWidget({ value, onChange, onProblem, spec }: WidgetProps) {
+  const commit = (text: string) => {
+    const read = readJsonSchemaText(text);
+    if (read.kind !== 'unreadable') onChange(read.kind === 'empty' ? undefined : read.schema);
+  };
+  return <JsonSchemaEditor value={value === undefined ? '' : JSON.stringify(value, null, 2)} onCommit={commit} onProblem={onProblem} label={spec.name} />;
+}
+
 function PromptWidget(props: WidgetProps) {
   return <PromptEditor value={asText(shown(props))} onCommit={(text) => props.onChange(text)} label={props.spec.name} />;
 }
@@ -141,6 +152,7 @@ const WIDGETS = {
   provider: ProviderWidget,
   prompt: PromptWidget,
   json: JsonWidget,
+  'json-schema': JsonSchemaWidget,
   number: NumberWidget,
   integer: NumberWidget,
   enum: EnumWidget,

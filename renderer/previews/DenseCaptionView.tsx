@@ -1,6 +1,7 @@
 import { useRef, useState } from 'react';
 import type { ClipSampling } from '../../nodes/rewatch/types.ts';
 import { mediaUrl } from '../api/index.ts';
+import { SourcesButton } from '../provenance/SourcesButton.tsx';
 import { useServices } from '../app/services.tsx';
 import { ItemPager, blobHashOf, clock, useItemCursor } from './ItemCursor.tsx';
 import type { PreviewProps } from './registry.ts';
@@ -52,7 +53,7 @@ function Timeline({ caption, time, onSeek }: { caption: DenseCaption; time: numb
 }
 
 /** A dense caption over its video: the events on a timeline and as a list; clicking one seeks the video there. */
-export function DenseCaptionView({ items }: PreviewProps) {
+export function DenseCaptionView({ items, output }: PreviewProps) {
   const { server } = useServices();
   const { index, setIndex, item } = useItemCursor(items);
   const video = useRef<HTMLVideoElement>(null);
@@ -74,7 +75,9 @@ export function DenseCaptionView({ items }: PreviewProps) {
 
   return (
     <div className="caption-view">
-      <ItemPager index={index} total={items.total ?? 0} onChange={pick} label="caption" />
+      <ItemPager index={index} total={items.total ?? 0} onChange={pick} label="caption">
+        {item && <SourcesButton output={output} seq={item.seq} />}
+      </ItemPager>
       {!caption ? (
         <p className="muted">loading…</p>
       ) : (

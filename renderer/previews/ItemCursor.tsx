@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { type ReactNode, useEffect, useState } from 'react';
 import type { Item, PagedItems } from './use-paged-items.ts';
 
 /** One item at a time out of a paged output, for previews that show a single item large (video, captions). */
@@ -14,7 +14,16 @@ export function useItemCursor(items: PagedItems): { index: number; setIndex(inde
   return { index, setIndex: (next) => setIndex(Math.max(0, Math.min(next, total - 1))), item: items.item(index) };
 }
 
-export function ItemPager({ index, total, onChange, label }: { index: number; total: number; onChange(index: number): void; label: string }) {
+interface ItemPagerProps {
+  index: number;
+  total: number;
+  onChange(index: number): void;
+  label: string;
+  /** Actions on the item shown (its Sources). */
+  children?: ReactNode;
+}
+
+export function ItemPager({ index, total, onChange, label, children }: ItemPagerProps) {
   return (
     <div className="pager">
       <button type="button" onClick={() => onChange(index - 1)} disabled={index <= 0} title={`Previous ${label}`}>
@@ -26,6 +35,7 @@ export function ItemPager({ index, total, onChange, label }: { index: number; to
       <button type="button" onClick={() => onChange(index + 1)} disabled={index >= total - 1} title={`Next ${label}`}>
         ›
       </button>
+      {children}
     </div>
   );
 }

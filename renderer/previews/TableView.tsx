@@ -1,5 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useMemo, useRef, useState } from 'react';
+import { SourcesButton } from '../provenance/SourcesButton.tsx';
 import { JsonTree } from './JsonTree.tsx';
 import type { PreviewProps } from './registry.ts';
 import type { Item } from './use-paged-items.ts';
@@ -54,7 +55,7 @@ const TableRow = memo(function TableRow({ index, item, columns, template, top, p
 });
 
 /** Every item as a table row (top-level fields as columns), virtualized; a clicked row opens as a JSON tree. */
-export function TableView({ items }: PreviewProps) {
+export function TableView({ items, output }: PreviewProps) {
   const scroller = useRef<HTMLDivElement>(null);
   const [picked, setPicked] = useState<number | null>(null);
   const count = items.total ?? 0;
@@ -104,6 +105,7 @@ export function TableView({ items }: PreviewProps) {
         <div className="item-detail">
           <div className="item-detail-head">
             item {pickedItem.seq}
+            <SourcesButton output={output} seq={pickedItem.seq} />
             <button type="button" className="icon" onClick={() => setPicked(null)} title="Close">
               ×
             </button>

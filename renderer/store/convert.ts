@@ -1,4 +1,4 @@
-import { GRAPH_FORMAT, GRAPH_FORMAT_VERSION, type GraphFile } from '../../main/graph/format.ts';
+import { GRAPH_FORMAT, GRAPH_FORMAT_VERSION, type GraphFile, type GraphGroup } from '../../main/graph/format.ts';
 import type { FlowEdge, FlowNode, GraphDoc } from './flow-types.ts';
 
 /** Splits `value` into the keys this editor edits and the rest, which it keeps untouched. */
@@ -10,7 +10,7 @@ function split<K extends string>(value: Record<string, unknown>, known: readonly
   return extra;
 }
 
-const GRAPH_KEYS = ['format', 'version', 'name', 'description', 'settings', 'nodes', 'edges'] as const;
+const GRAPH_KEYS = ['format', 'version', 'name', 'description', 'settings', 'groups', 'nodes', 'edges'] as const;
 const NODE_KEYS = ['id', 'type', 'typeVersion', 'position', 'label', 'notes', 'host', 'config'] as const;
 const EDGE_KEYS = ['id', 'from', 'to'] as const;
 
@@ -21,6 +21,7 @@ export function graphToDoc(graph: GraphFile): GraphDoc {
       name: graph.name,
       ...(graph.description !== undefined ? { description: graph.description } : {}),
       ...(graph.settings !== undefined ? { settings: graph.settings } : {}),
+      ...(graph.groups !== undefined ? { groups: graph.groups } : {}),
       extra: split(graph, GRAPH_KEYS),
     },
     nodes: graph.nodes.map(
@@ -52,9 +53,16 @@ export function graphToDoc(graph: GraphFile): GraphDoc {
   };
 }
 
+/** The groups with only members that are still nodes; a group left empty is dropped. */
+function liveGroups(groups: readonly GraphGroup[], nodes: readonly FlowNode[]): GraphGroup[] {
+  const ids = new Set(nodes.map((n) => n.id));
+  return groups.map((g) => ({ ...g, nodes: g.nodes.filter((id) => ids.has(id)) })).filter((g) => g.nodes.length > 0);
+}
+
 /** Canvas state as a graph file (selection, sizes and other view state are not saved). */
 export function docToGraph(doc: GraphDoc): GraphFile {
   const { meta } = doc;
+  const groups = meta.groups && liveGroups(meta.groups, doc.nodes);
   return {
     ...meta.extra,
     format: GRAPH_FORMAT,
@@ -62,6 +70,7 @@ export function docToGraph(doc: GraphDoc): GraphFile {
     name: meta.name,
     ...(meta.description !== undefined ? { description: meta.description } : {}),
     ...(meta.settings !== undefined ? { settings: meta.settings } : {}),
+    ...(groups?.length ? { groups } : {}),
     nodes: doc.nodes.map(({ id, position, data }) => ({
       ...data.extra,
       id,

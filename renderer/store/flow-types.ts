@@ -1,5 +1,5 @@
 import type { Edge, Node } from '@xyflow/react';
-import type { GraphSettings } from '../../main/graph/format.ts';
+import type { GraphGroup, GraphSettings } from '../../main/graph/format.ts';
 
 /** A graph node as the canvas holds it: the file's node fields, with `id` and `position` on the xyflow node. */
 export interface GraphNodeData extends Record<string, unknown> {
@@ -25,6 +25,8 @@ export interface GraphMeta {
   name: string;
   description?: string;
   settings?: GraphSettings;
+  /** Stages framed on the canvas; members that are no longer nodes are dropped when the graph is saved. */
+  groups?: GraphGroup[];
   extra: Record<string, unknown>;
 }
 

@@ -11,7 +11,7 @@ describe('inspector fields from the config JSON Schema', () => {
     const fields = Object.fromEntries(fieldsOf('core.llm-map').map((f) => [f.name, f]));
     expect(fields.provider).toMatchObject({ widget: 'provider', default: 'default-llm', semantic: true });
     expect(fields.prompt).toMatchObject({ widget: 'prompt', default: '{{item}}' });
-    expect(fields.jsonSchema).toMatchObject({ widget: 'json', required: false });
+    expect(fields.jsonSchema).toMatchObject({ widget: 'json-schema', required: false });
     expect(fields.temperature).toMatchObject({ widget: 'number', minimum: 0, maximum: 2 });
     expect(fields.maxTokens).toMatchObject({ widget: 'integer', minimum: 1 });
     expect(fields.maxTokens?.maximum).toBeUndefined();

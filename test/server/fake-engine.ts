@@ -10,7 +10,9 @@ import {
   type NodeTotals,
   type OutputPage,
   type OutputQuery,
+  type Provenance,
   type ProviderTestResult,
+  type RowRef,
   type RunDetail,
   type RunEvent,
   type RunInfo,
@@ -73,6 +75,17 @@ export class FakeEngine implements EngineApi {
     this.calls.push(['validate', graph]);
     const errors = this.graphErrors(graph);
     return { ok: errors.length === 0, errors, notices: [] };
+  }
+
+  async provenance(runId: string, row: RowRef): Promise<Provenance> {
+    this.calls.push(['provenance', runId, row]);
+    const origin = { ...row, nodeType: 'core.jsonl-source', dataType: 'Record', data: {} };
+    return { origin, rows: [origin], exported: [], truncated: false };
+  }
+
+  async checkJsonSchema(schema: Record<string, unknown>) {
+    this.calls.push(['checkJsonSchema', schema]);
+    return { error: null };
   }
 
   async explain(graph: unknown, nodeId?: string) {
