@@ -12,6 +12,7 @@ import { useRunActions } from '../runs/use-run-actions.ts';
 import { useRunEvents } from '../runs/use-run-events.ts';
 import { SettingsView } from '../settings/SettingsView.tsx';
 import { BottomPanel } from './BottomPanel.tsx';
+import { ConnectionBanner } from './ConnectionBanner.tsx';
 import { createCommands } from './commands.ts';
 import type { PanelId, PanelLayout } from './panel-layout.ts';
 import { useLayout, useServices } from './services.tsx';
@@ -57,7 +58,10 @@ function Workspace() {
         templates={{ open: templatesOpen, setOpen: setTemplatesOpen }}
         settings={{ open: settingsOpen, toggle: () => setSettingsOpen(!settingsOpen) }}
       />
-      <RecoveryBanner actions={files} />
+      <div className="banners">
+        <ConnectionBanner />
+        <RecoveryBanner actions={files} />
+      </div>
       {!panels.palette.collapsed && <Palette onAdd={(type) => commands.addNode(type)} />}
       <Splitter panel="palette" />
       <main className="centre">

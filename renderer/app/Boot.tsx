@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { EngineApi } from '../../main/api/contract.ts';
+import type { HttpEngineClient } from '../api/index.ts';
 import { emptyGraph } from '../../main/graph/format.ts';
 import { createFileStore } from '../files/file-store.ts';
 import { UNTITLED, docText } from '../files/graph-files.ts';
@@ -16,7 +16,7 @@ import { createToastStore } from './toast-store.ts';
 type Phase = { kind: 'loading' } | { kind: 'failed'; message: string } | { kind: 'ready'; services: Services };
 
 /** Loads the catalog and settings from the engine, then shows the app. */
-export function Boot({ engine, server }: { engine: EngineApi | undefined; server: Services['server'] }) {
+export function Boot({ engine, server }: { engine: HttpEngineClient | undefined; server: Services['server'] }) {
   const [phase, setPhase] = useState<Phase>(
     engine
       ? { kind: 'loading' }
@@ -32,6 +32,7 @@ export function Boot({ engine, server }: { engine: EngineApi | undefined; server
           kind: 'ready',
           services: {
             engine,
+            connection: engine.connection,
             server,
             catalog: index,
             settings,

@@ -2,6 +2,7 @@ import { createContext, type ReactNode, useContext, useMemo } from 'react';
 import { useStore } from 'zustand';
 import type { TemporalState } from 'zundo';
 import type { EngineApi, SettingsInfo } from '../../main/api/contract.ts';
+import type { HttpEngineClient } from '../api/index.ts';
 import type { FileState, FileStore } from '../files/file-store.ts';
 import type { RunsState, RunsStore } from '../runs/run-store.ts';
 import type { CatalogIndex } from '../store/catalog-index.ts';
@@ -14,6 +15,8 @@ import type { ToastStore } from './toast-store.ts';
 /** Everything the app's components share: the engine client and the stores. */
 export interface Services {
   engine: EngineApi;
+  /** Whether the engine is reachable (its event socket is open), and a way to retry now. */
+  connection: HttpEngineClient['connection'];
   /** For media URLs, which carry the token in the query. */
   server: { baseUrl: string; token: string };
   catalog: CatalogIndex;
