@@ -25,7 +25,8 @@ export async function openEngine(
   nodes: NodeCatalog = catalog,
 ): Promise<Engine> {
   const dataDir = dataDirOf(flags);
-  const providers = await loadProviders(dataDir, flags.providers && resolve(flags.providers));
-  const hosts = await loadHostResolver(dataDir, flags.hosts && resolve(flags.hosts));
-  return new Engine({ dataDir, catalog: nodes, reward: servedReward, providers, hosts });
+  const extraSettingsFiles = { providers: flags.providers && resolve(flags.providers), hosts: flags.hosts && resolve(flags.hosts) };
+  const providers = await loadProviders(dataDir, extraSettingsFiles.providers);
+  const hosts = await loadHostResolver(dataDir, extraSettingsFiles.hosts);
+  return new Engine({ dataDir, catalog: nodes, reward: servedReward, providers, hosts, extraSettingsFiles });
 }

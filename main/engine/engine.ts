@@ -16,7 +16,11 @@ import {
   type RunInfo,
   type RunRequest,
   type RunStatus,
+  type SaveSettingsEntry,
+  type SettingsFileInfo,
   type SettingsInfo,
+  type SettingsKind,
+  type SettingsSaveResult,
   type TemplateInfo,
   type ValidationResult,
 } from '../api/contract.ts';
@@ -25,8 +29,8 @@ import { GraphFileError, parseGraphValue, type ParsedGraph } from '../graph/pars
 import { withoutSecrets } from '../graph/secrets.ts';
 import { listTemplates, loadTemplate } from '../graph/templates.ts';
 import { LlmClient, type LlmClientOptions } from '../llm/client.ts';
-import type { ProviderProfile } from '../llm/profiles.ts';
-import { createHostResolver, type HostResolver } from '../hosts/index.ts';
+import { INLINE_KEY_FIELDS, type ProviderProfile } from '../llm/profiles.ts';
+import { createHostResolver, loadHosts, type HostResolver } from '../hosts/index.ts';
 import { ModelServerManager } from '../model-servers/manager.ts';
 import { processAlive, RunStore, type PruneOptions, type PruneReport } from '../store/index.ts';
 import type { HostHandle, RewardDefinition } from '../../nodes/sdk/index.ts';
@@ -34,6 +38,9 @@ import { EngineRewardService } from '../reward/service.ts';
 import type { NodeCatalog } from './catalog.ts';
 import { testHost, testProvider } from './connection-tests.ts';
 import { redactUrl } from './redact.ts';
+import { loadProviders } from './settings.ts';
+import { SettingsDocument, settingsFilePath } from './settings-files.ts';
+import { ENTRY_SCHEMAS, settingsErrors } from './settings-validation.ts';
 import { explainGraph } from './explain.ts';
 import { itemErrorPage } from './item-errors.ts';
 import { RunExecution } from './executor.ts';
@@ -44,7 +51,10 @@ import { validateGraph } from './validate.ts';
 interface EngineOptions {
   dataDir: string;
   catalog: NodeCatalog;
+  /** The settings' profiles. An edit in Settings replaces them with what the data dir's files now hold. */
   providers: ProviderProfile[];
+  /** The files given with `--providers`/`--hosts`, read again (and still taking precedence) after an edit. */
+  extraSettingsFiles?: { providers?: string | undefined; hosts?: string | undefined };
   /** The hosts nodes may run on (the data dir's hosts.yaml); only this machine when absent. */
   hosts?: HostResolver;
   /** The reward the engine serves (`ctx.reward`, `rewatch reward-server`): the node library's (`nodes/index.ts`). */
@@ -62,8 +72,12 @@ export class Engine implements EngineApi {
   /** Reward servers over this engine's LLM client and run store. */
   readonly reward: EngineRewardService;
   readonly #llm: LlmClient;
-  readonly #providers: ProviderProfile[];
-  readonly #hosts: HostResolver;
+  readonly #dataDir: string;
+  readonly #extraSettingsFiles: NonNullable<EngineOptions['extraSettingsFiles']>;
+  #providers: ProviderProfile[];
+  #hosts: HostResolver;
+  /** Resolvers replaced by a hosts edit: a running job may still use their connections, so they close with the engine. */
+  readonly #retiredHosts: HostResolver[] = [];
   readonly #modelServers: ModelServerManager;
   readonly #listeners = new Set<(event: RunEvent) => void>();
   readonly #active = new Map<string, { execution: RunExecution; finished: Promise<RunStatus> }>();
@@ -72,6 +86,8 @@ export class Engine implements EngineApi {
     this.store = new RunStore(options.dataDir);
     this.store.runs.markInterrupted(processAlive);
     this.nodeCatalog = options.catalog;
+    this.#dataDir = options.dataDir;
+    this.#extraSettingsFiles = options.extraSettingsFiles ?? {};
     this.#providers = options.providers;
     this.#hosts = options.hosts ?? createHostResolver({ hosts: [] }, { dataDir: options.dataDir });
     this.#llm = new LlmClient({
@@ -86,7 +102,7 @@ export class Engine implements EngineApi {
       llm: this.#llm,
       outputs: this.store.outputs,
       nodeDefinitions: options.catalog.definitions(),
-      providers: options.providers,
+      providers: () => this.#providers,
     });
     this.#modelServers = new ModelServerManager({
       host: this.#host,
@@ -246,7 +262,54 @@ export class Engine implements EngineApi {
     return {
       providers: this.#providers.map(({ name, model, baseURL }) => ({ name, model, baseURL: redactUrl(baseURL) })),
       hosts: [...this.#hosts.names],
+      dataDir: this.#dataDir,
     };
+  }
+
+  async settingsFile(kind: SettingsKind): Promise<SettingsFileInfo> {
+    const file = await SettingsDocument.open(settingsFilePath(this.#dataDir, kind), kind);
+    const entries = kind === 'providers' ? file.entries().map(servedProfileEntry) : file.entries();
+    return { kind, path: file.path, entries, schemas: ENTRY_SCHEMAS[kind] };
+  }
+
+  async saveSettingsEntry(kind: SettingsKind, { previousName, entry }: SaveSettingsEntry): Promise<SettingsSaveResult> {
+    const file = await SettingsDocument.open(settingsFilePath(this.#dataDir, kind), kind);
+    const entries = file.entries();
+    const index = previousName === undefined ? -1 : file.indexOf(previousName);
+    if (previousName !== undefined && index < 0) throw new ApiError(404, `${file.path}: no entry named "${previousName}"`);
+    const value = kind === 'providers' && index >= 0 ? withUnmaskedUrls(entry, entries[index]!) : entry;
+    const next = index >= 0 ? entries.map((e, i) => (i === index ? value : e)) : [...entries, value];
+    const errors = settingsErrors(kind, next, index >= 0 ? index : next.length - 1);
+    if (errors.length) return { ok: false, errors };
+    file.put(index, value);
+    await file.save();
+    await this.#reload(kind);
+    return { ok: true, settings: await this.settings() };
+  }
+
+  async deleteSettingsEntry(kind: SettingsKind, name: string): Promise<SettingsInfo> {
+    const file = await SettingsDocument.open(settingsFilePath(this.#dataDir, kind), kind);
+    const index = file.indexOf(name);
+    if (index < 0) throw new ApiError(404, `${file.path}: no entry named "${name}"`);
+    file.remove(index);
+    await file.save();
+    await this.#reload(kind);
+    return this.settings();
+  }
+
+  /**
+   * Reads one kind of settings again, as `openEngine` did at start. Profiles: see `LlmClient.setProfiles`. Hosts: a
+   * new resolver for nodes started from now on; the old one's connections stay for jobs using them.
+   */
+  async #reload(kind: SettingsKind): Promise<void> {
+    if (kind === 'providers') {
+      this.#providers = await loadProviders(this.#dataDir, this.#extraSettingsFiles.providers);
+      this.#llm.setProfiles(this.#providers);
+      return;
+    }
+    const registry = await loadHosts(this.#dataDir, this.#extraSettingsFiles.hosts);
+    this.#retiredHosts.push(this.#hosts);
+    this.#hosts = createHostResolver(registry, { dataDir: this.#dataDir, jobStore: this.#hosts.jobStore });
   }
 
   async testHost(name: string): Promise<HostTestResult> {
@@ -294,7 +357,7 @@ export class Engine implements EngineApi {
     await Promise.allSettled([...this.#active.values()].map((a) => a.finished));
     await this.reward.close();
     await this.#modelServers.close();
-    await this.#hosts.close();
+    await Promise.all([this.#hosts, ...this.#retiredHosts].map((hosts) => hosts.close()));
     this.store.close();
   }
 
@@ -303,4 +366,24 @@ export class Engine implements EngineApi {
   #emit(event: RunEvent): void {
     for (const listener of this.#listeners) listener(event);
   }
+}
+
+/** A profile entry as Settings shows it: no inline key (the file should have none), credentials in URLs masked. */
+function servedProfileEntry(entry: Record<string, unknown>): Record<string, unknown> {
+  const served = Object.fromEntries(Object.entries(entry).filter(([key]) => !(INLINE_KEY_FIELDS as readonly string[]).includes(key)));
+  if (typeof served.baseURL === 'string') served.baseURL = redactUrl(served.baseURL);
+  if (Array.isArray(served.replicas)) served.replicas = served.replicas.map((url) => (typeof url === 'string' ? redactUrl(url) : url));
+  return served;
+}
+
+/** A saved profile whose URLs came back as Settings masked them keeps the stored URLs, credentials included. */
+function withUnmaskedUrls(entry: Record<string, unknown>, stored: Record<string, unknown>): Record<string, unknown> {
+  const unmask = (url: unknown, original: unknown) =>
+    typeof url === 'string' && typeof original === 'string' && url !== original && url === redactUrl(original) ? original : url;
+  const storedReplicas = Array.isArray(stored.replicas) ? stored.replicas : [];
+  return {
+    ...entry,
+    ...('baseURL' in entry ? { baseURL: unmask(entry.baseURL, stored.baseURL) } : {}),
+    ...(Array.isArray(entry.replicas) ? { replicas: entry.replicas.map((url, i) => unmask(url, storedReplicas[i])) } : {}),
+  };
 }

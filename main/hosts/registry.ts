@@ -62,7 +62,7 @@ const sshLoginSchema = z.object(sshLoginShape).strict().refine(needsAuth.check, 
 
 export type SshLogin = z.infer<typeof sshLoginSchema>;
 
-const sshHostSchema = z
+export const sshHostSchema = z
   .object({ name: hostNameSchema, kind: z.literal('ssh'), ...sshLoginShape })
   .strict()
   .refine(needsAuth.check, needsAuth.params);
@@ -71,7 +71,7 @@ export type SshHostConfig = z.infer<typeof sshHostSchema>;
 
 const slurmValue = (pattern: RegExp, what: string) => z.string().min(1).regex(pattern, what);
 
-const slurmHostSchema = z
+export const slurmHostSchema = z
   .object({
     name: hostNameSchema,
     kind: z.literal('slurm'),
@@ -92,7 +92,7 @@ export type SlurmHostConfig = z.infer<typeof slurmHostSchema>;
 
 export type HostConfig = SshHostConfig | SlurmHostConfig;
 
-const hostRegistrySchema = z.object({
+export const hostRegistrySchema = z.object({
   hosts: z
     .array(
       z.unknown().transform((entry, ctx): HostConfig => {

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { invalidSettingsError } from '../field-errors.ts';
 
 /** Fields where a key pasted into a profile would sit; zod would drop them silently, so each is an error instead. */
-const INLINE_KEY_FIELDS = ['apiKey', 'api_key', 'key', 'token'] as const;
+export const INLINE_KEY_FIELDS = ['apiKey', 'api_key', 'key', 'token'] as const;
 
 function rejectInlineKeys(value: unknown, ctx: z.RefinementCtx): unknown {
   if (!value || typeof value !== 'object') return value;
@@ -23,7 +23,7 @@ function rejectInlineKeys(value: unknown, ctx: z.RefinementCtx): unknown {
 }
 
 /** One OpenAI-compatible endpoint. Graphs name profiles; endpoints and keys live only here. */
-const profileFields = z.object({
+export const profileFields = z.object({
   name: z.string().min(1),
   baseURL: z.url({ protocol: /^https?$/ }),
   model: z.string().min(1),
