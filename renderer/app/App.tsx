@@ -11,6 +11,7 @@ import { Palette } from '../palette/Palette.tsx';
 import { useRunActions } from '../runs/use-run-actions.ts';
 import { useRunEvents } from '../runs/use-run-events.ts';
 import { SettingsView } from '../settings/SettingsView.tsx';
+import { useSettingsRefresh } from '../settings/settings-store.ts';
 import { BottomPanel } from './BottomPanel.tsx';
 import { ConnectionBanner } from './ConnectionBanner.tsx';
 import { createCommands } from './commands.ts';
@@ -44,6 +45,7 @@ function Workspace() {
   useDocumentSync();
   useValidationSync();
   useRunEvents();
+  useSettingsRefresh();
   useFileDrop(files);
   useGlobalShortcuts(table);
   const panels = useLayout((s) => s.panels);

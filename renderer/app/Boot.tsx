@@ -4,6 +4,7 @@ import { emptyGraph } from '../../main/graph/format.ts';
 import { createFileStore } from '../files/file-store.ts';
 import { UNTITLED, docText } from '../files/graph-files.ts';
 import { createRunsStore } from '../runs/run-store.ts';
+import { createSettingsStore } from '../settings/settings-store.ts';
 import { indexCatalog } from '../store/catalog-index.ts';
 import { graphToDoc } from '../store/convert.ts';
 import { createEditorStore } from '../store/graph-store.ts';
@@ -35,7 +36,7 @@ export function Boot({ engine, server }: { engine: HttpEngineClient | undefined;
             connection: engine.connection,
             server,
             catalog: index,
-            settings,
+            settings: createSettingsStore(settings),
             editor: createEditorStore(index, doc),
             runs: createRunsStore(),
             validation: createValidationStore(),
