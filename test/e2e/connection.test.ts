@@ -2,7 +2,8 @@
  * A connection that recovers, in headless Chromium against `rewatch serve` in its own process: the engine is killed
  * mid-run, the page says so and disables running, the engine starts again on the same data dir (same port, same
  * token from the data dir), and the page recovers by itself: the banner goes, the killed run reads `interrupted`,
- * the file opened before is still in Recent and opens, and a run goes through. Screenshots: test-artifacts/.
+ * Recent (the origin's, so it needs the same address) lists the files opened by picker and by drop, also in a new
+ * tab, and a run goes through. Screenshots: test-artifacts/.
  */
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -111,16 +112,35 @@ describe.skipIf(!hasChromium)('a connection that recovers', () => {
     await page.setViewportSize(VIEWPORTS[0]!);
   });
 
-  it('still lists the opened file in Recent, and opens it from there', async () => {
-    await page.getByRole('button', { name: 'New', exact: true }).click();
-    await node(page, 'ask').waitFor({ state: 'detached' });
-    await page.getByRole('button', { name: 'Recent ▾' }).click();
-    await page.getByRole('menuitem', { name: /numbers\.rewatch\.json/ }).click();
-    await node(page, 'ask').waitFor();
-    await expect(page.getByTestId('file-name').textContent()).resolves.toBe('numbers.rewatch.json');
+  it('keeps Recent: a dropped file joins it, and a new tab at the same address lists both and opens one', async () => {
+    const dropped = graphFileText({ ...pipelineGraph('in.jsonl', 'out.jsonl'), name: 'dropped' });
+    await page.evaluate((text) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([text], 'dropped.rewatch.json', { type: 'application/json' }));
+      window.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    }, dropped);
+    await page.getByTestId('file-name').filter({ hasText: /^dropped\.rewatch\.json$/ }).waitFor();
+
+    // The restarted engine kept the address, so a page opened at it has the same origin and the same recent files.
+    const tab = await page.context().newPage();
+    await tab.goto(engine.url);
+    await tab.getByRole('button', { name: 'Recent ▾' }).click();
+    const items = tab.getByRole('menuitem');
+    await items.first().waitFor();
+    await expect(items.evaluateAll((nodes) => nodes.map((n) => n.firstChild?.textContent?.trim()))).resolves.toEqual([
+      'dropped.rewatch.json',
+      'numbers.rewatch.json',
+    ]);
+    await items.filter({ hasText: 'numbers.rewatch.json' }).click();
+    await node(tab, 'ask').waitFor();
+    await expect(tab.getByTestId('file-name').textContent()).resolves.toBe('numbers.rewatch.json');
+    await tab.close();
   });
 
   it('runs the graph on the restarted engine', async () => {
+    await page.getByRole('button', { name: 'Recent ▾' }).click();
+    await page.getByRole('menuitem', { name: /numbers\.rewatch\.json/ }).click();
+    await page.getByTestId('file-name').filter({ hasText: /^numbers\.rewatch\.json$/ }).waitFor();
     release();
     await page.getByRole('button', { name: '▶ Run all' }).click();
     await page.getByTestId('run-status').filter({ hasText: /^done/ }).waitFor({ timeout: 60_000 });
