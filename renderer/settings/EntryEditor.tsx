@@ -7,9 +7,17 @@ import { HOST_KINDS, type SettingsEntry, entryErrors, entryFields, errorsOf, sch
 
 const TITLES: Record<SettingsKind, string> = { providers: 'profile', hosts: 'host' };
 
-function EntryField({ spec, value, errors, onChange }: { spec: FieldSpec; value: unknown; errors: string[]; onChange(value: unknown): void }) {
+interface EntryFieldProps {
+  kind: SettingsKind;
+  spec: FieldSpec;
+  value: unknown;
+  errors: string[];
+  onChange(value: unknown): void;
+}
+
+function EntryField({ kind, spec, value, errors, onChange }: EntryFieldProps) {
   const [problem, setProblem] = useState<string>();
-  const inputId = `settings-${spec.name}`;
+  const inputId = `settings-${kind}-${spec.name}`;
   const messages = [problem, ...errors].filter(Boolean);
   return (
     <div className={`field${messages.length ? ' invalid' : ''}`} data-field={spec.name}>
@@ -93,8 +101,8 @@ function EntryForm({ file, name, onClose }: EntryFormProps) {
       ))}
       {file.kind === 'hosts' && (
         <div className="field" data-field="kind">
-          <label htmlFor="settings-kind">kind</label>
-          <select id="settings-kind" value={String(entry.kind)} disabled={name !== null} onChange={(e) => setEntry({ name: entry.name, kind: e.target.value })}>
+          <label htmlFor="settings-hosts-kind">kind</label>
+          <select id="settings-hosts-kind" value={String(entry.kind)} disabled={name !== null} onChange={(e) => setEntry({ name: entry.name, kind: e.target.value })}>
             {HOST_KINDS.map((kind) => (
               <option key={kind}>{kind}</option>
             ))}
@@ -103,7 +111,14 @@ function EntryForm({ file, name, onClose }: EntryFormProps) {
       )}
       <div className="settings-fields">
         {fields.map((spec) => (
-          <EntryField key={`${String(entry.kind)}/${spec.name}`} spec={spec} value={entry[spec.name]} errors={errorsOf(errors, spec.name)} onChange={(value) => setEntry(withField(entry, spec, value))} />
+          <EntryField
+            key={`${String(entry.kind)}/${spec.name}`}
+            kind={file.kind}
+            spec={spec}
+            value={entry[spec.name]}
+            errors={errorsOf(errors, spec.name)}
+            onChange={(value) => setEntry(withField(entry, spec, value))}
+          />
         ))}
       </div>
       {file.kind === 'providers' && (
