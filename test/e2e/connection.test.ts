@@ -3,7 +3,8 @@
  * mid-run, the page says so and disables running, the engine starts again on the same data dir (same port, same
  * token from the data dir), and the page recovers by itself: the banner goes, the killed run reads `interrupted`,
  * Recent (the origin's, so it needs the same address) lists the files opened by picker and by drop, also in a new
- * tab, and a run goes through. Screenshots: test-artifacts/.
+ * tab, and a run goes through. An engine of another data dir on that port is told apart (its token differs).
+ * Screenshots: test-artifacts/.
  */
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -137,6 +138,22 @@ describe.skipIf(!hasChromium)('a connection that recovers', () => {
     await tab.close();
   });
 
+  it('says so when the engine that comes back on the address was started on another data dir (another token)', async () => {
+    engine.child.kill('SIGTERM');
+    await engine.exited;
+    const stranger = await startServeProcess(['--data-dir', join(dir.path, 'other-data'), '--port', String(port)]);
+    try {
+      const banner = page.getByTestId('connection-lost').filter({ hasText: 'does not accept this page’s token' });
+      await banner.waitFor();
+      await expect(page.getByRole('button', { name: '▶ Run all' }).isDisabled()).resolves.toBe(true);
+    } finally {
+      stranger.child.kill('SIGTERM');
+      await stranger.exited;
+    }
+    engine = await serve();
+    await page.getByTestId('connection-lost').waitFor({ state: 'detached' });
+  });
+
   it('runs the graph on the restarted engine', async () => {
     await page.getByRole('button', { name: 'Recent ▾' }).click();
     await page.getByRole('menuitem', { name: /numbers\.rewatch\.json/ }).click();
@@ -145,6 +162,7 @@ describe.skipIf(!hasChromium)('a connection that recovers', () => {
     await page.getByRole('button', { name: '▶ Run all' }).click();
     await page.getByTestId('run-status').filter({ hasText: /^done/ }).waitFor({ timeout: 60_000 });
     // Failed requests of the killed engine's page were the socket's; nothing else went wrong on the page.
-    expect(errors.filter((e) => !/WebSocket|ERR_CONNECTION_REFUSED/.test(e))).toEqual([]);
+    // The refused token answered 401s.
+    expect(errors.filter((e) => !/WebSocket|ERR_CONNECTION_REFUSED|status of 401/.test(e))).toEqual([]);
   });
 });
