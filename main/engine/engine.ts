@@ -29,7 +29,7 @@ import { GraphFileError, parseGraphValue, type ParsedGraph } from '../graph/pars
 import { withoutSecrets } from '../graph/secrets.ts';
 import { listTemplates, loadTemplate } from '../graph/templates.ts';
 import { LlmClient, type LlmClientOptions } from '../llm/client.ts';
-import { INLINE_KEY_FIELDS, type ProviderProfile } from '../llm/profiles.ts';
+import type { ProviderProfile } from '../llm/profiles.ts';
 import { createHostResolver, loadHosts, type HostResolver } from '../hosts/index.ts';
 import { ModelServerManager } from '../model-servers/manager.ts';
 import { processAlive, RunStore, type PruneOptions, type PruneReport } from '../store/index.ts';
@@ -39,8 +39,7 @@ import type { NodeCatalog } from './catalog.ts';
 import { testHost, testProvider } from './connection-tests.ts';
 import { redactUrl } from './redact.ts';
 import { loadProviders } from './settings.ts';
-import { SettingsDocument, settingsFilePath } from './settings-files.ts';
-import { ENTRY_SCHEMAS, settingsErrors } from './settings-validation.ts';
+import { SettingsEditor } from './settings-editor.ts';
 import { explainGraph } from './explain.ts';
 import { itemErrorPage } from './item-errors.ts';
 import { RunExecution } from './executor.ts';
@@ -78,6 +77,7 @@ export class Engine implements EngineApi {
   #hosts: HostResolver;
   /** Resolvers replaced by a hosts edit: a running job may still use their connections, so they close with the engine. */
   readonly #retiredHosts: HostResolver[] = [];
+  readonly #settingsEditor: SettingsEditor;
   readonly #modelServers: ModelServerManager;
   readonly #listeners = new Set<(event: RunEvent) => void>();
   readonly #active = new Map<string, { execution: RunExecution; finished: Promise<RunStatus> }>();
@@ -88,6 +88,7 @@ export class Engine implements EngineApi {
     this.nodeCatalog = options.catalog;
     this.#dataDir = options.dataDir;
     this.#extraSettingsFiles = options.extraSettingsFiles ?? {};
+    this.#settingsEditor = new SettingsEditor(options.dataDir, (kind) => this.#reload(kind));
     this.#providers = options.providers;
     this.#hosts = options.hosts ?? createHostResolver({ hosts: [] }, { dataDir: options.dataDir });
     this.#llm = new LlmClient({
@@ -267,33 +268,16 @@ export class Engine implements EngineApi {
   }
 
   async settingsFile(kind: SettingsKind): Promise<SettingsFileInfo> {
-    const file = await SettingsDocument.open(settingsFilePath(this.#dataDir, kind), kind);
-    const entries = kind === 'providers' ? file.entries().map(servedProfileEntry) : file.entries();
-    return { kind, path: file.path, entries, schemas: ENTRY_SCHEMAS[kind] };
+    return this.#settingsEditor.file(kind);
   }
 
-  async saveSettingsEntry(kind: SettingsKind, { previousName, entry }: SaveSettingsEntry): Promise<SettingsSaveResult> {
-    const file = await SettingsDocument.open(settingsFilePath(this.#dataDir, kind), kind);
-    const entries = file.entries();
-    const index = previousName === undefined ? -1 : file.indexOf(previousName);
-    if (previousName !== undefined && index < 0) throw new ApiError(404, `${file.path}: no entry named "${previousName}"`);
-    const value = kind === 'providers' && index >= 0 ? withUnmaskedUrls(entry, entries[index]!) : entry;
-    const next = index >= 0 ? entries.map((e, i) => (i === index ? value : e)) : [...entries, value];
-    const errors = settingsErrors(kind, next, index >= 0 ? index : next.length - 1);
-    if (errors.length) return { ok: false, errors };
-    file.put(index, value);
-    await file.save();
-    await this.#reload(kind);
-    return { ok: true, settings: await this.settings() };
+  async saveSettingsEntry(kind: SettingsKind, request: SaveSettingsEntry): Promise<SettingsSaveResult> {
+    const errors = await this.#settingsEditor.save(kind, request);
+    return errors.length ? { ok: false, errors } : { ok: true, settings: await this.settings() };
   }
 
   async deleteSettingsEntry(kind: SettingsKind, name: string): Promise<SettingsInfo> {
-    const file = await SettingsDocument.open(settingsFilePath(this.#dataDir, kind), kind);
-    const index = file.indexOf(name);
-    if (index < 0) throw new ApiError(404, `${file.path}: no entry named "${name}"`);
-    file.remove(index);
-    await file.save();
-    await this.#reload(kind);
+    await this.#settingsEditor.delete(kind, name);
     return this.settings();
   }
 
@@ -368,22 +352,3 @@ export class Engine implements EngineApi {
   }
 }
 
-/** A profile entry as Settings shows it: no inline key (the file should have none), credentials in URLs masked. */
-function servedProfileEntry(entry: Record<string, unknown>): Record<string, unknown> {
-  const served = Object.fromEntries(Object.entries(entry).filter(([key]) => !(INLINE_KEY_FIELDS as readonly string[]).includes(key)));
-  if (typeof served.baseURL === 'string') served.baseURL = redactUrl(served.baseURL);
-  if (Array.isArray(served.replicas)) served.replicas = served.replicas.map((url) => (typeof url === 'string' ? redactUrl(url) : url));
-  return served;
-}
-
-/** A saved profile whose URLs came back as Settings masked them keeps the stored URLs, credentials included. */
-function withUnmaskedUrls(entry: Record<string, unknown>, stored: Record<string, unknown>): Record<string, unknown> {
-  const unmask = (url: unknown, original: unknown) =>
-    typeof url === 'string' && typeof original === 'string' && url !== original && url === redactUrl(original) ? original : url;
-  const storedReplicas = Array.isArray(stored.replicas) ? stored.replicas : [];
-  return {
-    ...entry,
-    ...('baseURL' in entry ? { baseURL: unmask(entry.baseURL, stored.baseURL) } : {}),
-    ...(Array.isArray(entry.replicas) ? { replicas: entry.replicas.map((url, i) => unmask(url, storedReplicas[i])) } : {}),
-  };
-}

@@ -42,14 +42,15 @@ export class SettingsDocument {
     return new SettingsDocument(path, kind, doc);
   }
 
-  /** The entries as plain values, in file order. */
-  entries(): Array<Record<string, unknown>> {
+  /** The entries as plain values, in file order (maps, unless the file is broken). */
+  entries(): unknown[] {
     const list = this.#list();
-    return list ? (list.toJS(this.doc) as Array<Record<string, unknown>>) : [];
+    return list ? (list.toJS(this.doc) as unknown[]) : [];
   }
 
+  /** The position of the entry with this `name`; -1 when there is none. */
   indexOf(name: string): number {
-    return this.entries().findIndex((entry) => entry?.name === name);
+    return this.entries().findIndex((entry) => (entry as { name?: unknown } | null)?.name === name);
   }
 
   /** Replaces entry `index` (changing only the keys whose values differ), or appends when `index` is -1. */

@@ -126,6 +126,25 @@ describe('editing settings through the engine', () => {
     await expect(engine.deleteSettingsEntry('providers', 'qa-llm-2')).rejects.toMatchObject({ status: 404 });
   });
 
+  it('keeps both of two saves sent at once', async () => {
+    const results = await Promise.all(
+      ['a-llm', 'b-llm'].map((name) => engine.saveSettingsEntry('providers', { entry: judge({ name }) })),
+    );
+    expect(results.map((r) => r.ok)).toEqual([true, true]);
+    expect((await engine.settings()).providers.map((p) => p.name)).toEqual(['judge-llm', 'a-llm', 'b-llm']);
+    expect(providersText()).toContain('# keep in sync with the cluster');
+  });
+
+  it('names a broken entry elsewhere in the file instead of writing over it, and lists only the entries it can edit', async () => {
+    writeFileSync(join(dataDir, 'providers.yaml'), `${COMMENTED(oldServer.baseURL)}  - just a string\n`);
+    expect((await engine.settingsFile('providers')).entries.map((e) => e.name)).toEqual(['judge-llm']);
+    const result = await engine.saveSettingsEntry('providers', { previousName: 'judge-llm', entry: judge() });
+    expect(result).toEqual({ ok: false, errors: [{ field: '', message: expect.stringMatching(/^providers\[1\]: /) }] });
+    const unparsable = join(dataDir, 'providers.yaml');
+    writeFileSync(unparsable, 'providers: [unclosed\n');
+    await expect(engine.settingsFile('providers')).rejects.toMatchObject({ status: 400, message: expect.stringContaining(`${unparsable}: cannot parse`) });
+  });
+
   it('masks a URL’s password when serving it and keeps the stored one when the masked form comes back', async () => {
     const locked = `http://alice:pa55word@127.0.0.1:${new URL(oldServer.baseURL).port}/v1?api_key=k3y&region=eu`;
     writeFileSync(join(dataDir, 'providers.yaml'), COMMENTED(locked));
