@@ -42,13 +42,10 @@ const sshLoginShape = {
   host: z.string().min(1).refine((h) => !/[\s\0]/.test(h), 'cannot contain spaces'),
   port: z.int().min(1).max(65535).default(22),
   user: z.string().min(1),
-  /** A private key file (OpenSSH or PEM format, unencrypted — use `agent` for encrypted keys). */
-  privateKeyPath: z.string().min(1).optional(),
-  /** Authenticate with the running ssh-agent (`SSH_AUTH_SOCK`). */
-  agent: z.literal(true).optional(),
-  knownHostsPath: z.string().min(1).default('~/.ssh/known_hosts'),
-  /** Where the app keeps uploaded files and job folders on that machine. */
-  workDir: remoteDirSchema.default('~/.cache/rewatch-studio'),
+  privateKeyPath: z.string().min(1).optional().describe('A private key file (OpenSSH or PEM, unencrypted: use agent for encrypted keys).'),
+  agent: z.literal(true).optional().describe('Authenticate with the running ssh-agent (SSH_AUTH_SOCK).'),
+  knownHostsPath: z.string().min(1).default('~/.ssh/known_hosts').describe('Host keys are checked against it: an unknown or changed key is refused.'),
+  workDir: remoteDirSchema.default('~/.cache/rewatch-studio').describe('Where the app keeps uploaded files and job folders on that machine.'),
 };
 
 const needsAuth = {

@@ -29,6 +29,7 @@ function EntryField({ kind, spec, value, errors, onChange }: EntryFieldProps) {
         {value === undefined && spec.default !== undefined && <span className="tag">default</span>}
       </div>
       <FieldWidget spec={spec} value={value} onChange={onChange} onProblem={setProblem} inputId={inputId} providers={[]} />
+      {spec.description && <div className="field-help">{spec.description}</div>}
       {messages.map((message, i) => (
         <div key={i} className="field-error" role="alert">
           {message}
