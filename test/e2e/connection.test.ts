@@ -89,6 +89,10 @@ describe.skipIf(!hasChromium)('a connection that recovers', () => {
     await expect(banner.textContent()).resolves.toContain('The engine is not reachable.');
     await expect(page.getByRole('button', { name: '▶ Run all' }).isDisabled()).resolves.toBe(true);
     await expect(page.getByRole('button', { name: '■ Cancel' }).isDisabled()).resolves.toBe(true);
+    // The shortcut is refused too, saying why.
+    await page.locator('.react-flow__pane').click();
+    await page.keyboard.press('Control+Enter');
+    await page.getByText('Cannot run: the engine is not reachable; the page is reconnecting').waitFor();
     for (const viewport of VIEWPORTS) {
       await page.setViewportSize(viewport);
       await page.screenshot({ path: join(ARTIFACTS, `connection-lost-${viewport.width}x${viewport.height}.png`) });
