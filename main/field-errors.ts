@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 
 /** A zod issue path as a field reference: `hosts[1].login.port`; `(root)` for the value itself. */
-function fieldPath(path: readonly PropertyKey[]): string {
+export function fieldPath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const key of path) {
     if (typeof key === 'number') out += `[${key}]`;

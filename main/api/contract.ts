@@ -313,7 +313,45 @@ export interface TemplateInfo {
 export interface SettingsInfo {
   providers: Array<{ name: string; model: string; baseURL: string }>;
   hosts: string[];
+  /** The engine's data dir: its store, `providers.yaml`, `hosts.yaml` and server token. */
+  dataDir: string;
 }
+
+/** The settings files the editor edits: the data dir's `providers.yaml` and `hosts.yaml`. */
+export const settingsKindSchema = z.enum(['providers', 'hosts']);
+export type SettingsKind = z.infer<typeof settingsKindSchema>;
+
+/** One settings file as the editor edits it. */
+export interface SettingsFileInfo {
+  kind: SettingsKind;
+  /** Where edits are written (created on the first save when it does not exist yet). */
+  path: string;
+  /** Its entries as written, in file order; passwords and keys in URLs masked (a masked value saved back is kept). */
+  entries: Array<Record<string, unknown>>;
+  /**
+   * JSON Schema of an entry (`io: input`, so defaulted fields are optional): `profile` for providers; `ssh` and
+   * `slurm` for hosts, by the entry's `kind`.
+   */
+  schemas: Record<string, Record<string, unknown>>;
+}
+
+/** A problem with one field of an entry: `baseURL`, `login.workDir`; empty for the entry (or file) as a whole. */
+export interface SettingsFieldError {
+  field: string;
+  message: string;
+}
+
+export const saveSettingsEntrySchema = z.object({
+  /** The entry's name before this edit; absent for a new entry. */
+  previousName: z.string().optional(),
+  entry: z.record(z.string(), z.unknown()),
+});
+export type SaveSettingsEntry = z.infer<typeof saveSettingsEntrySchema>;
+
+export const deleteSettingsEntrySchema = z.object({ name: z.string() });
+
+/** A save is checked by the schemas the engine loads the file with: written and reloaded only when it passes. */
+export type SettingsSaveResult = { ok: true; settings: SettingsInfo } | { ok: false; errors: SettingsFieldError[] };
 
 /** What "Test connection" found on a host. */
 export interface HostTestResult {
@@ -376,6 +414,9 @@ export const routes = {
   provenance: { method: 'GET', path: '/api/runs/:runId/provenance' },
   listTemplates: { method: 'GET', path: '/api/templates' },
   settings: { method: 'GET', path: '/api/settings' },
+  settingsFile: { method: 'GET', path: '/api/settings/:kind' },
+  saveSettingsEntry: { method: 'PUT', path: '/api/settings/:kind' },
+  deleteSettingsEntry: { method: 'POST', path: '/api/settings/:kind/delete' },
   getTemplate: { method: 'GET', path: '/api/templates/:name' },
   testHost: { method: 'POST', path: '/api/hosts/:name/test' },
   testProvider: { method: 'POST', path: '/api/providers/:name/test' },
@@ -436,6 +477,16 @@ export interface EngineApi {
   provenance(runId: string, row: RowRef): Promise<Provenance>;
   listTemplates(): Promise<TemplateInfo[]>;
   settings(): Promise<SettingsInfo>;
+  /** A settings file's entries and the JSON Schema they are validated with. */
+  settingsFile(kind: SettingsKind): Promise<SettingsFileInfo>;
+  /**
+   * Adds an entry or replaces the one named `previousName`, writes the file (keeping its comments) and reloads the
+   * settings without a restart: the next request through a changed profile, a running run's too, goes by the new
+   * one; nodes started after the save use the new hosts.
+   */
+  saveSettingsEntry(kind: SettingsKind, request: SaveSettingsEntry): Promise<SettingsSaveResult>;
+  /** Removes an entry from its file and reloads; 404 when there is none of that name. */
+  deleteSettingsEntry(kind: SettingsKind, name: string): Promise<SettingsInfo>;
   /** Connects to a host of the settings and reports its OS, free disk and GPUs; rejects with what failed. */
   testHost(name: string): Promise<HostTestResult>;
   /** Sends one short chat request through a provider profile (never cached); rejects with what failed. */

@@ -14,13 +14,19 @@ export const engineFlags = {
   hosts: { type: 'string' },
 } as const;
 
+/** The data dir the flags name: `--data-dir`, else `REWATCH_DATA_DIR`, else the OS app-data folder. */
+export function dataDirOf(flags: { 'data-dir'?: string }): string {
+  return resolve(flags['data-dir'] ?? defaultDataDir());
+}
+
 /** The engine over the flags' data dir, providers and hosts, with the installed node library (or `nodes`). */
 export async function openEngine(
   flags: { 'data-dir'?: string; providers?: string; hosts?: string },
   nodes: NodeCatalog = catalog,
 ): Promise<Engine> {
-  const dataDir = resolve(flags['data-dir'] ?? defaultDataDir());
-  const providers = await loadProviders(dataDir, flags.providers && resolve(flags.providers));
-  const hosts = await loadHostResolver(dataDir, flags.hosts && resolve(flags.hosts));
-  return new Engine({ dataDir, catalog: nodes, reward: servedReward, providers, hosts });
+  const dataDir = dataDirOf(flags);
+  const extraSettingsFiles = { providers: flags.providers && resolve(flags.providers), hosts: flags.hosts && resolve(flags.hosts) };
+  const providers = await loadProviders(dataDir, extraSettingsFiles.providers);
+  const hosts = await loadHostResolver(dataDir, extraSettingsFiles.hosts);
+  return new Engine({ dataDir, catalog: nodes, reward: servedReward, providers, hosts, extraSettingsFiles });
 }

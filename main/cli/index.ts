@@ -25,7 +25,8 @@ const USAGE = `usage: rewatch <command> [options]
   runs [--json]                           run history
   explain FILE [NODE] [--json]            whether each node would re-run, and why
   serve [--port N] [--host 127.0.0.1] [--static-dir DIR]
-                                          the local API server for the editor; prints its URL and token
+                                          the local API server for the editor; prints the address to open (with the
+                                          data dir's token); port: --port, $REWATCH_PORT, server.yaml, else 5178
   prune [--keep-runs 20] [--llm-cache]    delete old runs and the cached results only they used
   servers [--json]                        model servers still running (kept warm by a graph, or left by a crash)
   servers stop ID                         stop one of them

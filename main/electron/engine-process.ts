@@ -24,7 +24,9 @@ export function startEngine(options: {
   const token = randomBytes(32).toString('base64url');
   const child: UtilityProcess = utilityProcess.fork(
     join(options.appRoot, 'scripts', 'rewatch.mjs'),
-    ['serve', '--data-dir', options.dataDir, '--static-dir', join(options.appRoot, 'dist', 'renderer')],
+    // Any free port: the window is opened at whatever address the engine prints, so `rewatch serve`'s fixed default
+    // (kept for browsers, whose pages must find the engine again) would only clash with one running beside the app.
+    ['serve', '--data-dir', options.dataDir, '--port', '0', '--static-dir', join(options.appRoot, 'dist', 'renderer')],
     {
       stdio: 'pipe',
       serviceName: 'ReWatch Studio engine',

@@ -19,7 +19,11 @@ import {
   type RunInfo,
   type RunRequest,
   type RunStatus,
+  type SaveSettingsEntry,
+  type SettingsFileInfo,
   type SettingsInfo,
+  type SettingsKind,
+  type SettingsSaveResult,
   type TemplateInfo,
   type ValidationResult,
 } from '../api/contract.ts';
@@ -29,7 +33,7 @@ import { withoutSecrets } from '../graph/secrets.ts';
 import { listTemplates, loadTemplate } from '../graph/templates.ts';
 import { LlmClient, type LlmClientOptions } from '../llm/client.ts';
 import type { ProviderProfile } from '../llm/profiles.ts';
-import { createHostResolver, type HostResolver } from '../hosts/index.ts';
+import { createHostResolver, loadHosts, type HostResolver } from '../hosts/index.ts';
 import { ModelServerManager } from '../model-servers/manager.ts';
 import { processAlive, RunStore, type PruneOptions, type PruneReport } from '../store/index.ts';
 import type { HostHandle, RewardDefinition } from '../../nodes/sdk/index.ts';
@@ -37,6 +41,8 @@ import { EngineRewardService } from '../reward/service.ts';
 import type { NodeCatalog } from './catalog.ts';
 import { testHost, testProvider } from './connection-tests.ts';
 import { redactUrl } from './redact.ts';
+import { loadProviders } from './settings.ts';
+import { SettingsEditor } from './settings-editor.ts';
 import { explainGraph } from './explain.ts';
 import { itemErrorPage } from './item-errors.ts';
 import { RunExecution } from './executor.ts';
@@ -49,7 +55,10 @@ import { jsonSchemaError, validateGraph } from './validate.ts';
 interface EngineOptions {
   dataDir: string;
   catalog: NodeCatalog;
+  /** The settings' profiles. An edit in Settings replaces them with what the data dir's files now hold. */
   providers: ProviderProfile[];
+  /** The files given with `--providers`/`--hosts`, read again (and still taking precedence) after an edit. */
+  extraSettingsFiles?: { providers?: string | undefined; hosts?: string | undefined };
   /** The hosts nodes may run on (the data dir's hosts.yaml); only this machine when absent. */
   hosts?: HostResolver;
   /** The reward the engine serves (`ctx.reward`, `rewatch reward-server`): the node library's (`nodes/index.ts`). */
@@ -67,8 +76,13 @@ export class Engine implements EngineApi {
   /** Reward servers over this engine's LLM client and run store. */
   readonly reward: EngineRewardService;
   readonly #llm: LlmClient;
-  readonly #providers: ProviderProfile[];
-  readonly #hosts: HostResolver;
+  readonly #dataDir: string;
+  readonly #extraSettingsFiles: NonNullable<EngineOptions['extraSettingsFiles']>;
+  #providers: ProviderProfile[];
+  #hosts: HostResolver;
+  /** Resolvers replaced by a hosts edit: a running job may still use their connections, so they close with the engine. */
+  readonly #retiredHosts: HostResolver[] = [];
+  readonly #settingsEditor: SettingsEditor;
   readonly #modelServers: ModelServerManager;
   readonly #listeners = new Set<(event: RunEvent) => void>();
   readonly #active = new Map<string, { execution: RunExecution; finished: Promise<RunStatus> }>();
@@ -77,6 +91,9 @@ export class Engine implements EngineApi {
     this.store = new RunStore(options.dataDir);
     this.store.runs.markInterrupted(processAlive);
     this.nodeCatalog = options.catalog;
+    this.#dataDir = options.dataDir;
+    this.#extraSettingsFiles = options.extraSettingsFiles ?? {};
+    this.#settingsEditor = new SettingsEditor(options.dataDir, (kind) => this.#reload(kind));
     this.#providers = options.providers;
     this.#hosts = options.hosts ?? createHostResolver({ hosts: [] }, { dataDir: options.dataDir });
     this.#llm = new LlmClient({
@@ -91,7 +108,7 @@ export class Engine implements EngineApi {
       llm: this.#llm,
       outputs: this.store.outputs,
       nodeDefinitions: options.catalog.definitions(),
-      providers: options.providers,
+      providers: () => this.#providers,
     });
     this.#modelServers = new ModelServerManager({
       host: this.#host,
@@ -262,7 +279,37 @@ export class Engine implements EngineApi {
     return {
       providers: this.#providers.map(({ name, model, baseURL }) => ({ name, model, baseURL: redactUrl(baseURL) })),
       hosts: [...this.#hosts.names],
+      dataDir: this.#dataDir,
     };
+  }
+
+  async settingsFile(kind: SettingsKind): Promise<SettingsFileInfo> {
+    return this.#settingsEditor.file(kind);
+  }
+
+  async saveSettingsEntry(kind: SettingsKind, request: SaveSettingsEntry): Promise<SettingsSaveResult> {
+    const errors = await this.#settingsEditor.save(kind, request);
+    return errors.length ? { ok: false, errors } : { ok: true, settings: await this.settings() };
+  }
+
+  async deleteSettingsEntry(kind: SettingsKind, name: string): Promise<SettingsInfo> {
+    await this.#settingsEditor.delete(kind, name);
+    return this.settings();
+  }
+
+  /**
+   * Reads one kind of settings again, as `openEngine` did at start. Profiles: see `LlmClient.setProfiles`. Hosts: a
+   * new resolver for nodes started from now on; the old one's connections stay for jobs using them.
+   */
+  async #reload(kind: SettingsKind): Promise<void> {
+    if (kind === 'providers') {
+      this.#providers = await loadProviders(this.#dataDir, this.#extraSettingsFiles.providers);
+      this.#llm.setProfiles(this.#providers);
+      return;
+    }
+    const registry = await loadHosts(this.#dataDir, this.#extraSettingsFiles.hosts);
+    this.#retiredHosts.push(this.#hosts);
+    this.#hosts = createHostResolver(registry, { dataDir: this.#dataDir, jobStore: this.#hosts.jobStore });
   }
 
   async testHost(name: string): Promise<HostTestResult> {
@@ -310,7 +357,7 @@ export class Engine implements EngineApi {
     await Promise.allSettled([...this.#active.values()].map((a) => a.finished));
     await this.reward.close();
     await this.#modelServers.close();
-    await this.#hosts.close();
+    await Promise.all([this.#hosts, ...this.#retiredHosts].map((hosts) => hosts.close()));
     this.store.close();
   }
 
@@ -320,3 +367,4 @@ export class Engine implements EngineApi {
     for (const listener of this.#listeners) listener(event);
   }
 }
+

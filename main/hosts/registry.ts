@@ -42,13 +42,10 @@ const sshLoginShape = {
   host: z.string().min(1).refine((h) => !/[\s\0]/.test(h), 'cannot contain spaces'),
   port: z.int().min(1).max(65535).default(22),
   user: z.string().min(1),
-  /** A private key file (OpenSSH or PEM format, unencrypted — use `agent` for encrypted keys). */
-  privateKeyPath: z.string().min(1).optional(),
-  /** Authenticate with the running ssh-agent (`SSH_AUTH_SOCK`). */
-  agent: z.literal(true).optional(),
-  knownHostsPath: z.string().min(1).default('~/.ssh/known_hosts'),
-  /** Where the app keeps uploaded files and job folders on that machine. */
-  workDir: remoteDirSchema.default('~/.cache/rewatch-studio'),
+  privateKeyPath: z.string().min(1).optional().describe('A private key file (OpenSSH or PEM, unencrypted: use agent for encrypted keys).'),
+  agent: z.literal(true).optional().describe('Authenticate with the running ssh-agent (SSH_AUTH_SOCK).'),
+  knownHostsPath: z.string().min(1).default('~/.ssh/known_hosts').describe('Host keys are checked against it: an unknown or changed key is refused.'),
+  workDir: remoteDirSchema.default('~/.cache/rewatch-studio').describe('Where the app keeps uploaded files and job folders on that machine.'),
 };
 
 const needsAuth = {
@@ -62,7 +59,7 @@ const sshLoginSchema = z.object(sshLoginShape).strict().refine(needsAuth.check, 
 
 export type SshLogin = z.infer<typeof sshLoginSchema>;
 
-const sshHostSchema = z
+export const sshHostSchema = z
   .object({ name: hostNameSchema, kind: z.literal('ssh'), ...sshLoginShape })
   .strict()
   .refine(needsAuth.check, needsAuth.params);
@@ -71,7 +68,7 @@ export type SshHostConfig = z.infer<typeof sshHostSchema>;
 
 const slurmValue = (pattern: RegExp, what: string) => z.string().min(1).regex(pattern, what);
 
-const slurmHostSchema = z
+export const slurmHostSchema = z
   .object({
     name: hostNameSchema,
     kind: z.literal('slurm'),
@@ -92,7 +89,7 @@ export type SlurmHostConfig = z.infer<typeof slurmHostSchema>;
 
 export type HostConfig = SshHostConfig | SlurmHostConfig;
 
-const hostRegistrySchema = z.object({
+export const hostRegistrySchema = z.object({
   hosts: z
     .array(
       z.unknown().transform((entry, ctx): HostConfig => {

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import OpenAI from 'openai';
 import type { z } from 'zod';
 import type { ChatMessage, LlmGateway, LlmJsonResponse, LlmRequest, LlmResponse } from '../../nodes/sdk/context.ts';
@@ -161,7 +162,7 @@ function errorMessage(error: unknown): string {
  * record of every call.
  */
 export class LlmClient {
-  private readonly profiles: readonly ProviderProfile[];
+  private profiles: readonly ProviderProfile[];
   private readonly cache: LlmRequestCache;
   private readonly recorder: LlmCallRecorder;
   private readonly leases: LlmRequestLeases;
@@ -200,6 +201,19 @@ export class LlmClient {
   async sendOnce(request: LlmRequest, signal: AbortSignal = new AbortController().signal): Promise<ChatReply> {
     const endpoint = this.endpoint(request.profile);
     return this.send(endpoint, chatBody(endpoint.profile, request, request.messages), { maxRetries: 0, signal });
+  }
+
+  /**
+   * The settings' profiles after an edit. A changed or removed profile's endpoint is dropped, so the next request
+   * naming it (a running run's too) goes by the new profile, while requests already sent finish on the old one; an
+   * unchanged profile keeps its endpoint, so its concurrency and rate limits carry on.
+   */
+  setProfiles(profiles: readonly ProviderProfile[]): void {
+    this.profiles = profiles;
+    for (const [name, endpoint] of this.endpoints) {
+      const next = profiles.find((p) => p.name === name);
+      if (!next || !isDeepStrictEqual(next, endpoint.profile)) this.endpoints.delete(name);
+    }
   }
 
   /** The requests of a settings profile in flight and waiting for a slot, from every caller of this client. */

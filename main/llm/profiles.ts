@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { invalidSettingsError } from '../field-errors.ts';
 
 /** Fields where a key pasted into a profile would sit; zod would drop them silently, so each is an error instead. */
-const INLINE_KEY_FIELDS = ['apiKey', 'api_key', 'key', 'token'] as const;
+export const INLINE_KEY_FIELDS = ['apiKey', 'api_key', 'key', 'token'] as const;
 
 function rejectInlineKeys(value: unknown, ctx: z.RefinementCtx): unknown {
   if (!value || typeof value !== 'object') return value;
@@ -23,30 +23,36 @@ function rejectInlineKeys(value: unknown, ctx: z.RefinementCtx): unknown {
 }
 
 /** One OpenAI-compatible endpoint. Graphs name profiles; endpoints and keys live only here. */
-const profileFields = z.object({
-  name: z.string().min(1),
-  baseURL: z.url({ protocol: /^https?$/ }),
+export const profileFields = z.object({
+  name: z.string().min(1).describe('What graphs call this endpoint, e.g. judge-llm.'),
+  baseURL: z.url({ protocol: /^https?$/ }).describe('The OpenAI-compatible API, e.g. http://127.0.0.1:8000/v1.'),
   model: z.string().min(1),
-  /** Name of the environment variable that holds the API key — never the key itself. */
   apiKeyEnv: z
     .string()
     .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be the name of an environment variable, not a key')
-    .optional(),
-  /** More servers of the same model (e.g. vLLM replicas on several hosts); each request goes to the least busy one. */
-  replicas: z.array(z.url({ protocol: /^https?$/ })).optional(),
-  /** Stands in for `baseURL` in the request cache, for a server whose URL changes but whose answers do not
-   * (a model server reached through a fresh port forward each session). */
-  cacheIdentity: z.string().min(1).optional(),
-  /** Requests in flight per server (so `baseURL` plus the replicas take this many each). */
-  maxConcurrency: z.int().positive().default(8),
+    .optional()
+    .describe('The name of the environment variable that holds the API key, never the key itself; empty for local servers.'),
+  replicas: z
+    .array(z.url({ protocol: /^https?$/ }))
+    .optional()
+    .describe('More servers of the same model (e.g. vLLM replicas on several hosts); each request goes to the least busy one.'),
+  cacheIdentity: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'Stands in for baseURL in the request cache, for a server whose URL changes but whose answers do not (a model server reached through a fresh port forward each session).',
+    ),
+  maxConcurrency: z.int().positive().default(8).describe('Requests in flight per server (baseURL and each replica take this many).'),
   requestsPerMinute: z.number().positive().optional(),
   timeoutMs: z.int().positive().default(120_000),
   maxRetries: z.int().nonnegative().default(4),
-  /**
-   * Send a request's JSON Schema as `response_format` so the server constrains decoding to it. Off for servers that
-   * reject the field: replies are then parsed and repaired as before.
-   */
-  structuredOutputs: z.boolean().default(true),
+  structuredOutputs: z
+    .boolean()
+    .default(true)
+    .describe(
+      "Send a request's JSON Schema as response_format so the server constrains decoding to it. Off for servers that reject the field: replies are then parsed and repaired.",
+    ),
 });
 
 export const providerProfileSchema = z.preprocess(rejectInlineKeys, profileFields);

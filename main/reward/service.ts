@@ -43,7 +43,8 @@ interface EngineRewardDeps {
   llm: LlmClient;
   outputs: StoredOutputs;
   nodeDefinitions: readonly NodeDefinition[];
-  providers: readonly ProviderProfile[];
+  /** The settings' provider profiles as they are now (Settings may edit them while the engine runs). */
+  providers(): readonly ProviderProfile[];
 }
 
 /**
@@ -67,7 +68,8 @@ export class EngineRewardService implements RewardService {
 
   async start(options: RewardStartOptions = {}): Promise<ServedReward> {
     const definition = this.definition;
-    const { llm, providers, outputs, nodeDefinitions } = this.#deps;
+    const { llm, outputs, nodeDefinitions } = this.#deps;
+    const providers = this.#deps.providers();
     const judge = options.judge ?? DEFAULT_JUDGE_PROFILE;
     const infer = options.infer || judge;
     // Fail at start, not on the first batch, when a profile is missing.

@@ -2,6 +2,7 @@ import type { Context, Handler, Hono } from 'hono';
 import type { z } from 'zod';
 import {
   ApiError,
+  deleteSettingsEntrySchema,
   type EngineApi,
   explainRequestSchema,
   jsonSchemaCheckRequestSchema,
@@ -9,6 +10,8 @@ import {
   routes,
   rowRefSchema,
   runRequestSchema,
+  saveSettingsEntrySchema,
+  settingsKindSchema,
   validateRequestSchema,
 } from '../api/contract.ts';
 
@@ -46,6 +49,12 @@ export function registerEngineRoutes(app: Hono, engine: EngineApi): void {
     provenance: async (c) => c.json(await engine.provenance(param(c, 'runId'), rowRefSchema.parse(c.req.query()))),
     listTemplates: async (c) => c.json(await engine.listTemplates()),
     settings: async (c) => c.json(await engine.settings()),
+    settingsFile: async (c) => c.json(await engine.settingsFile(settingsKind(c))),
+    saveSettingsEntry: async (c) => c.json(await engine.saveSettingsEntry(settingsKind(c), await readBody(c, saveSettingsEntrySchema))),
+    deleteSettingsEntry: async (c) => {
+      const { name } = await readBody(c, deleteSettingsEntrySchema);
+      return c.json(await engine.deleteSettingsEntry(settingsKind(c), name));
+    },
     getTemplate: async (c) => c.json(await engine.getTemplate(param(c, 'name'))),
     testHost: async (c) => c.json(await engine.testHost(param(c, 'name'))),
     testProvider: async (c) => c.json(await engine.testProvider(param(c, 'name'))),
@@ -65,6 +74,12 @@ async function readBody<T extends z.ZodType>(c: Context, schema: T): Promise<z.i
     throw new ApiError(400, 'request body must be JSON');
   }
   return schema.parse(body);
+}
+
+function settingsKind(c: Context) {
+  const parsed = settingsKindSchema.safeParse(param(c, 'kind'));
+  if (!parsed.success) throw new ApiError(404, `no settings file "${param(c, 'kind')}" (known: providers, hosts)`);
+  return parsed.data;
 }
 
 function param(c: Context, name: string): string {

@@ -18,29 +18,58 @@ export interface ReconnectBackoff {
   maxMs: number;
 }
 
-const DEFAULT_BACKOFF: ReconnectBackoff = { initialMs: 250, maxMs: 10_000 };
+const DEFAULT_BACKOFF: ReconnectBackoff = { initialMs: 250, maxMs: 5_000 };
+
+/** The event socket's link to the engine, which is how the editor knows the engine is there. */
+export type ConnectionState =
+  | { status: 'connecting' }
+  | { status: 'open' }
+  /** The socket dropped or could not connect; the next attempt is at `retryAt` (ms since the epoch). */
+  | { status: 'lost'; attempt: number; retryAt: number };
+
+/** `subscribe` for `EngineApi`, and what the socket's state is, for the editor's connection banner. */
+export interface EventChannel {
+  subscribe(listener: (event: RunEvent) => void): () => void;
+  state(): ConnectionState;
+  /** Calls `listener` on every change of `state()`; returns the function that stops it. */
+  onStateChange(listener: (state: ConnectionState) => void): () => void;
+  /** Tries now instead of waiting out the backoff (a "Reconnect now" button). */
+  reconnectNow(): void;
+}
 
 /**
  * `EngineApi.subscribe` over one shared WebSocket to `url`: opened with the first listener, reopened with
  * exponential backoff when it drops, closed when the last listener leaves. Events sent while disconnected are lost;
- * state is recovered by refetching (`getRun`).
+ * state is recovered by refetching (`getRun`) once `state()` is `open` again.
  */
-export function createEventSubscriber(
+export function createEventChannel(
   url: string,
   WebSocketImpl: WebSocketConstructor | undefined,
   backoff: ReconnectBackoff = DEFAULT_BACKOFF,
-): (listener: (event: RunEvent) => void) => () => void {
+): EventChannel {
   // Entries rather than the functions themselves, so one function subscribed twice is two subscriptions.
   const listeners = new Set<{ listener: (event: RunEvent) => void }>();
+  const stateListeners = new Set<{ listener: (state: ConnectionState) => void }>();
   let socket: WebSocketLike | undefined;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let delayMs = backoff.initialMs;
+  let attempt = 0;
+  let state: ConnectionState = { status: 'connecting' };
+  let lastImpl: WebSocketConstructor | undefined;
+
+  function setState(next: ConnectionState): void {
+    state = next;
+    for (const { listener } of [...stateListeners]) listener(next);
+  }
 
   function connect(Impl: WebSocketConstructor): void {
+    lastImpl = Impl;
     const current = new Impl(url);
     socket = current;
     current.onopen = () => {
       delayMs = backoff.initialMs;
+      attempt = 0;
+      setState({ status: 'open' });
     };
     current.onmessage = ({ data }) => {
       if (typeof data === 'string') dispatch(data);
@@ -54,6 +83,8 @@ export function createEventSubscriber(
           retryTimer = undefined;
           if (listeners.size > 0) connect(Impl);
         }, delayMs);
+        attempt += 1;
+        setState({ status: 'lost', attempt, retryAt: Date.now() + delayMs });
         delayMs = Math.min(delayMs * 2, backoff.maxMs);
       }
     };
@@ -79,21 +110,37 @@ export function createEventSubscriber(
     clearTimeout(retryTimer);
     retryTimer = undefined;
     delayMs = backoff.initialMs;
+    attempt = 0;
     const current = socket;
     socket = undefined;
     current?.close();
+    setState({ status: 'connecting' });
   }
 
-  return (listener) => {
-    // The global is typed as always present, but Node 20 has none.
-    const Impl: WebSocketConstructor | undefined = WebSocketImpl ?? globalThis.WebSocket;
-    if (!Impl) throw new Error('no WebSocket implementation: pass one (e.g. from `ws`) to createHttpEngineClient');
-    const entry = { listener };
-    listeners.add(entry);
-    if (!socket && retryTimer === undefined) connect(Impl);
-    return () => {
-      if (!listeners.delete(entry)) return;
-      if (listeners.size === 0) disconnect();
-    };
+  return {
+    subscribe(listener) {
+      // The global is typed as always present, but Node 20 has none.
+      const Impl: WebSocketConstructor | undefined = WebSocketImpl ?? globalThis.WebSocket;
+      if (!Impl) throw new Error('no WebSocket implementation: pass one (e.g. from `ws`) to createHttpEngineClient');
+      const entry = { listener };
+      listeners.add(entry);
+      if (!socket && retryTimer === undefined) connect(Impl);
+      return () => {
+        if (!listeners.delete(entry)) return;
+        if (listeners.size === 0) disconnect();
+      };
+    },
+    state: () => state,
+    onStateChange(listener) {
+      const entry = { listener };
+      stateListeners.add(entry);
+      return () => stateListeners.delete(entry);
+    },
+    reconnectNow() {
+      if (retryTimer === undefined || !lastImpl) return;
+      clearTimeout(retryTimer);
+      retryTimer = undefined;
+      connect(lastImpl);
+    },
   };
 }

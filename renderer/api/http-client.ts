@@ -1,5 +1,5 @@
 import { ApiError, type ApiErrorBody, type ApiErrorStatus, type EngineApi, routes } from '../../main/api/contract.ts';
-import { type ReconnectBackoff, type WebSocketConstructor, createEventSubscriber } from './event-socket.ts';
+import { type EventChannel, type ReconnectBackoff, type WebSocketConstructor, createEventChannel } from './event-socket.ts';
 import { type PathParams, type QueryValue, routeUrl } from './url.ts';
 
 export interface HttpEngineClientOptions {
@@ -16,8 +16,13 @@ export interface HttpEngineClientOptions {
 type EngineRoute = Extract<keyof typeof routes, keyof EngineApi>;
 type Result<Name extends EngineRoute> = Awaited<ReturnType<EngineApi[Name]>>;
 
+/** The engine over HTTP, with the state of its event socket (whether the engine is reachable). */
+export interface HttpEngineClient extends EngineApi {
+  readonly connection: Omit<EventChannel, 'subscribe'>;
+}
+
 /** `EngineApi` over the local server's HTTP routes and event WebSocket. Failed requests reject with `ApiError`. */
-export function createHttpEngineClient(options: HttpEngineClientOptions): EngineApi {
+export function createHttpEngineClient(options: HttpEngineClientOptions): HttpEngineClient {
   const { baseUrl, token } = options;
   const fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
 
@@ -39,6 +44,7 @@ export function createHttpEngineClient(options: HttpEngineClientOptions): Engine
   }
 
   const eventsUrl = routeUrl(baseUrl, routes.events.path, {}, { token }).replace(/^http/, 'ws');
+  const { subscribe, ...connection } = createEventChannel(eventsUrl, options.WebSocket, options.reconnect);
 
   return {
     catalog: () => call('catalog', {}),
@@ -55,12 +61,16 @@ export function createHttpEngineClient(options: HttpEngineClientOptions): Engine
     provenance: (runId, row) => call('provenance', { runId }, { query: { nodeId: row.nodeId, port: row.port, seq: row.seq } }),
     listTemplates: () => call('listTemplates', {}),
     settings: () => call('settings', {}),
+    settingsFile: (kind) => call('settingsFile', { kind }),
+    saveSettingsEntry: (kind, request) => call('saveSettingsEntry', { kind }, { body: request }),
+    deleteSettingsEntry: (kind, name) => call('deleteSettingsEntry', { kind }, { body: { name } }),
     getTemplate: (name) => call('getTemplate', { name }),
     testHost: (name) => call('testHost', { name }),
     testProvider: (name) => call('testProvider', { name }),
     modelServers: () => call('modelServers', {}),
     stopModelServer: (id) => call('stopModelServer', { id }),
-    subscribe: createEventSubscriber(eventsUrl, options.WebSocket, options.reconnect),
+    subscribe,
+    connection,
   };
 }
 

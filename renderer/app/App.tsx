@@ -12,7 +12,9 @@ import { useRunActions } from '../runs/use-run-actions.ts';
 import { useRunEvents } from '../runs/use-run-events.ts';
 import { ProvenanceView } from '../provenance/ProvenanceView.tsx';
 import { SettingsView } from '../settings/SettingsView.tsx';
+import { useSettingsRefresh } from '../settings/settings-store.ts';
 import { BottomPanel } from './BottomPanel.tsx';
+import { ConnectionBanner } from './ConnectionBanner.tsx';
 import { createCommands } from './commands.ts';
 import type { PanelId, PanelLayout } from './panel-layout.ts';
 import { useLayout, useServices } from './services.tsx';
@@ -44,6 +46,7 @@ function Workspace() {
   useDocumentSync();
   useValidationSync();
   useRunEvents();
+  useSettingsRefresh();
   useFileDrop(files);
   useGlobalShortcuts(table);
   const panels = useLayout((s) => s.panels);
@@ -58,7 +61,10 @@ function Workspace() {
         templates={{ open: templatesOpen, setOpen: setTemplatesOpen }}
         settings={{ open: settingsOpen, toggle: () => setSettingsOpen(!settingsOpen) }}
       />
-      <RecoveryBanner actions={files} />
+      <div className="banners">
+        <ConnectionBanner />
+        <RecoveryBanner actions={files} />
+      </div>
       {!panels.palette.collapsed && <Palette onAdd={(type) => commands.addNode(type)} />}
       <Splitter panel="palette" />
       <main className="centre">

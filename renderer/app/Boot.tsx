@@ -1,9 +1,10 @@
 import { useEffect, useState } from 'react';
-import type { EngineApi } from '../../main/api/contract.ts';
+import type { HttpEngineClient } from '../api/index.ts';
 import { emptyGraph } from '../../main/graph/format.ts';
 import { createFileStore } from '../files/file-store.ts';
 import { UNTITLED, docText } from '../files/graph-files.ts';
 import { createRunsStore } from '../runs/run-store.ts';
+import { createSettingsStore } from '../settings/settings-store.ts';
 import { indexCatalog } from '../store/catalog-index.ts';
 import { graphToDoc } from '../store/convert.ts';
 import { createEditorStore } from '../store/graph-store.ts';
@@ -16,7 +17,7 @@ import { createToastStore } from './toast-store.ts';
 type Phase = { kind: 'loading' } | { kind: 'failed'; message: string } | { kind: 'ready'; services: Services };
 
 /** Loads the catalog and settings from the engine, then shows the app. */
-export function Boot({ engine, server }: { engine: EngineApi | undefined; server: Services['server'] }) {
+export function Boot({ engine, server }: { engine: HttpEngineClient | undefined; server: Services['server'] }) {
   const [phase, setPhase] = useState<Phase>(
     engine
       ? { kind: 'loading' }
@@ -32,9 +33,10 @@ export function Boot({ engine, server }: { engine: EngineApi | undefined; server
           kind: 'ready',
           services: {
             engine,
+            connection: engine.connection,
             server,
             catalog: index,
-            settings,
+            settings: createSettingsStore(settings),
             editor: createEditorStore(index, doc),
             runs: createRunsStore(),
             validation: createValidationStore(),

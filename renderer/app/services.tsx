@@ -1,9 +1,11 @@
 import { createContext, type ReactNode, useContext, useMemo } from 'react';
 import { useStore } from 'zustand';
 import type { TemporalState } from 'zundo';
-import type { EngineApi, SettingsInfo } from '../../main/api/contract.ts';
+import type { EngineApi } from '../../main/api/contract.ts';
+import type { HttpEngineClient } from '../api/index.ts';
 import type { FileState, FileStore } from '../files/file-store.ts';
 import type { RunsState, RunsStore } from '../runs/run-store.ts';
+import type { SettingsStore } from '../settings/settings-store.ts';
 import type { CatalogIndex } from '../store/catalog-index.ts';
 import type { GraphDoc } from '../store/flow-types.ts';
 import type { EditorState, EditorStore } from '../store/graph-store.ts';
@@ -14,11 +16,13 @@ import type { ToastStore } from './toast-store.ts';
 /** Everything the app's components share: the engine client and the stores. */
 export interface Services {
   engine: EngineApi;
+  /** Whether the engine is reachable (its event socket is open), and a way to retry now. */
+  connection: HttpEngineClient['connection'];
   /** For media URLs, which carry the token in the query. */
   server: { baseUrl: string; token: string };
   catalog: CatalogIndex;
-  /** The provider profiles and hosts a graph may name, read once at start. */
-  settings: SettingsInfo;
+  /** The provider profiles and hosts a graph may name: read at start, then after each edit and reconnection. */
+  settings: SettingsStore;
   editor: EditorStore;
   runs: RunsStore;
   validation: ValidationStore;

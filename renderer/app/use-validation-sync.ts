@@ -1,9 +1,12 @@
 import { useEffect } from 'react';
 import { useServices } from './services.tsx';
 
-/** Asks the engine to validate the graph whenever its text changes; the errors feed the canvas and the inspector. */
+/**
+ * Asks the engine to validate the graph whenever its text changes, and when the settings it names profiles and hosts
+ * from do; the errors feed the canvas and the inspector.
+ */
 export function useValidationSync(): void {
-  const { engine, files, validation } = useServices();
+  const { engine, files, validation, settings } = useServices();
   useEffect(() => {
     let latest = 0;
     const check = (text: string | null) => {
@@ -15,8 +18,13 @@ export function useValidationSync(): void {
       );
     };
     check(files.getState().currentText);
-    return files.subscribe((state, previous) => {
+    const stopSettings = settings.subscribe(() => check(files.getState().currentText));
+    const stopFiles = files.subscribe((state, previous) => {
       if (state.currentText !== previous.currentText) check(state.currentText);
     });
-  }, [engine, files, validation]);
+    return () => {
+      stopSettings();
+      stopFiles();
+    };
+  }, [engine, files, validation, settings]);
 }

@@ -1,6 +1,7 @@
 import { Fragment, type ReactNode, useMemo } from 'react';
 import type { NodeTypeInfo, SettingsInfo, ValidationError } from '../../main/api/contract.ts';
 import { useEditor, useServices } from '../app/services.tsx';
+import { useSettings } from '../settings/settings-store.ts';
 import { configFields, withGraphBudget, type FieldSpec } from './config-fields.ts';
 import { useServedProfiles } from './served-profiles.ts';
 import { FieldWidget, useLocalProblem } from './widgets.tsx';
@@ -78,9 +79,10 @@ interface ConfigFormProps {
 export function ConfigForm({ nodeId, info, config, errors, besidePrompts }: ConfigFormProps) {
   const video = useEditor((s) => s.meta.settings?.video);
   const fields = useMemo(() => configFields(info.configSchema).map((spec) => withGraphBudget(spec, video)), [info, video]);
-  const { settings, catalog } = useServices();
+  const { catalog } = useServices();
+  const settingsProviders = useSettings((s) => s.providers);
   const served = useServedProfiles(catalog);
-  const providers = useMemo(() => [...settings.providers, ...served], [settings.providers, served]);
+  const providers = useMemo(() => [...settingsProviders, ...served], [settingsProviders, served]);
   const known = new Set(fields.map((f) => f.name));
   const fieldOf = (error: ValidationError) => error.field?.split('.')[0];
   const strays = Object.keys(config).filter((key) => !known.has(key));

@@ -2,6 +2,7 @@ import type { NodeTypeInfo } from '../../main/api/contract.ts';
 import { PAPER_VIDEO_BUDGET, type VideoBudgetKey } from '../../nodes/sdk/video-budget.ts';
 import { DataTypeTag } from '../app/DataTypeTag.tsx';
 import { useEditor, useSelectedNodeIds, useServices, useValidation } from '../app/services.tsx';
+import { useSettings } from '../settings/settings-store.ts';
 import type { GraphNodeData } from '../store/flow-types.ts';
 import { ConfigForm } from './ConfigForm.tsx';
 import { NodeRunSection } from './NodeRunSection.tsx';
@@ -57,8 +58,9 @@ const LOCAL = 'local';
 
 /** Where the node runs: this machine or a host from the settings; a host the settings lack stays listed, and flagged. */
 function NodeHost({ nodeId, host }: { nodeId: string; host: string | undefined }) {
-  const { editor, settings } = useServices();
-  const names = [...new Set([LOCAL, ...settings.hosts, ...(host ? [host] : [])])];
+  const { editor } = useServices();
+  const hosts = useSettings((s) => s.hosts);
+  const names = [...new Set([LOCAL, ...hosts, ...(host ? [host] : [])])];
   return (
     <div className="field" data-field="host">
       <label htmlFor="node-host" title="Hosts come from the settings (hosts.yaml)">

@@ -1,4 +1,5 @@
 import { useRuns, useSelectedNodeIds } from '../app/services.tsx';
+import { useEngineReachable } from '../app/use-connection.ts';
 import { withShortcut } from '../app/shortcuts.ts';
 import { formatCount, formatDuration } from './format.ts';
 import type { RunActions } from './use-run-actions.ts';
@@ -21,14 +22,24 @@ function RunStatus() {
   );
 }
 
-/** Run all, run to the selected node, re-run from it, cancel; and the viewed run's status. */
+const OFFLINE = 'The engine is not reachable; this comes back when it is';
+
+/** Run all, run to the selected node, re-run from it, cancel; and the viewed run's status. All wait for the engine. */
 export function RunControls({ actions }: { actions: RunActions }) {
+  const reachable = useEngineReachable();
   const selected = useSelectedNodeIds();
-  const only = selected.length === 1 ? selected[0] : undefined;
-  const running = useRuns((s) => (s.viewedRunId && s.runs[s.viewedRunId]?.status === 'running' ? s.viewedRunId : null));
+  const only = reachable && selected.length === 1 ? selected[0] : undefined;
+  const viewedRunning = useRuns((s) => (s.viewedRunId && s.runs[s.viewedRunId]?.status === 'running' ? s.viewedRunId : null));
+  const running = reachable ? viewedRunning : null;
   return (
     <div className="toolbar-group run-controls">
-      <button type="button" className="primary" onClick={actions.runAll} title={withShortcut('Run the whole graph; unchanged nodes come from the cache', 'runAll')}>
+      <button
+        type="button"
+        className="primary"
+        disabled={!reachable}
+        onClick={actions.runAll}
+        title={reachable ? withShortcut('Run the whole graph; unchanged nodes come from the cache', 'runAll') : OFFLINE}
+      >
         ▶ Run all
       </button>
       <button type="button" disabled={!only} onClick={() => only && actions.runTo(only)} title="Run the selected node and what it needs">

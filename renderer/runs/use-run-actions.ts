@@ -21,9 +21,14 @@ export interface RunActions {
 }
 
 export function useRunActions(): RunActions {
-  const { engine, editor, runs, toasts, validation } = useServices();
+  const { engine, connection, editor, runs, toasts, validation } = useServices();
   return useMemo(() => {
     const start = (options: Omit<RunRequest, 'graph'>, keep: (view: RunView) => void = runs.getState().show) => {
+      // Shortcuts and menus too, not only the disabled buttons: a run asked for now would only fail to be sent.
+      if (connection.state().status === 'lost') {
+        toasts.getState().push('error', 'Cannot run: the engine is not reachable; the page is reconnecting');
+        return Promise.resolve();
+      }
       const graph = docToGraph(editor.getState());
       return engine.startRun({ graph, ...options }).then(
         ({ runId }) => {
@@ -51,5 +56,5 @@ export function useRunActions(): RunActions {
         engine.cancelRun(runId).catch((error: unknown) => toasts.getState().push('error', `Cannot cancel: ${(error as Error).message}`));
       },
     };
-  }, [engine, editor, runs, toasts, validation]);
+  }, [engine, connection, editor, runs, toasts, validation]);
 }

@@ -17,6 +17,10 @@ import {
   type RunEvent,
   type RunInfo,
   type RunRequest,
+  type SettingsFileInfo,
+  type SettingsInfo,
+  type SettingsKind,
+  type SettingsSaveResult,
   type TemplateInfo,
 } from '../../main/api/contract.ts';
 import { emptyGraph, type GraphFile } from '../../main/graph/format.ts';
@@ -156,7 +160,19 @@ export class FakeEngine implements EngineApi {
   }
 
   async settings() {
-    return { providers: [{ name: 'test-llm', model: 'm', baseURL: 'http://127.0.0.1:9/v1' }], hosts: ['local'] };
+    return { providers: [{ name: 'test-llm', model: 'm', baseURL: 'http://127.0.0.1:9/v1' }], hosts: ['local'], dataDir: '/data' };
+  }
+
+  async settingsFile(kind: SettingsKind): Promise<SettingsFileInfo> {
+    return { kind, path: `/data/${kind}.yaml`, entries: [], schemas: {} };
+  }
+
+  async saveSettingsEntry(): Promise<SettingsSaveResult> {
+    return { ok: false, errors: [{ field: '', message: 'the fake engine keeps no settings' }] };
+  }
+
+  async deleteSettingsEntry(_kind: SettingsKind, name: string): Promise<SettingsInfo> {
+    throw new ApiError(404, `no entry named "${name}"`);
   }
 
   async testHost(name: string): Promise<HostTestResult> {

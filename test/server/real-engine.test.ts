@@ -126,7 +126,7 @@ describe('the local server over the real engine', () => {
   });
 
   it('lists provider profile and host names without secrets', async () => {
-    expect(await client.settings()).toEqual({ providers: [], hosts: ['local'] });
+    expect(await client.settings()).toEqual({ providers: [], hosts: ['local'], dataDir: join(dir.path, 'data') });
   });
 
   it('answers an invalid graph with the error list', async () => {
