@@ -84,6 +84,11 @@ export const runRequestSchema = z.object({
    * node reads the caches as usual.
    */
   retryFailed: z.object({ nodeId: z.string() }).optional(),
+  /**
+   * `streaming` (default): map nodes consume the items of upstream map nodes while those still run; `barrier`: a node
+   * starts once all its upstream nodes finished. Keys and outputs are the same either way.
+   */
+  execution: z.enum(['streaming', 'barrier']).optional(),
 });
 export type RunRequest = z.infer<typeof runRequestSchema>;
 
@@ -143,6 +148,9 @@ export type RunEvent =
       runId: string;
       nodeId: string;
       done: number;
+      /** Items of the node's input available so far: all of them, unless it consumes a map node still running. */
+      available: number;
+      /** Items of the node's input, once all of it is known. */
       total: number | null;
       cached: number;
       failed: number;

@@ -18,7 +18,7 @@ const USAGE = `usage: rewatch <command> [options]
                                           without --template, the list of templates
   nodes [--json]                          the node catalog: ports and config schema of every node type
   validate FILE [--json]                  check a graph; exit 1 with the error list when it is not valid
-  run FILE [--until NODE] [--from NODE] [--no-cache] [--retry-failed NODE]
+  run FILE [--until NODE] [--from NODE] [--no-cache] [--retry-failed NODE] [--barrier]
                                           run a graph (cached results are reused; Ctrl-C cancels, keeping finished items);
                                           --retry-failed asks the model again for NODE's failed items
   runs [--json]                           run history
@@ -42,6 +42,7 @@ const options = {
   from: { type: 'string' },
   'no-cache': { type: 'boolean' },
   'retry-failed': { type: 'string' },
+  barrier: { type: 'boolean' },
   port: { type: 'string' },
   host: { type: 'string' },
   'static-dir': { type: 'string' },

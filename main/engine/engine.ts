@@ -153,7 +153,7 @@ export class Engine implements EngineApi {
   async startRun(request: RunRequest): Promise<{ runId: string }> {
     const { retryFailed } = request;
     const until = request.until ?? (retryFailed && !request.from ? retryFailed.nodeId : undefined);
-    const options = { until, from: request.from, noCache: request.noCache, retryFailed };
+    const options = { until, from: request.from, noCache: request.noCache, retryFailed, execution: request.execution };
     const { graph, flow, plan } = this.#runnable(request.graph, options);
     if (retryFailed) this.#checkRetryable(graph, plan, retryFailed.nodeId);
     const execution = new RunExecution(

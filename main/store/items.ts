@@ -3,6 +3,15 @@ import { GroupCommit } from './group-commit.ts';
 
 type PortRows = Record<string, unknown[]>;
 
+/** A row of a map node's result: its input position, its index among that item's rows of the port, its JSON. */
+export interface RowCursor {
+  seq: number;
+  idx: number;
+}
+export interface PortRow extends RowCursor {
+  data: string;
+}
+
 type JournalEntry =
   | { kind: 'hit'; runId: string; nodeId: string; seq: number; itemKey: string }
   | { kind: 'result'; runId: string; nodeId: string; seq: number; itemKey: string; nodeType: string; outputs: PortRows }
@@ -16,6 +25,7 @@ export class ItemStore {
   readonly #db: Db;
   readonly #has;
   readonly #assembled;
+  readonly #portRows;
   readonly #journal: GroupCommit<JournalEntry>;
 
   constructor(db: Db) {
@@ -48,6 +58,11 @@ export class ItemStore {
       `SELECT r.port, r.data FROM node_items n JOIN item_rows r ON r.item_key = n.item_key
        WHERE n.run_id = ? AND n.node_id = ? AND n.seq >= ? AND n.seq < ? ORDER BY n.seq, r.port, r.idx`,
     );
+    this.#portRows = db.prepare<[string, string, string, number, number, number, number], PortRow>(
+      `SELECT n.seq, r.idx, r.data FROM node_items n JOIN item_rows r ON r.item_key = n.item_key
+       WHERE n.run_id = ? AND n.node_id = ? AND r.port = ? AND n.seq < ? AND (n.seq, r.idx) >= (?, ?)
+       ORDER BY n.seq, r.idx LIMIT ?`,
+    );
   }
 
   has(itemKey: string): boolean {
@@ -77,6 +92,15 @@ export class ItemStore {
     for (let from = 0; from < inputCount; from += chunk) {
       yield* this.#assembled.all(runId, nodeId, from, from + chunk);
     }
+  }
+
+  /**
+   * Up to `limit` of one port's rows, in assembled order, from row `from.idx` of the result at input position
+   * `from.seq` up to (not including) input position `to`.
+   */
+  portRows(runId: string, nodeId: string, port: string, from: RowCursor, to: number, limit: number): PortRow[] {
+    this.flush();
+    return this.#portRows.all(runId, nodeId, port, to, from.seq, from.idx, limit);
   }
 
   /** Drops the input-order bookkeeping of a finished node run (the item results stay as cache). */

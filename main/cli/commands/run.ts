@@ -15,6 +15,8 @@ interface RunFlags {
   'no-cache'?: boolean;
   /** A map node whose failed items ask the model again (the node and what it needs run, unless --until/--from). */
   'retry-failed'?: string;
+  /** Every node waits for its upstream nodes to finish (no item streaming between map nodes). */
+  barrier?: boolean;
 }
 
 /** Exit codes: 0 done, 1 failed or invalid, 130 cancelled with Ctrl-C. */
@@ -32,6 +34,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
         until: flags.until,
         from: flags.from,
         noCache: flags['no-cache'] ?? false,
+        execution: flags.barrier ? 'barrier' : 'streaming',
         ...(flags['retry-failed'] ? { retryFailed: { nodeId: flags['retry-failed'] } } : {}),
       }));
     } catch (error) {

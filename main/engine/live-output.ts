@@ -1,0 +1,75 @@
+import type { ItemStore, PortRow, RowCursor } from '../store/items.ts';
+
+/**
+ * A running map node's output as it grows. Its items settle (done, cached or failed) in any order; the contiguous
+ * prefix of settled input positions is final, and so are the rows those items produced, in the order the assembled
+ * output will have. Downstream map nodes read that prefix from the store as it grows, never from memory.
+ */
+export class LiveOutput {
+  #prefix = 0;
+  /** Settled positions past the prefix: at most the node's run-ahead window (see map-runner.ts). */
+  readonly #settledAhead = new Set<number>();
+  /** Closed once the node assembled its output (and drops the bookkeeping `rows` reads) or stopped. */
+  #closed = false;
+  #wake: Array<() => void> = [];
+
+  constructor(
+    private readonly items: ItemStore,
+    readonly runId: string,
+    readonly nodeId: string,
+  ) {}
+
+  /** Input positions below this are settled. */
+  get prefix(): number {
+    return this.#prefix;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  settle(seq: number): void {
+    if (seq !== this.#prefix) {
+      this.#settledAhead.add(seq);
+      return;
+    }
+    this.#prefix += 1;
+    while (this.#settledAhead.delete(this.#prefix)) this.#prefix += 1;
+    this.#notify();
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.#notify();
+  }
+
+  /** Up to `limit` of `port`'s rows of the settled prefix from `from`; only while open. */
+  rows(port: string, from: RowCursor, limit: number): PortRow[] {
+    if (this.#closed) throw new Error(`"${this.nodeId}" is no longer running: read its stored output`);
+    return this.items.portRows(this.runId, this.nodeId, port, from, this.#prefix, limit);
+  }
+
+  /** Resolves when the settled prefix grows or the output closes; rejects when `signal` aborts. */
+  nextChange(signal: AbortSignal): Promise<void> {
+    signal.throwIfAborted();
+    return new Promise((resolve, reject) => {
+      const onAbort = () => reject(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.#wake.push(() => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      });
+    });
+  }
+
+  /** Resolves once every input position below `seq` is settled. */
+  async settledBelow(seq: number, signal: AbortSignal): Promise<void> {
+    while (this.#prefix < seq) await this.nextChange(signal);
+  }
+
+  #notify(): void {
+    const wake = this.#wake;
+    this.#wake = [];
+    for (const resolve of wake) resolve();
+  }
+}
