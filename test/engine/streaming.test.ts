@@ -2,14 +2,18 @@
  * Item streaming between map nodes: a map node consumes the settled prefix of an upstream map node while it runs,
  * and stores exactly what a barrier run stores (node keys, item keys, outputs in order, item errors by seq).
  */
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../main/api/contract.ts';
 import type { Engine } from '../../main/engine/engine.ts';
+import { graphFileText } from '../../main/graph/canonical.ts';
 import type { GraphFile } from '../../main/graph/format.ts';
 import { openEngine, profile, runToEnd, tempDir, writeJsonl } from '../support/engine-fixture.ts';
 import { itemKeys, runFingerprint } from '../support/run-fingerprint.ts';
 import { startScriptedLlmServer, type ScriptedChatRequest, type ScriptedLlmServer } from '../support/scripted-llm-server.ts';
+import { storeQuery } from '../support/run-processes.ts';
 import { until } from '../support/until.ts';
 
 const ITEMS = 20;
@@ -209,5 +213,53 @@ describe('item streaming between map nodes', () => {
       out: 'done',
     });
     expect(server.requests.slice(asked).map(promptOf).every((p) => p.startsWith('second'))).toBe(true);
+  });
+
+  it('resumes a CLI run killed with kill -9 mid-stream, asking only for the items neither node finished', async () => {
+    const released = deferred();
+    const answered: string[] = [];
+    reply = async (prompt) => {
+      if (prompt === `first <${LAST}>`) {
+        await released.promise; // never answered: the process is killed while it waits
+        throw new Error('released at teardown');
+      }
+      answered.push(prompt);
+      return JSON.stringify({ v: numberIn(prompt) });
+    };
+    const graphPath = join(dir.path, 'graph.rewatch.json');
+    writeFileSync(graphPath, graphFileText(chainGraph(input, join(dir.path, 'out.jsonl'))));
+    const providersPath = join(dir.path, 'providers.json');
+    writeFileSync(providersPath, JSON.stringify({ providers: [{ name: 'test-llm', baseURL: server.baseURL, model: 'm', timeoutMs: 600_000 }] }));
+    const dataDir = join(dir.path, 'data');
+    const cli = () => {
+      const child = spawn(process.execPath, ['scripts/rewatch.mjs', 'run', graphPath, '--data-dir', dataDir, '--providers', providersPath], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      child.stdout.on('data', (chunk) => (output += chunk));
+      child.stderr.on('data', (chunk) => (output += chunk));
+      const exited = new Promise<number>((resolve) => child.on('exit', (code, signal) => resolve(signal ? -1 : (code ?? -1))));
+      return { child, exited, output: () => output };
+    };
+
+    try {
+      const killed = cli();
+      // Every item but the held one, through both LLM nodes (`keep` drops n = 3), answered and committed.
+      const expected = 2 * (ITEMS - 1) - 1;
+      const committed = () =>
+        storeQuery(dataDir, (db) => db.prepare("SELECT count(*) FROM item_results WHERE node_type = 'core.llm-map'").pluck().get() as number) ?? 0;
+      await until(() => answered.length === expected && committed() === expected, () => `${answered.length} answered, ${committed()} committed`);
+      killed.child.kill('SIGKILL');
+      expect(await killed.exited).toBe(-1);
+
+      released.resolve();
+      reply = async (prompt) => JSON.stringify({ v: numberIn(prompt) });
+      const asked = server.requests.length;
+      const resumed = cli();
+      expect(await resumed.exited, resumed.output()).toBe(0);
+      expect(server.requests.slice(asked).map(promptOf).sort()).toEqual([`first <${LAST}>`, `second <${LAST}>`]);
+    } finally {
+      released.resolve();
+    }
   });
 });
