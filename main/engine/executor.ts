@@ -17,7 +17,7 @@ import { NodeCounters, sumTotals } from './node-counters.ts';
 import { createNodeContext } from './node-context.ts';
 import { describeThrown } from './thrown.ts';
 import { concatCollection, inputHashes, inputSources, type NodeInputs } from './node-inputs.ts';
-import { isUpstreamNotDone, OverInput, type OverSource } from './over-input.ts';
+import { isUpstreamNotDone, InputStream, type StreamSource } from './input-stream.ts';
 import type { RunPlan } from './plan.ts';
 import { servedInputHashes, servedModelsOf, type ServedTo } from './served-profiles.ts';
 
@@ -276,16 +276,16 @@ export class RunExecution {
     return Promise.race([this.#liveSlot(nodeId).started, this.#outcome(nodeId)]);
   }
 
-  #overInput(nodeId: string, over: string, ready: ReadonlyMap<string, StoredOutput>, live: ReadonlyMap<string, LiveOutput>): OverInput {
+  #overInput(nodeId: string, over: string, ready: ReadonlyMap<string, StoredOutput>, live: ReadonlyMap<string, LiveOutput>): InputStream {
     const sources = this.flow.edges
       .filter((e) => e.to.node === nodeId && e.to.port === over)
-      .map((e): OverSource => {
+      .map((e): StreamSource => {
         const growing = live.get(e.from.node);
         if (!growing) return { nodeId: e.from.node, port: e.from.port, output: ready.get(e.from.node)! };
         const outcome = this.#outcome(e.from.node).then((o) => ('output' in o ? o.output : undefined));
         return { nodeId: e.from.node, port: e.from.port, live: growing, outcome };
       });
-    return new OverInput(this.deps.store.outputs, sources, this.#abort.signal);
+    return new InputStream(this.deps.store.outputs, sources, this.#abort.signal);
   }
 
   #ingredients(
@@ -315,7 +315,7 @@ export class RunExecution {
     nodeId: string,
     definition: NodeDefinition & { mode: 'map' },
     config: Record<string, unknown>,
-    over: OverInput,
+    over: InputStream,
     inputs: NodeInputs,
     ingredients: Ingredients,
     settle: () => Partial<NodeRunRecord>,

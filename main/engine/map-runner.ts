@@ -6,7 +6,7 @@ import { itemKey } from './cache-key.ts';
 import type { LiveOutput } from './live-output.ts';
 import { concatCollection, type NodeInputs } from './node-inputs.ts';
 import type { NodeCounters } from './node-counters.ts';
-import type { OverInput } from './over-input.ts';
+import type { InputStream } from './input-stream.ts';
 
 interface MapRun {
   runId: string;
@@ -14,7 +14,7 @@ interface MapRun {
   definition: MapNodeDefinition;
   config: Record<string, unknown> & { concurrency: number; maxErrorRatio: number };
   /** The mapped input, possibly still growing. */
-  over: OverInput;
+  over: InputStream;
   /** The other inputs, whole. */
   sideInputs: NodeInputs;
   scopeKey: string;

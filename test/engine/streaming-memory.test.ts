@@ -15,7 +15,7 @@ import { openEngine, runToEnd, tempDir, writeJsonl } from '../support/engine-fix
 const SOURCE_ITEMS = 50;
 const FAN = 400;
 const ROWS = SOURCE_ITEMS * FAN;
-/** A page of the mapped input (`PAGE_ROWS` in main/engine/over-input.ts) plus the items being worked on. */
+/** A page of the mapped input (`PAGE_ROWS` in main/engine/input-stream.ts) plus the items being worked on. */
 const CONSUMER_CONCURRENCY = 2;
 const BOUND = 1000 + CONSUMER_CONCURRENCY;
 
@@ -40,7 +40,7 @@ describe('a slow map node behind a fast fan-out', () => {
     config: z.object({}),
     over: 'items',
     async execute(_ctx, { items }) {
-      return { rows: Array.from({ length: FAN }, (_, k) => ({ n: items.n, k })) };
+      return { rows: Array.from({ length: FAN }, (_, k) => ({ n: items.n ?? null, k })) };
     },
   });
 

@@ -64,7 +64,7 @@ describe('the rewatch-r1 template, streaming against barrier', () => {
   it('stores the same node keys, outputs in order and item errors', async () => {
     const nodeIds = graph.nodes.map((n) => n.id);
     const [streaming, barrier] = await Promise.all(runs.map((run, i) => runFingerprint(engines[i]!, run, nodeIds)));
-    const unsalted = (nodes: typeof streaming) =>
+    const unsalted = (nodes: Awaited<ReturnType<typeof runFingerprint>>) =>
       withoutAddresses(Object.fromEntries(Object.entries(nodes).map(([id, node]) => [id, SALTED.has(id) ? { ...node, nodeKey: 'salted' } : node])));
     expect(unsalted(streaming!)).toEqual(unsalted(barrier!));
     expect(streaming!.f3!.outputs.kept!.length).toBeGreaterThan(0);

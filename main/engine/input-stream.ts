@@ -2,8 +2,8 @@ import type { RowCursor } from '../store/items.ts';
 import type { OutputStore, StoredOutput } from '../store/outputs.ts';
 import type { LiveOutput } from './live-output.ts';
 
-/** One upstream port feeding a map node's mapped input: a finished output, or a map node still running. */
-export type OverSource = { nodeId: string; port: string } & (
+/** One upstream port feeding an input of a map node: a finished output, or a map node still running. */
+export type StreamSource = { nodeId: string; port: string } & (
   | { output: StoredOutput }
   /** `outcome` resolves with the node's output when it succeeds, `undefined` when it fails, is skipped or cancelled. */
   | { live: LiveOutput; outcome: Promise<StoredOutput | undefined> }
@@ -28,12 +28,13 @@ export function isUpstreamNotDone(thrown: unknown): thrown is UpstreamNotDone {
 const PAGE_ROWS = 1000;
 
 /**
- * The rows of a map node's mapped input in edge order, read page by page from the store: from finished outputs,
+ * The rows of an input port of a map node (its mapped input, or a joined side input) in edge order, read page by
+ * page from the store: from finished outputs,
  * and from running map nodes' settled prefixes as they grow. A page is the most rows held in memory at once.
  * Sources are read one after the other, so a later source's rows wait for the earlier sources to finish: an item's
  * position (its seq) must be the one the barrier run gives it, and that needs the earlier sources' counts.
  */
-export class OverInput {
+export class InputStream {
   /** Per source: its final output once known. */
   readonly #final: Array<StoredOutput | undefined>;
   /** Per source: rows read so far. */
@@ -41,7 +42,7 @@ export class OverInput {
 
   constructor(
     private readonly outputs: OutputStore,
-    readonly sources: readonly OverSource[],
+    readonly sources: readonly StreamSource[],
     private readonly signal: AbortSignal,
     private readonly pageRows = PAGE_ROWS,
   ) {
