@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type { NodeState, RunEvent, RunStatus } from '../api/contract.ts';
 import type { GraphFile, GraphNode } from '../graph/format.ts';
 import { effectiveConfig } from '../graph/node-config.ts';
@@ -16,7 +17,8 @@ import { runMapNode } from './map-runner.ts';
 import { NodeCounters, sumTotals } from './node-counters.ts';
 import { createNodeContext } from './node-context.ts';
 import { describeThrown } from './thrown.ts';
-import { concatCollection, inputHashes, inputSources, type NodeInputs } from './node-inputs.ts';
+import { JoinedSide } from './joined-side.ts';
+import { concatCollection, inputHashes, inputSources, itemPorts, joinedPorts, type NodeInputs } from './node-inputs.ts';
 import { isUpstreamNotDone, InputStream, type StreamSource } from './input-stream.ts';
 import type { RunPlan } from './plan.ts';
 import { servedInputHashes, servedModelsOf, type ServedTo } from './served-profiles.ts';
@@ -76,6 +78,8 @@ export class RunExecution {
     private readonly options: RunOptions,
   ) {
     this.#nodes = new Map(graph.nodes.map((n) => [n.id, n]));
+    // Every node waiting on a growing input listens for the cancel: many at once is normal, not a leak.
+    setMaxListeners(0, this.#abort.signal);
     this.#servers = deps.modelServers.lease(this.runId);
   }
 
@@ -199,8 +203,8 @@ export class RunExecution {
       const llmCache = !this.options.noCache && this.options.retryFailed?.nodeId !== nodeId;
       const scope = this.#llmScope(node, llmCache, served);
       const ctx = this.#context(node, scope);
-      // With a streaming upstream the mapped input's hashes are not known yet: the node key waits for them, the item
-      // keys never contain them (`itemScopeKey`).
+      // With a streaming upstream the hashes of the inputs it feeds are not known yet: the node key waits for them,
+      // the item keys never contain them (`itemScopeKey`).
       const ingredients = await this.#ingredients(ctx, node, definition, config, inputs, served);
       if (live.size === 0) {
         identity = this.#identity(ingredients);
@@ -218,9 +222,13 @@ export class RunExecution {
       const itemContext = (seq: number): NodeContext => ({ ...ctx, llm: this.deps.llm.gateway({ ...scope, itemSeq: seq }) });
       let output: StoredOutput;
       if (definition.mode === 'map') {
-        const over = this.#overInput(nodeId, definition.over, ready, live);
-        const settle = () => (identity = this.#identity({ ...ingredients, inputs: { ...ingredients.inputs, [definition.over]: over.hashes() } }));
-        output = await this.#executeMap(ctx, itemContext, nodeId, definition, config, over, inputs, ingredients, settle, counters);
+        const over = this.#inputStream(nodeId, definition.over, ready, live);
+        const joins = joinedPorts(definition).map(([port, join]) => new JoinedSide(port, join, this.#inputStream(nodeId, port, ready, live)));
+        const settle = () => {
+          const streamed = [[definition.over, over.hashes()], ...joins.map((side) => [side.port, side.input.hashes()])];
+          return (identity = this.#identity({ ...ingredients, inputs: { ...ingredients.inputs, ...Object.fromEntries(streamed) } }));
+        };
+        output = await this.#executeMap(ctx, itemContext, nodeId, definition, config, over, joins, inputs, ingredients, settle, counters);
       } else {
         output = await this.#executeOnce(ctx, definition, config, inputs, identity.nodeKey!);
       }
@@ -245,16 +253,17 @@ export class RunExecution {
   }
 
   /**
-   * The upstream map nodes whose items this node may consume while they run: those feeding only its mapped input.
-   * Any other input (and every input of a once-node) is taken whole, once finished.
+   * The upstream map nodes whose items this node may consume while they run: those feeding only its mapped input and
+   * joined side inputs. Any other input (and every input of a once-node) is taken whole, once finished.
    */
   #streamedUpstreams(nodeId: string, definition: NodeDefinition): Set<string> {
     if (this.options.execution === 'barrier' || definition.mode !== 'map') return new Set();
+    const streamable = itemPorts(definition);
     const edges = this.flow.edges.filter((e) => e.to.node === nodeId);
-    const whole = new Set(edges.filter((e) => e.to.port !== definition.over).map((e) => e.from.node));
+    const whole = new Set(edges.filter((e) => !streamable.includes(e.to.port)).map((e) => e.from.node));
     return new Set(
       edges
-        .filter((e) => e.to.port === definition.over && !whole.has(e.from.node))
+        .filter((e) => streamable.includes(e.to.port) && !whole.has(e.from.node))
         .map((e) => e.from.node)
         .filter((id) => this.deps.catalog.get(this.#nodes.get(id)!.type)?.mode === 'map'),
     );
@@ -276,9 +285,9 @@ export class RunExecution {
     return Promise.race([this.#liveSlot(nodeId).started, this.#outcome(nodeId)]);
   }
 
-  #overInput(nodeId: string, over: string, ready: ReadonlyMap<string, StoredOutput>, live: ReadonlyMap<string, LiveOutput>): InputStream {
+  #inputStream(nodeId: string, port: string, ready: ReadonlyMap<string, StoredOutput>, live: ReadonlyMap<string, LiveOutput>): InputStream {
     const sources = this.flow.edges
-      .filter((e) => e.to.node === nodeId && e.to.port === over)
+      .filter((e) => e.to.node === nodeId && e.to.port === port)
       .map((e): StreamSource => {
         const growing = live.get(e.from.node);
         if (!growing) return { nodeId: e.from.node, port: e.from.port, output: ready.get(e.from.node)! };
@@ -316,6 +325,7 @@ export class RunExecution {
     definition: NodeDefinition & { mode: 'map' },
     config: Record<string, unknown>,
     over: InputStream,
+    joins: JoinedSide[],
     inputs: NodeInputs,
     ingredients: Ingredients,
     settle: () => Partial<NodeRunRecord>,
@@ -325,7 +335,8 @@ export class RunExecution {
     const slot = this.#liveSlot(nodeId);
     slot.output = live;
     slot.start(live);
-    const { [definition.over]: _mapped, ...sideInputs } = inputs;
+    const keyedItemByItem = itemPorts(definition);
+    const sideInputs = Object.fromEntries(Object.entries(inputs).filter(([port]) => !keyedItemByItem.includes(port)));
     return runMapNode(this.deps.store, {
       runId: this.runId,
       nodeId,
@@ -333,7 +344,8 @@ export class RunExecution {
       config: config as Record<string, unknown> & { concurrency: number; maxErrorRatio: number },
       over,
       sideInputs,
-      scopeKey: itemScopeKey(ingredients, definition.over),
+      joins,
+      scopeKey: itemScopeKey(ingredients, keyedItemByItem),
       outputKey: (failed) => {
         const key = settle().nodeKey!;
         return failed ? `${key}@${this.runId}` : key;

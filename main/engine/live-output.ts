@@ -1,4 +1,5 @@
 import type { ItemStore, PortRow, RowCursor } from '../store/items.ts';
+import { ChangeNotifier } from './change-notifier.ts';
 
 /**
  * A running map node's output as it grows. Its items settle (done, cached or failed) in any order; the contiguous
@@ -11,7 +12,7 @@ export class LiveOutput {
   readonly #settledAhead = new Set<number>();
   /** Closed once the node assembled its output (and drops the bookkeeping `rows` reads) or stopped. */
   #closed = false;
-  #wake: Array<() => void> = [];
+  readonly #changes = new ChangeNotifier();
 
   constructor(
     private readonly items: ItemStore,
@@ -35,12 +36,12 @@ export class LiveOutput {
     }
     this.#prefix += 1;
     while (this.#settledAhead.delete(this.#prefix)) this.#prefix += 1;
-    this.#notify();
+    this.#changes.notify();
   }
 
   close(): void {
     this.#closed = true;
-    this.#notify();
+    this.#changes.notify();
   }
 
   /** Up to `limit` of `port`'s rows of the settled prefix from `from`; only while open. */
@@ -51,25 +52,11 @@ export class LiveOutput {
 
   /** Resolves when the settled prefix grows or the output closes; rejects when `signal` aborts. */
   nextChange(signal: AbortSignal): Promise<void> {
-    signal.throwIfAborted();
-    return new Promise((resolve, reject) => {
-      const onAbort = () => reject(signal.reason);
-      signal.addEventListener('abort', onAbort, { once: true });
-      this.#wake.push(() => {
-        signal.removeEventListener('abort', onAbort);
-        resolve();
-      });
-    });
+    return this.#changes.next(signal);
   }
 
   /** Resolves once every input position below `seq` is settled. */
   async settledBelow(seq: number, signal: AbortSignal): Promise<void> {
     while (this.#prefix < seq) await this.nextChange(signal);
-  }
-
-  #notify(): void {
-    const wake = this.#wake;
-    this.#wake = [];
-    for (const resolve of wake) resolve();
   }
 }

@@ -1,8 +1,10 @@
+import { setMaxListeners } from 'node:events';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { RunStore } from '../store/index.ts';
 import type { StoredOutput } from '../store/outputs.ts';
 import type { MapNodeDefinition, NodeContext } from '../../nodes/sdk/index.ts';
 import { itemKey } from './cache-key.ts';
+import { joinedGroups, type JoinedGroups, type JoinedSide } from './joined-side.ts';
 import type { LiveOutput } from './live-output.ts';
 import { concatCollection, type NodeInputs } from './node-inputs.ts';
 import type { NodeCounters } from './node-counters.ts';
@@ -15,8 +17,10 @@ interface MapRun {
   config: Record<string, unknown> & { concurrency: number; maxErrorRatio: number };
   /** The mapped input, possibly still growing. */
   over: InputStream;
-  /** The other inputs, whole. */
+  /** The side inputs taken whole. */
   sideInputs: NodeInputs;
+  /** The joined side inputs (`join` on the port), possibly still growing: each item sees its groups. */
+  joins: readonly JoinedSide[];
   scopeKey: string;
   /** Where the assembled output goes, asked once the mapped input is complete: the node key, or a run-scoped key when items failed. */
   outputKey: (failed: number) => string;
@@ -30,11 +34,15 @@ interface MapRun {
   onItemError(seq: number, message: string): void;
 }
 
-interface Pending {
+/** An item whose result is recorded under `key`; `groups` when the node has joined side inputs. */
+interface Item {
   seq: number;
   key: string;
   json: string;
+  groups: JoinedGroups | undefined;
 }
+
+type ItemOutcome = 'cached' | 'done' | 'failed';
 
 /** Item errors carry the model's raw text when a node attaches it (`error.raw`), so nothing is lost. */
 export function errorParts(error: unknown): { message: string; raw: string | null } {
@@ -45,7 +53,8 @@ export function errorParts(error: unknown): { message: string; raw: string | nul
 
 /**
  * How far past the first unsettled item the workers may start items: it bounds the settled positions a `LiveOutput`
- * tracks past its prefix when one item is slow. Unconsumed results wait in the store, not in memory.
+ * tracks past its prefix when one item is slow, and the items waiting for their joined groups to be confirmed.
+ * Unconsumed results wait in the store, not in memory.
  */
 export function runAheadWindow(concurrency: number): number {
   return Math.max(1024, concurrency * 8);
@@ -54,10 +63,18 @@ export function runAheadWindow(concurrency: number): number {
 /**
  * Runs a map node: items already cached are taken as they are, the rest go through `execute` with the node's
  * concurrency, each result committed as it finishes; the output is then assembled in input order. The mapped input
- * may still be growing (a running upstream map node): items start as their rows arrive.
+ * and joined side inputs may still be growing (running upstream map nodes): items start as their rows arrive.
+ *
+ * An item settles (is handed downstream) once its result is final. One that ran on a joined group that could still
+ * grow waits until that side input is complete: if its group changed, it runs again under its new key first, so
+ * downstream never sees a result a barrier run would not have.
  */
 export async function runMapNode(store: RunStore, run: MapRun): Promise<StoredOutput> {
-  const { definition, counters, ctx, over, live } = run;
+  const { definition, counters, ctx, over, live, joins } = run;
+  // Waits end on a cancel, or when the inputs stopped early (a streamed upstream did not finish).
+  const stop = new AbortController();
+  const signal = AbortSignal.any([ctx.signal, stop.signal]);
+  setMaxListeners(0, signal);
   const window = runAheadWindow(run.config.concurrency);
   const sideInputs = Object.fromEntries(
     Object.entries(run.sideInputs).map(([port, sources]) => [port, concatCollection(store.outputs, sources)]),
@@ -68,21 +85,82 @@ export async function runMapNode(store: RunStore, run: MapRun): Promise<StoredOu
     counters.changed();
   };
 
-  async function* misses(): AsyncGenerator<Pending> {
+  const keyed = async (seq: number, json: string): Promise<Item> => {
+    const groups = joins.length ? await joinedGroups(joins, JSON.parse(json), signal) : undefined;
+    return { seq, key: itemKey(run.scopeKey, json, groups?.key), json, groups };
+  };
+
+  const takeCached = (item: Item): boolean => {
+    if (!run.useCache || !store.items.has(item.key)) return false;
+    store.items.recordHit(run.runId, run.nodeId, item.seq, item.key);
+    counters.itemsCached += 1;
+    counters.itemsDone += 1;
+    return true;
+  };
+
+  /** Runs an item; undefined when the run was cancelled meanwhile (nothing recorded). */
+  const execute = async ({ seq, key, json, groups }: Item): Promise<ItemOutcome | undefined> => {
+    try {
+      const inputs = { ...sideInputs, ...groups?.collections, [definition.over]: JSON.parse(json) };
+      const outputs = await definition.execute(run.itemContext(seq), inputs, run.config);
+      store.items.recordResult(run.runId, run.nodeId, seq, key, definition.type, checkOutputs(definition, outputs));
+      counters.itemsDone += 1;
+      return 'done';
+    } catch (error) {
+      if (ctx.signal.aborted) return undefined;
+      const { message, raw } = errorParts(error);
+      store.items.recordError(run.runId, run.nodeId, seq, message, raw);
+      counters.itemsFailed += 1;
+      run.onItemError(seq, message);
+      return 'failed';
+    }
+  };
+
+  // Items that ran on joined groups that may still grow, until their side inputs are complete.
+  const unconfirmed = new Map<number, { item: Item; outcome: ItemOutcome }>();
+  let joinsComplete = joins.length === 0;
+
+  /** Runs an item again when its groups changed since it ran (its key differs): the barrier run's result. */
+  const confirm = async (item: Item, outcome: ItemOutcome): Promise<void> => {
+    const now = await keyed(item.seq, item.json);
+    if (now.key !== item.key) {
+      if (outcome === 'failed') {
+        counters.itemsFailed -= 1;
+        store.items.clearError(run.runId, run.nodeId, item.seq);
+      } else {
+        counters.itemsDone -= 1;
+        if (outcome === 'cached') counters.itemsCached -= 1;
+      }
+      if (!takeCached(now) && (await execute(now)) === undefined) return;
+    }
+    live.settle(item.seq);
+  };
+
+  const settle = async (item: Item, outcome: ItemOutcome): Promise<void> => {
+    if (!item.groups || item.groups.final) live.settle(item.seq);
+    else if (joinsComplete) await confirm(item, outcome);
+    else unconfirmed.set(item.seq, { item, outcome });
+  };
+
+  const confirmAll = async (): Promise<void> => {
+    await Promise.all(joins.map((side) => side.complete(signal)));
+    joinsComplete = true;
+    // Items finishing meanwhile are added to the map, and so still visited.
+    for (const [seq, { item, outcome }] of unconfirmed) {
+      unconfirmed.delete(seq);
+      await confirm(item, outcome);
+    }
+  };
+
+  async function* misses(): AsyncGenerator<Item> {
     let seq = 0;
     for await (const page of over.pages()) {
       progress();
       for (const json of page) {
-        await live.settledBelow(seq - window + 1, ctx.signal);
-        const key = itemKey(run.scopeKey, json);
-        if (run.useCache && store.items.has(key)) {
-          store.items.recordHit(run.runId, run.nodeId, seq, key);
-          counters.itemsCached += 1;
-          counters.itemsDone += 1;
-          live.settle(seq);
-        } else {
-          yield { seq, key, json };
-        }
+        await live.settledBelow(seq - window + 1, signal);
+        const item = await keyed(seq, json);
+        if (takeCached(item)) await settle(item, 'cached');
+        else yield item;
         seq += 1;
       }
       counters.changed();
@@ -91,40 +169,30 @@ export async function runMapNode(store: RunStore, run: MapRun): Promise<StoredOu
     progress();
   }
 
-  const queue = misses();
-  /** Why the mapped input stopped early (an upstream that did not finish, a cancel): thrown once the workers are idle. */
+  /** Why the inputs stopped early (an upstream that did not finish, a cancel): thrown once the workers are idle. */
   let inputError: { reason: unknown } | undefined;
-  const nextItem = async (): Promise<Pending | undefined> => {
+  const guarded = async (work: () => Promise<unknown>): Promise<void> => {
     try {
-      const next = await queue.next();
-      return next.done ? undefined : next.value;
+      await work();
     } catch (reason) {
       inputError ??= { reason };
-      return undefined;
+      stop.abort(reason);
     }
   };
+  const queue = misses();
   const worker = async () => {
     for (;;) {
-      if (ctx.signal.aborted) return;
-      const next = await nextItem();
-      if (!next) return;
-      const { seq, key, json } = next;
-      try {
-        const outputs = await definition.execute(run.itemContext(seq), { ...sideInputs, [definition.over]: JSON.parse(json) }, run.config);
-        store.items.recordResult(run.runId, run.nodeId, seq, key, definition.type, checkOutputs(definition, outputs));
-        counters.itemsDone += 1;
-      } catch (error) {
-        if (ctx.signal.aborted) return;
-        const { message, raw } = errorParts(error);
-        store.items.recordError(run.runId, run.nodeId, seq, message, raw);
-        counters.itemsFailed += 1;
-        run.onItemError(seq, message);
-      }
-      live.settle(seq);
+      if (signal.aborted) return;
+      let next: IteratorResult<Item> | undefined;
+      await guarded(async () => (next = await queue.next()));
+      if (!next || next.done) return;
+      const item = next.value;
+      const outcome = await execute(item);
+      if (outcome) await guarded(() => settle(item, outcome));
       counters.changed();
     }
   };
-  await Promise.all(Array.from({ length: run.config.concurrency }, worker));
+  await Promise.all([...Array.from({ length: run.config.concurrency }, worker), joins.length ? guarded(confirmAll) : undefined]);
   store.items.flush();
   if (ctx.signal.aborted) throw ctx.signal.reason ?? new Error('cancelled');
   if (inputError) throw inputError.reason;

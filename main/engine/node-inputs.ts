@@ -1,6 +1,6 @@
 import type { GraphFile } from '../graph/format.ts';
 import type { OutputStore, StoredOutput } from '../store/outputs.ts';
-import type { ItemCollection, NodeDefinition } from '../../nodes/sdk/index.ts';
+import type { ItemCollection, JoinSpec, NodeDefinition } from '../../nodes/sdk/index.ts';
 import { pagedCollection } from '../store/collection.ts';
 
 /** One upstream port feeding an input. */
@@ -27,6 +27,17 @@ export function inputSources(
     if (output) inputs[edge.to.port]?.push({ nodeId: edge.from.node, port: edge.from.port, output });
   }
   return inputs;
+}
+
+/** A map node's side inputs declared `join`, with their specs. */
+export function joinedPorts(definition: NodeDefinition): Array<[port: string, join: JoinSpec]> {
+  if (definition.mode !== 'map') return [];
+  return Object.entries(definition.inputs).flatMap(([port, spec]) => (spec.join && port !== definition.over ? [[port, spec.join]] : []));
+}
+
+/** The inputs a map node keys item by item (its mapped input and joined side inputs): they may stream in. */
+export function itemPorts(definition: NodeDefinition): string[] {
+  return definition.mode === 'map' ? [definition.over, ...joinedPorts(definition).map(([port]) => port)] : [];
 }
 
 export function inputHashes(inputs: NodeInputs): Record<string, string[]> {

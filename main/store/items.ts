@@ -15,7 +15,8 @@ export interface PortRow extends RowCursor {
 type JournalEntry =
   | { kind: 'hit'; runId: string; nodeId: string; seq: number; itemKey: string }
   | { kind: 'result'; runId: string; nodeId: string; seq: number; itemKey: string; nodeType: string; outputs: PortRows }
-  | { kind: 'error'; runId: string; nodeId: string; seq: number; message: string; raw: string | null };
+  | { kind: 'error'; runId: string; nodeId: string; seq: number; message: string; raw: string | null }
+  | { kind: 'clear-error'; runId: string; nodeId: string; seq: number };
 
 /**
  * Per-item results of map nodes, committed in groups within 50 ms of finishing: a run killed with SIGKILL resumes
@@ -37,11 +38,16 @@ export class ItemStore {
     const insertError = db.prepare(
       'INSERT OR REPLACE INTO item_errors (run_id, node_id, seq, message, raw) VALUES (?, ?, ?, ?, ?)',
     );
+    const deleteError = db.prepare('DELETE FROM item_errors WHERE run_id = ? AND node_id = ? AND seq = ?');
     const commit = db.transaction((entries: JournalEntry[]) => {
       const now = Date.now();
       for (const entry of entries) {
         if (entry.kind === 'error') {
           insertError.run(entry.runId, entry.nodeId, entry.seq, entry.message, entry.raw);
+          continue;
+        }
+        if (entry.kind === 'clear-error') {
+          deleteError.run(entry.runId, entry.nodeId, entry.seq);
           continue;
         }
         if (entry.kind === 'result') {
@@ -79,6 +85,11 @@ export class ItemStore {
 
   recordError(runId: string, nodeId: string, seq: number, message: string, raw: string | null): void {
     this.#append({ kind: 'error', runId, nodeId, seq, message, raw });
+  }
+
+  /** Forgets an item's error: it ran again (its joined side input changed) and its new result follows. */
+  clearError(runId: string, nodeId: string, seq: number): void {
+    this.#append({ kind: 'clear-error', runId, nodeId, seq });
   }
 
   /** Commits whatever is pending now. */
