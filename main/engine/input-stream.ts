@@ -1,3 +1,4 @@
+import { createHash, type Hash } from 'node:crypto';
 import type { RowCursor } from '../store/items.ts';
 import type { OutputStore, StoredOutput } from '../store/outputs.ts';
 import type { LiveOutput } from './live-output.ts';
@@ -39,6 +40,9 @@ export class InputStream {
   readonly #final: Array<StoredOutput | undefined>;
   /** Per source: rows read so far. */
   readonly #read: number[];
+  /** Per running source: the hash of the rows read, as its output's port hash is made. */
+  readonly #readHashes: Array<Hash | undefined>;
+  #consistent = true;
 
   constructor(
     private readonly outputs: OutputStore,
@@ -48,6 +52,21 @@ export class InputStream {
   ) {
     this.#final = sources.map((s) => ('output' in s ? s.output : undefined));
     this.#read = sources.map(() => 0);
+    this.#readHashes = sources.map((s) => ('live' in s ? createHash('sha256') : undefined));
+  }
+
+  /**
+   * False when rows read from a running source differ from its final output: an item of it ran again after it was
+   * read (its joined group grew). What was computed from this input must then be computed again from `replay()`.
+   */
+  get consistent(): boolean {
+    return this.#consistent;
+  }
+
+  /** The same input read again from the sources' final outputs; only once `pages()` is done. */
+  replay(): InputStream {
+    const sources = this.sources.map(({ nodeId, port }, i) => ({ nodeId, port, output: this.#final[i]! }));
+    return new InputStream(this.outputs, sources, this.signal, this.pageRows);
   }
 
   /** Rows known to exist so far: finished sources whole, running ones as far as they were read. */
@@ -84,10 +103,18 @@ export class InputStream {
       const count = countOf(output, source.port) ?? 0;
       while (this.#read[i]! < count) {
         const page = this.outputs.rawPage(output, source.port, this.#read[i]!, this.pageRows);
-        this.#read[i]! += page.length;
+        this.#consumed(i, page);
         yield page;
       }
+      const readHash = this.#readHashes[i]?.digest('hex');
+      if (readHash !== undefined && readHash !== output.ports[source.port]?.hash) this.#consistent = false;
     }
+  }
+
+  #consumed(i: number, rows: readonly string[]): void {
+    this.#read[i]! += rows.length;
+    const hash = this.#readHashes[i];
+    if (hash) for (const row of rows) hash.update(row).update('\n');
   }
 
   /** The settled prefix of a running node as it grows, until the node closes (the rest is then in its output). */
@@ -102,8 +129,9 @@ export class InputStream {
       const rows = live.rows(port, cursor, this.pageRows);
       const last = rows.at(-1);
       cursor = rows.length < this.pageRows || !last ? { seq: prefix, idx: 0 } : { seq: last.seq, idx: last.idx + 1 };
-      this.#read[i]! += rows.length;
-      if (rows.length) yield rows.map((r) => r.data);
+      const page = rows.map((r) => r.data);
+      this.#consumed(i, page);
+      if (page.length) yield page;
     }
   }
 }

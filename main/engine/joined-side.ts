@@ -42,21 +42,30 @@ export class JoinedSide {
 
   async #index(): Promise<void> {
     try {
-      for await (const page of this.input.pages()) {
-        for (const row of page) {
-          const value = groupValue(JSON.parse(row), this.spec.field);
-          const group = this.#groups.get(value);
-          if (group) group.push(row);
-          else this.#groups.set(value, [row]);
-          this.#last = value;
-        }
-        this.#changes.notify();
+      await this.#indexRows(this.input);
+      if (!this.input.consistent) {
+        // Rows read early changed since: index the final rows instead.
+        this.#groups.clear();
+        await this.#indexRows(this.input.replay());
       }
       this.#state = { kind: 'final' };
     } catch (reason) {
       this.#state = { kind: 'failed', reason };
     }
     this.#changes.notify();
+  }
+
+  async #indexRows(input: InputStream): Promise<void> {
+    for await (const page of input.pages()) {
+      for (const row of page) {
+        const value = groupValue(JSON.parse(row), this.spec.field);
+        const group = this.#groups.get(value);
+        if (group) group.push(row);
+        else this.#groups.set(value, [row]);
+        this.#last = value;
+      }
+      this.#changes.notify();
+    }
   }
 
   /**

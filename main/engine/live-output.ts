@@ -39,6 +39,12 @@ export class LiveOutput {
     this.#changes.notify();
   }
 
+  /** The node goes over its input again: its prefix starts over. */
+  restart(): void {
+    this.#prefix = 0;
+    this.#settledAhead.clear();
+  }
+
   close(): void {
     this.#closed = true;
     this.#changes.notify();

@@ -53,8 +53,7 @@ export function errorParts(error: unknown): { message: string; raw: string | nul
 
 /**
  * How far past the first unsettled item the workers may start items: it bounds the settled positions a `LiveOutput`
- * tracks past its prefix when one item is slow, and the items waiting for their joined groups to be confirmed.
- * Unconsumed results wait in the store, not in memory.
+ * tracks past its prefix when one item is slow. Unconsumed results wait in the store, not in memory.
  */
 export function runAheadWindow(concurrency: number): number {
   return Math.max(1024, concurrency * 8);
@@ -65,12 +64,13 @@ export function runAheadWindow(concurrency: number): number {
  * concurrency, each result committed as it finishes; the output is then assembled in input order. The mapped input
  * and joined side inputs may still be growing (running upstream map nodes): items start as their rows arrive.
  *
- * An item settles (is handed downstream) once its result is final. One that ran on a joined group that could still
- * grow waits until that side input is complete: if its group changed, it runs again under its new key first, so
- * downstream never sees a result a barrier run would not have.
+ * An item that ran on a joined group that could still grow is checked once that side input is complete: if the group
+ * changed, it runs again under its new key before the output is assembled. Downstream nodes that already read its
+ * earlier rows see their input change (`InputStream.consistent`) and go over it again from the item cache, so every
+ * node ends with what a barrier run computes.
  */
 export async function runMapNode(store: RunStore, run: MapRun): Promise<StoredOutput> {
-  const { definition, counters, ctx, over, live, joins } = run;
+  const { definition, counters, ctx, live, joins } = run;
   // Waits end on a cancel, or when the inputs stopped early (a streamed upstream did not finish).
   const stop = new AbortController();
   const signal = AbortSignal.any([ctx.signal, stop.signal]);
@@ -79,11 +79,6 @@ export async function runMapNode(store: RunStore, run: MapRun): Promise<StoredOu
   const sideInputs = Object.fromEntries(
     Object.entries(run.sideInputs).map(([port, sources]) => [port, concatCollection(store.outputs, sources)]),
   );
-  const progress = () => {
-    counters.itemsAvailable = over.available;
-    counters.itemsTotal = over.total ?? 0;
-    counters.changed();
-  };
 
   const keyed = async (seq: number, json: string): Promise<Item> => {
     const groups = joins.length ? await joinedGroups(joins, JSON.parse(json), signal) : undefined;
@@ -116,86 +111,92 @@ export async function runMapNode(store: RunStore, run: MapRun): Promise<StoredOu
     }
   };
 
-  // Items that ran on joined groups that may still grow, until their side inputs are complete.
-  const unconfirmed = new Map<number, { item: Item; outcome: ItemOutcome }>();
-  let joinsComplete = joins.length === 0;
-
-  /** Runs an item again when its groups changed since it ran (its key differs): the barrier run's result. */
-  const confirm = async (item: Item, outcome: ItemOutcome): Promise<void> => {
-    const now = await keyed(item.seq, item.json);
-    if (now.key !== item.key) {
-      if (outcome === 'failed') {
-        counters.itemsFailed -= 1;
-        store.items.clearError(run.runId, run.nodeId, item.seq);
-      } else {
-        counters.itemsDone -= 1;
-        if (outcome === 'cached') counters.itemsCached -= 1;
-      }
-      if (!takeCached(now) && (await execute(now)) === undefined) return;
-    }
+  /** Items that ran on joined groups that may still grow. */
+  const unconfirmed: Array<{ item: Item; outcome: ItemOutcome }> = [];
+  const settle = (item: Item, outcome: ItemOutcome) => {
+    if (item.groups && !item.groups.final) unconfirmed.push({ item, outcome });
     live.settle(item.seq);
   };
 
-  const settle = async (item: Item, outcome: ItemOutcome): Promise<void> => {
-    if (!item.groups || item.groups.final) live.settle(item.seq);
-    else if (joinsComplete) await confirm(item, outcome);
-    else unconfirmed.set(item.seq, { item, outcome });
-  };
-
-  const confirmAll = async (): Promise<void> => {
-    await Promise.all(joins.map((side) => side.complete(signal)));
-    joinsComplete = true;
-    // Items finishing meanwhile are added to the map, and so still visited.
-    for (const [seq, { item, outcome }] of unconfirmed) {
-      unconfirmed.delete(seq);
-      await confirm(item, outcome);
+  /** Runs an item again when its groups changed since it ran (its key differs): the barrier run's result. */
+  const confirm = async ({ item, outcome }: { item: Item; outcome: ItemOutcome }): Promise<void> => {
+    const now = await keyed(item.seq, item.json);
+    if (now.key === item.key) return;
+    if (outcome === 'failed') {
+      counters.itemsFailed -= 1;
+      store.items.clearError(run.runId, run.nodeId, item.seq);
+    } else {
+      counters.itemsDone -= 1;
+      if (outcome === 'cached') counters.itemsCached -= 1;
     }
+    if (!takeCached(now)) await execute(now);
   };
 
-  async function* misses(): AsyncGenerator<Item> {
-    let seq = 0;
-    for await (const page of over.pages()) {
-      progress();
-      for (const json of page) {
-        await live.settledBelow(seq - window + 1, signal);
-        const item = await keyed(seq, json);
-        if (takeCached(item)) await settle(item, 'cached');
-        else yield item;
-        seq += 1;
+  /** One pass over the mapped input; throws why it stopped early. */
+  const pass = async (over: InputStream): Promise<void> => {
+    const progress = () => {
+      counters.itemsAvailable = over.available;
+      counters.itemsTotal = over.total ?? 0;
+      counters.changed();
+    };
+    async function* misses(): AsyncGenerator<Item> {
+      let seq = 0;
+      for await (const page of over.pages()) {
+        progress();
+        for (const json of page) {
+          await live.settledBelow(seq - window + 1, signal);
+          const item = await keyed(seq, json);
+          if (takeCached(item)) settle(item, 'cached');
+          else yield item;
+          seq += 1;
+        }
+        counters.changed();
+        await nextTurn(); // let I/O and events through between pages of cache hits
       }
-      counters.changed();
-      await nextTurn(); // let I/O and events through between pages of cache hits
+      progress();
     }
-    progress();
-  }
 
-  /** Why the inputs stopped early (an upstream that did not finish, a cancel): thrown once the workers are idle. */
-  let inputError: { reason: unknown } | undefined;
-  const guarded = async (work: () => Promise<unknown>): Promise<void> => {
-    try {
-      await work();
-    } catch (reason) {
-      inputError ??= { reason };
-      stop.abort(reason);
-    }
+    // Why the inputs stopped early (an upstream that did not finish, a cancel): thrown once the workers are idle.
+    let inputError: { reason: unknown } | undefined;
+    const queue = misses();
+    const worker = async () => {
+      for (;;) {
+        if (signal.aborted) return;
+        let next: IteratorResult<Item>;
+        try {
+          next = await queue.next();
+        } catch (reason) {
+          inputError ??= { reason };
+          stop.abort(reason);
+          return;
+        }
+        if (next.done) return;
+        const outcome = await execute(next.value);
+        if (outcome) settle(next.value, outcome);
+        counters.changed();
+      }
+    };
+    await Promise.all(Array.from({ length: run.config.concurrency }, worker));
+    if (ctx.signal.aborted) throw ctx.signal.reason ?? new Error('cancelled');
+    if (inputError) throw inputError.reason;
+    if (unconfirmed.length === 0) return;
+    await Promise.all(joins.map((side) => side.complete(signal)));
+    for (const entry of unconfirmed.splice(0)) await confirm(entry);
   };
-  const queue = misses();
-  const worker = async () => {
-    for (;;) {
-      if (signal.aborted) return;
-      let next: IteratorResult<Item> | undefined;
-      await guarded(async () => (next = await queue.next()));
-      if (!next || next.done) return;
-      const item = next.value;
-      const outcome = await execute(item);
-      if (outcome) await guarded(() => settle(item, outcome));
-      counters.changed();
-    }
-  };
-  await Promise.all([...Array.from({ length: run.config.concurrency }, worker), joins.length ? guarded(confirmAll) : undefined]);
+
+  let over = run.over;
+  await pass(over);
+  while (!over.consistent) {
+    // Rows this node read early changed since (an upstream item ran again): go over the final input once more,
+    // unchanged items from the item cache.
+    store.items.restart(run.runId, run.nodeId);
+    counters.itemsDone = counters.itemsCached = counters.itemsFailed = 0;
+    live.restart();
+    over = over.replay();
+    await pass(over);
+  }
   store.items.flush();
   if (ctx.signal.aborted) throw ctx.signal.reason ?? new Error('cancelled');
-  if (inputError) throw inputError.reason;
 
   const writer = store.outputs.beginWrite(run.outputKey(counters.itemsFailed), definition.type, Object.keys(definition.outputs));
   for (const row of store.items.assembledRows(run.runId, run.nodeId, counters.itemsTotal)) writer.appendJson(row.port, row.data);

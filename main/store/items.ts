@@ -114,6 +114,12 @@ export class ItemStore {
     return this.#portRows.all(runId, nodeId, port, to, from.seq, from.idx, limit);
   }
 
+  /** Forgets a node run's input positions and item errors, to go over its input again (the item results stay as cache). */
+  restart(runId: string, nodeId: string): void {
+    this.release(runId, nodeId);
+    this.#db.prepare('DELETE FROM item_errors WHERE run_id = ? AND node_id = ?').run(runId, nodeId);
+  }
+
   /** Drops the input-order bookkeeping of a finished node run (the item results stay as cache). */
   release(runId: string, nodeId: string): void {
     this.flush();

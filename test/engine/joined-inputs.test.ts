@@ -21,10 +21,11 @@ function deferred() {
 
 /** What each run of `test.joiner` saw: the item's key and the notes of its group. */
 let seen: Array<{ key: string; notes: string[] }>;
-/** `test.note` holds the note at this position until it resolves (none when undefined). */
-let hold: { position: number; until: Promise<void> } | undefined;
-/** Resolved when `test.joiner` runs an item. */
+/** `test.note` holds the note at a position until its promise resolves. */
+let holds: Map<number, Promise<void>>;
+/** Called when `test.joiner` runs an item, and when `test.after` does. */
 let joinerRan: () => void;
+let afterRan: () => void;
 
 const note = defineMapNode({
   type: 'test.note',
@@ -38,7 +39,7 @@ const note = defineMapNode({
   over: 'notes',
   concurrency: 1,
   async execute(_ctx, { notes }) {
-    if (hold && notes.position === hold.position) await hold.until;
+    await holds.get(Number(notes.position));
     return { notes: [notes] };
   },
 });
@@ -64,13 +65,29 @@ const joiner = defineMapNode({
   },
 });
 
+const after = defineMapNode({
+  type: 'test.after',
+  version: 1,
+  title: 'After',
+  category: 'Test',
+  description: 'Passes the joined records through (a node downstream of the joiner).',
+  inputs: { joined: { type: RecordType, description: 'Joined records.' } },
+  outputs: { joined: { type: RecordType, description: 'The same.' } },
+  config: z.object({}),
+  over: 'joined',
+  async execute(_ctx, { joined }) {
+    afterRan();
+    return { joined: [joined] };
+  },
+});
+
 describe('joined side inputs', () => {
   let dir: ReturnType<typeof tempDir>;
   let engines: Engine[];
   let keysPath: string;
 
   const engineAt = (name: string) => {
-    const engine = openEngine(join(dir.path, name), [], new NodeCatalog([...nodeDefinitions, note, joiner]));
+    const engine = openEngine(join(dir.path, name), [], new NodeCatalog([...nodeDefinitions, note, joiner, after]));
     engines.push(engine);
     return engine;
   };
@@ -86,11 +103,13 @@ describe('joined side inputs', () => {
         node('notes-src', 'core.jsonl-source', 0, { path: notesPath }),
         node('notes', 'test.note', 1),
         node('join', 'test.joiner', 2),
+        node('after', 'test.after', 3),
       ],
       edges: [
         { id: 'a', from: { node: 'notes-src', port: 'items' }, to: { node: 'notes', port: 'notes' } },
         { id: 'b', from: { node: 'keys', port: 'items' }, to: { node: 'join', port: 'keys' } },
         { id: 'c', from: { node: 'notes', port: 'notes' }, to: { node: 'join', port: 'notes' } },
+        { id: 'd', from: { node: 'join', port: 'joined' }, to: { node: 'after', port: 'joined' } },
       ],
     };
   }
@@ -102,8 +121,9 @@ describe('joined side inputs', () => {
     dir = tempDir();
     engines = [];
     seen = [];
-    hold = undefined;
+    holds = new Map();
     joinerRan = () => {};
+    afterRan = () => {};
     keysPath = writeJsonl(join(dir.path, 'keys.jsonl'), [{ name: 'a' }, { name: 'b' }, { name: 'c' }]);
   });
 
@@ -135,21 +155,27 @@ describe('joined side inputs', () => {
   it('runs an item on a streamed group early, and again when the group grows, storing what a barrier run stores', async () => {
     const notes = writeNotes('notes.jsonl', [['a', 'a1'], ['b', 'b1'], ['a', 'a2'], ['c', 'c1']]);
     // The second note of "a" waits until the joiner ran an item: by then "a" looked complete (a "b" note followed it).
-    const ran = deferred();
-    joinerRan = ran.resolve;
-    hold = { position: 2, until: ran.promise };
+    // The last note waits until the node after the joiner took a row: it read the early result of "a".
+    const [joined, passed] = [deferred(), deferred()];
+    joinerRan = joined.resolve;
+    afterRan = passed.resolve;
+    holds = new Map([
+      [2, joined.promise],
+      [3, passed.promise],
+    ]);
     const streaming = await runToEnd(engineAt('streaming'), graph(notes), { execution: 'streaming' });
     expect(streaming.status).toBe('done');
     expect(seen[0]).toEqual({ key: 'a', notes: ['a1'] });
     expect(seen.filter((s) => s.key === 'a').at(-1)).toEqual({ key: 'a', notes: ['a1', 'a2'] });
 
-    hold = undefined;
+    holds = new Map();
     const barrier = await runToEnd(engineAt('barrier'), graph(notes), { execution: 'barrier' });
-    const nodes = ['notes', 'join'];
+    const nodes = ['notes', 'join', 'after'];
     expect(await runFingerprint(engines[0]!, streaming, nodes)).toEqual(await runFingerprint(engines[1]!, barrier, nodes));
     // The early run of "a" left its result in the cache under its own key; every key of the barrier run is there too.
     const [streamed, barred] = [itemKeys(join(dir.path, 'streaming')), itemKeys(join(dir.path, 'barrier'))];
-    expect(streamed.filter((key) => !barred.includes(key))).toHaveLength(1);
+    // (and the node after it, which took that early result, its item of it).
+    expect(streamed.filter((key) => !barred.includes(key))).toHaveLength(2);
     expect(barred.every((key) => streamed.includes(key))).toBe(true);
   });
 });
