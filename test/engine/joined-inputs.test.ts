@@ -10,14 +10,9 @@ import type { Engine } from '../../main/engine/engine.ts';
 import type { GraphFile } from '../../main/graph/format.ts';
 import { nodeDefinitions } from '../../nodes/index.ts';
 import { defineMapNode, RecordType, type JsonObject } from '../../nodes/sdk/index.ts';
+import { deferred } from '../support/deferred.ts';
 import { openEngine, runToEnd, tempDir, writeJsonl } from '../support/engine-fixture.ts';
 import { itemKeys, runFingerprint } from '../support/run-fingerprint.ts';
-
-function deferred() {
-  let resolve!: () => void;
-  const promise = new Promise<void>((r) => (resolve = r));
-  return { promise, resolve };
-}
 
 /** What each run of `test.joiner` saw: the item's key and the notes of its group. */
 let seen: Array<{ key: string; notes: string[] }>;

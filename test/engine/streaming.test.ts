@@ -2,7 +2,6 @@
  * Item streaming between map nodes: a map node consumes the settled prefix of an upstream map node while it runs,
  * and stores exactly what a barrier run stores (node keys, item keys, outputs in order, item errors by seq).
  */
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -10,10 +9,11 @@ import type { RunEvent } from '../../main/api/contract.ts';
 import type { Engine } from '../../main/engine/engine.ts';
 import { graphFileText } from '../../main/graph/canonical.ts';
 import type { GraphFile } from '../../main/graph/format.ts';
+import { deferred } from '../support/deferred.ts';
 import { openEngine, profile, runToEnd, tempDir, writeJsonl } from '../support/engine-fixture.ts';
 import { itemKeys, runFingerprint } from '../support/run-fingerprint.ts';
 import { startScriptedLlmServer, type ScriptedChatRequest, type ScriptedLlmServer } from '../support/scripted-llm-server.ts';
-import { storeQuery } from '../support/run-processes.ts';
+import { startRunProcess, storeQuery } from '../support/run-processes.ts';
 import { until } from '../support/until.ts';
 
 const ITEMS = 20;
@@ -60,12 +60,6 @@ function chainGraph(input: string, output: string, options: { firstJson?: boolea
 const promptOf = (request: ScriptedChatRequest) => String(request.messages.find((m) => m.role === 'user')?.content);
 /** The item number a prompt names: `first <7>` → 7. */
 const numberIn = (prompt: string) => Number(/<(\d+)>/.exec(prompt)?.[1]);
-
-function deferred() {
-  let resolve!: () => void;
-  const promise = new Promise<void>((r) => (resolve = r));
-  return { promise, resolve };
-}
 
 describe('item streaming between map nodes', () => {
   let dir: ReturnType<typeof tempDir>;
@@ -230,18 +224,9 @@ describe('item streaming between map nodes', () => {
     writeFileSync(graphPath, graphFileText(chainGraph(input, join(dir.path, 'out.jsonl'))));
     const providersPath = join(dir.path, 'providers.json');
     writeFileSync(providersPath, JSON.stringify({ providers: [{ name: 'test-llm', baseURL: server.baseURL, model: 'm', timeoutMs: 600_000 }] }));
-    const dataDir = join(dir.path, 'data');
-    const cli = () => {
-      const child = spawn(process.execPath, ['scripts/rewatch.mjs', 'run', graphPath, '--data-dir', dataDir, '--providers', providersPath], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let output = '';
-      child.stdout.on('data', (chunk) => (output += chunk));
-      child.stderr.on('data', (chunk) => (output += chunk));
-      const exited = new Promise<number>((resolve) => child.on('exit', (code, signal) => resolve(signal ? -1 : (code ?? -1))));
-      return { child, exited, output: () => output };
-    };
-
+    const setup = { graphPath, providersPath, dataDir: join(dir.path, 'data') };
+    const { dataDir } = setup;
+    const cli = () => startRunProcess(setup, 'unused');
     try {
       const killed = cli();
       // Every item but the held one, through both LLM nodes (`keep` drops n = 3), answered and committed.
