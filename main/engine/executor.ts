@@ -33,7 +33,7 @@ interface ExecutorDeps {
   emit(event: RunEvent): void;
 }
 
-export type Execution = 'streaming' | 'barrier';
+type Execution = 'streaming' | 'barrier';
 
 interface RunOptions {
   /**
