@@ -9,7 +9,6 @@ import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { RunRequest } from '../main/api/contract.ts';
 import type { Engine } from '../main/engine/engine.ts';
 import type { GraphFile } from '../main/graph/format.ts';
 import { catalog } from '../test/support/engine-fixture.ts';
@@ -152,9 +151,7 @@ export async function runPipelineFleet(options: FleetOptions): Promise<FleetRepo
         try {
           await fleet.takeCounts(); // from here on, what the pools receive is this run's
           const watch = watchRun(engine);
-          // `execution` is the streaming engine's run option (issue 12); until it lands the engine runs every node
-          // to the end before its consumers start, whatever is asked.
-          const run = await runGraph(engine, graph, { execution } as Omit<RunRequest, 'graph'>).finally(watch.stop);
+          const run = await runGraph(engine, graph, { execution }).finally(watch.stop);
           const counts = await fleet.takeCounts();
           if (counts.violations.length) throw new Error(`the scripted model saw bad requests: ${counts.violations.slice(0, 5).join('; ')}`);
           const problem = unsound(run, options.videos);

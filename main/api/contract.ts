@@ -104,6 +104,11 @@ export const runRequestSchema = z.object({
    * cached as usual, so a later full run reuses the sampled items' results. Combines with `until` and `from`.
    */
   sample: sampleRequestSchema.optional(),
+  /**
+   * `streaming` (default): map nodes consume the items of upstream map nodes while those still run; `barrier`: a node
+   * starts once all its upstream nodes finished. Keys and outputs are the same either way.
+   */
+  execution: z.enum(['streaming', 'barrier']).optional(),
 });
 export type RunRequest = z.infer<typeof runRequestSchema>;
 
@@ -166,6 +171,9 @@ export type RunEvent =
       runId: string;
       nodeId: string;
       done: number;
+      /** Items of the node's input available so far: all of them, unless it consumes a map node still running. */
+      available: number;
+      /** Items of the node's input, once all of it is known. */
       total: number | null;
       cached: number;
       failed: number;

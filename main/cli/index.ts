@@ -18,7 +18,7 @@ const USAGE = `usage: rewatch <command> [options]
                                           without --template, the list of templates
   nodes [--json]                          the node catalog: ports and config schema of every node type
   validate FILE [--json]                  check a graph; exit 1 with the error list when it is not valid
-  run FILE [--until NODE] [--from NODE] [--no-cache] [--retry-failed NODE] [--sample N [--seed S]]
+  run FILE [--until NODE] [--from NODE] [--no-cache] [--retry-failed NODE] [--sample N [--seed S]] [--barrier]
                                           run a graph (cached results are reused; Ctrl-C cancels, keeping finished items);
                                           --retry-failed asks the model again for NODE's failed items;
                                           --sample runs on N items of each source, picked by seed S (default 0)
@@ -46,6 +46,7 @@ const options = {
   'retry-failed': { type: 'string' },
   sample: { type: 'string' },
   seed: { type: 'string' },
+  barrier: { type: 'boolean' },
   port: { type: 'string' },
   host: { type: 'string' },
   'static-dir': { type: 'string' },

@@ -1,8 +1,10 @@
 import type { NodeState, RunEvent } from '../api/contract.ts';
+import { progressText } from '../api/progress-text.ts';
 
 interface NodeLine {
   state: NodeState;
   done: number;
+  available: number;
   total: number | null;
   cached: number;
   failed: number;
@@ -25,14 +27,14 @@ export class ProgressView {
     private readonly out: NodeJS.WriteStream,
   ) {
     this.#interactive = Boolean(out.isTTY) && !process.env.CI;
-    for (const id of nodeIds) this.#lines.set(id, { state: 'queued', done: 0, total: null, cached: 0, failed: 0 });
+    for (const id of nodeIds) this.#lines.set(id, { state: 'queued', done: 0, available: 0, total: null, cached: 0, failed: 0 });
     if (this.#interactive) this.#timer = setInterval(() => this.#draw(), 100);
   }
 
   handle(event: RunEvent): void {
     if (event.type === 'node-progress') {
       const line = this.#lines.get(event.nodeId);
-      if (line) Object.assign(line, { done: event.done, total: event.total, cached: event.cached, failed: event.failed });
+      if (line) Object.assign(line, { done: event.done, available: event.available, total: event.total, cached: event.cached, failed: event.failed });
     } else if (event.type === 'node-state') {
       const line = this.#lines.get(event.nodeId);
       if (!line || line.state === event.state) return;
@@ -67,7 +69,7 @@ export class ProgressView {
       const fraction = line.total ? Math.min(1, line.done / line.total) : line.state === 'done' || line.state === 'cached' ? 1 : 0;
       const filled = Math.round(fraction * BAR_WIDTH);
       const bar = `[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}]`;
-      const count = line.total !== null ? `${line.done}/${line.total}` : `${line.done}`;
+      const count = progressText(line.done, line.available, line.total);
       const extra = `${line.cached ? ` cached ${line.cached}` : ''}${line.failed ? ` failed ${line.failed}` : ''}`;
       this.out.write(`${id.padEnd(width)}  ${line.state.padEnd(9)} ${bar} ${count}${extra}\n`);
     }

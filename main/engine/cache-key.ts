@@ -38,16 +38,20 @@ export function semanticConfig(definition: NodeDefinition, config: Record<string
 }
 
 /**
- * The key shared by every item of a map node: the node's ingredients without the mapped input, whose items are
- * keyed one by one. One changed upstream item then re-runs one item, not the whole node.
+ * The key shared by every item of a map node: the node's ingredients without the inputs keyed item by item (the
+ * mapped input, and joined side inputs, whose groups go into each item's key). One changed upstream item then
+ * re-runs one item, not the whole node.
  */
-export function itemScopeKey(ingredients: Ingredients, over: string): string {
-  const { [over]: _mapped, ...sideInputs } = ingredients.inputs;
+export function itemScopeKey(ingredients: Ingredients, itemPorts: readonly string[]): string {
+  const sideInputs = Object.fromEntries(Object.entries(ingredients.inputs).filter(([port]) => !itemPorts.includes(port)));
   return sha256(canonicalJson({ ...ingredients, inputs: sideInputs }));
 }
 
-export function itemKey(scopeKey: string, itemJson: string): string {
-  return createHash('sha256').update(scopeKey).update('\n').update(itemJson).digest('hex');
+/** `joined`: the item's groups of joined side inputs (`JoinedGroups.key`), for nodes that have such ports. */
+export function itemKey(scopeKey: string, itemJson: string, joined?: string): string {
+  const hash = createHash('sha256').update(scopeKey).update('\n').update(itemJson);
+  if (joined !== undefined) hash.update('\n').update(joined);
+  return hash.digest('hex');
 }
 
 function preview(value: unknown): string {

@@ -180,7 +180,7 @@ export class Engine implements EngineApi {
     const { retryFailed } = request;
     const until = request.until ?? (retryFailed && !request.from ? retryFailed.nodeId : undefined);
     const sample = request.sample === undefined ? undefined : parseSample(request.sample);
-    const options = { until, from: request.from, noCache: request.noCache, retryFailed, sample };
+    const options = { until, from: request.from, noCache: request.noCache, retryFailed, sample, execution: request.execution };
     const { graph, flow, plan } = this.#runnable(request.graph, options);
     if (retryFailed) this.#checkRetryable(graph, plan, retryFailed.nodeId);
     const execution = new RunExecution(

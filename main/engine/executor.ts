@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type { NodeState, RunEvent, RunStatus, SampleSpec } from '../api/contract.ts';
 import type { GraphFile, GraphNode } from '../graph/format.ts';
 import { effectiveConfig } from '../graph/node-config.ts';
@@ -9,6 +10,7 @@ import type { NodeRunRecord, RunStore } from '../store/index.ts';
 import type { StoredOutput } from '../store/outputs.ts';
 import { RunDetached, type HostHandle, type NodeContext, type NodeDefinition, type RewardService } from '../../nodes/sdk/index.ts';
 import { itemScopeKey, nodeKey, type Ingredients } from './cache-key.ts';
+import { LiveOutput } from './live-output.ts';
 import { buildIngredients } from './ingredients.ts';
 import type { NodeCatalog } from './catalog.ts';
 import { runMapNode } from './map-runner.ts';
@@ -16,7 +18,9 @@ import { NodeCounters, sumTotals } from './node-counters.ts';
 import { createNodeContext } from './node-context.ts';
 import { ProgressThrottle } from './progress-throttle.ts';
 import { describeThrown } from './thrown.ts';
-import { concatCollection, inputHashes, inputSources, type NodeInputs } from './node-inputs.ts';
+import { JoinedSide } from './joined-side.ts';
+import { concatCollection, inputHashes, inputSources, itemPorts, joinedPorts, type NodeInputs } from './node-inputs.ts';
+import { isUpstreamNotDone, InputStream, type StreamSource } from './input-stream.ts';
 import type { RunPlan } from './plan.ts';
 import { isSampledSource, sampledOutput } from './sample.ts';
 import { servedInputHashes, servedModelsOf, type ServedTo } from './served-profiles.ts';
@@ -31,7 +35,14 @@ interface ExecutorDeps {
   emit(event: RunEvent): void;
 }
 
+type Execution = 'streaming' | 'barrier';
+
 interface RunOptions {
+  /**
+   * `streaming` (default): a map node consumes its mapped input's items while the map node producing them still runs;
+   * `barrier`: every node waits for its upstream nodes to finish. Both store the same keys and outputs.
+   */
+  execution?: Execution;
   until?: string;
   from?: string;
   noCache?: boolean;
@@ -57,6 +68,8 @@ export class RunExecution {
   readonly #outcomes = new Map<string, Promise<Outcome>>();
   readonly #counters = new Map<string, NodeCounters>();
   readonly #progress = new Map<string, ProgressThrottle>();
+  /** Map nodes of this run whose output is growing, as they start their items. */
+  readonly #live = new Map<string, { output?: LiveOutput; started: Promise<LiveOutput>; start(live: LiveOutput): void }>();
   readonly #nodes: Map<string, GraphNode>;
   readonly #servers: ModelServerLease;
   #stopLedger: () => void = () => {};
@@ -70,6 +83,8 @@ export class RunExecution {
     private readonly options: RunOptions,
   ) {
     this.#nodes = new Map(graph.nodes.map((n) => [n.id, n]));
+    // Every node waiting on a growing input listens for the cancel: many at once is normal, not a leak.
+    setMaxListeners(0, this.#abort.signal);
     this.#servers = deps.modelServers.lease(this.runId);
   }
 
@@ -172,40 +187,58 @@ export class RunExecution {
   async #runNode(nodeId: string): Promise<Outcome> {
     const node = this.#nodes.get(nodeId)!;
     const definition = this.deps.catalog.get(node.type)!;
+    const streamed = this.#streamedUpstreams(nodeId, definition);
     const upstream = [...new Set(this.flow.edges.filter((e) => e.to.node === nodeId).map((e) => e.from.node))];
-    const before = await Promise.all(upstream.map(async (id) => [id, await this.#outcome(id)] as const));
+    const before = await Promise.all(
+      upstream.map(async (id) => [id, await (streamed.has(id) ? this.#startedOrOutcome(id) : this.#outcome(id))] as const),
+    );
     const ready = new Map<string, StoredOutput>();
-    for (const [id, outcome] of before) {
-      if (outcome.state === 'cached' || outcome.state === 'done') ready.set(id, outcome.output);
+    const live = new Map<string, LiveOutput>();
+    for (const [id, got] of before) {
+      if (got instanceof LiveOutput) live.set(id, got);
+      else if (got.state === 'cached' || got.state === 'done') ready.set(id, got.output);
     }
     if (this.#abort.signal.aborted) return this.#finish(nodeId, { state: 'cancelled' });
-    if (ready.size < upstream.length) return this.#finish(nodeId, { state: 'skipped' });
+    if (ready.size + live.size < upstream.length) return this.#finish(nodeId, { state: 'skipped' });
 
     const counters = this.#countersFor(nodeId);
     let identity: Partial<NodeRunRecord> = {};
     try {
       const config = definition.config.parse(effectiveConfig(this.graph, node, definition.config)) as Record<string, unknown>;
-      const inputs = inputSources(this.flow, nodeId, definition, (id) => ready.get(id)!);
+      const inputs = inputSources(this.flow, nodeId, definition, (id) => ready.get(id));
       const served = servedModelsOf(this.flow, nodeId, this.deps.store.outputs, (id) => ready.get(id)!);
       const llmCache = !this.options.noCache && this.options.retryFailed?.nodeId !== nodeId;
       const scope = this.#llmScope(node, llmCache, served);
       const ctx = this.#context(node, scope);
+      // With a streaming upstream the hashes of the inputs it feeds are not known yet: the node key waits for them,
+      // the item keys never contain them (`itemScopeKey`).
       const ingredients = await this.#ingredients(ctx, node, definition, config, inputs, served);
-      const key = nodeKey(ingredients);
-      identity = { nodeKey: key, ingredients, salt: ingredients.salt ?? null };
-
-      const cached = this.options.noCache ? undefined : this.deps.store.outputs.get(key);
-      if (cached) return this.#finish(nodeId, { state: 'cached', output: this.#narrowed(definition, cached) }, identity);
-      if (this.plan.cacheOnly.has(nodeId)) {
-        const error = `"${nodeId}" has no cached output for its current config and inputs; run it first (it is upstream of --from)`;
-        return this.#finish(nodeId, { state: 'failed' }, { ...identity, error });
+      if (live.size === 0) {
+        identity = this.#identity(ingredients);
+        const cached = this.options.noCache ? undefined : this.deps.store.outputs.get(identity.nodeKey!);
+        if (cached) return this.#finish(nodeId, { state: 'cached', output: this.#narrowed(definition, cached) }, identity);
+        if (this.plan.cacheOnly.has(nodeId)) {
+          const error = `"${nodeId}" has no cached output for its current config and inputs; run it first (it is upstream of --from)`;
+          return this.#finish(nodeId, { state: 'failed' }, { ...identity, error });
+        }
       }
 
       counters.startedAt = Date.now();
       this.#record(nodeId, 'running', { ...identity, startedAt: counters.startedAt });
       // An item's calls are recorded with its input position, for the node's Errors tab.
       const itemContext = (seq: number): NodeContext => ({ ...ctx, llm: this.deps.llm.gateway({ ...scope, itemSeq: seq }) });
-      const output = await this.#execute(ctx, itemContext, nodeId, definition, config, inputs, ingredients, key, counters);
+      let output: StoredOutput;
+      if (definition.mode === 'map') {
+        const over = this.#inputStream(nodeId, definition.over, ready, live);
+        const joins = joinedPorts(definition).map(([port, join]) => new JoinedSide(port, join, this.#inputStream(nodeId, port, ready, live)));
+        const settle = () => {
+          const streamed = [[definition.over, over.hashes()], ...joins.map((side) => [side.port, side.input.hashes()])];
+          return (identity = this.#identity({ ...ingredients, inputs: { ...ingredients.inputs, ...Object.fromEntries(streamed) } }));
+        };
+        output = await this.#executeMap(ctx, itemContext, nodeId, definition, config, over, joins, inputs, ingredients, settle, counters);
+      } else {
+        output = await this.#executeOnce(ctx, definition, config, inputs, identity.nodeKey!);
+      }
       const ratio = counters.itemsTotal ? counters.itemsFailed / counters.itemsTotal : 0;
       const limit = definition.mode === 'map' ? (config.maxErrorRatio as number) : 0;
       if (counters.itemsFailed > 0 && ratio > limit) {
@@ -215,6 +248,9 @@ export class RunExecution {
       return this.#finish(nodeId, { state: 'done', output: this.#narrowed(definition, output) }, identity);
     } catch (error) {
       if (this.#abort.signal.aborted) return this.#finish(nodeId, { state: 'cancelled' }, identity);
+      // A streamed upstream failed after this node consumed some of its items: skipped, as a barrier run would be;
+      // the items it finished stay cached.
+      if (isUpstreamNotDone(error)) return this.#finish(nodeId, { state: 'skipped' }, identity);
       return this.#finish(nodeId, { state: 'failed' }, { ...identity, error: describeThrown(error) });
     }
   }
@@ -223,6 +259,55 @@ export class RunExecution {
   #narrowed(definition: NodeDefinition, output: StoredOutput): StoredOutput {
     const { sample } = this.options;
     return sample && isSampledSource(definition) ? sampledOutput(this.deps.store.outputs, definition.type, output, sample) : output;
+  }
+
+  #identity(ingredients: Ingredients): Partial<NodeRunRecord> {
+    return { nodeKey: nodeKey(ingredients), ingredients, salt: ingredients.salt ?? null };
+  }
+
+  /**
+   * The upstream map nodes whose items this node may consume while they run: those feeding only its mapped input and
+   * joined side inputs. Any other input (and every input of a once-node) is taken whole, once finished.
+   */
+  #streamedUpstreams(nodeId: string, definition: NodeDefinition): Set<string> {
+    if (this.options.execution === 'barrier' || definition.mode !== 'map') return new Set();
+    const streamable = itemPorts(definition);
+    const edges = this.flow.edges.filter((e) => e.to.node === nodeId);
+    const whole = new Set(edges.filter((e) => !streamable.includes(e.to.port)).map((e) => e.from.node));
+    return new Set(
+      edges
+        .filter((e) => streamable.includes(e.to.port) && !whole.has(e.from.node))
+        .map((e) => e.from.node)
+        .filter((id) => this.deps.catalog.get(this.#nodes.get(id)!.type)?.mode === 'map'),
+    );
+  }
+
+  #liveSlot(nodeId: string) {
+    let slot = this.#live.get(nodeId);
+    if (!slot) {
+      let start!: (live: LiveOutput) => void;
+      const started = new Promise<LiveOutput>((resolve) => (start = resolve));
+      slot = { started, start };
+      this.#live.set(nodeId, slot);
+    }
+    return slot;
+  }
+
+  /** A map node's growing output once it starts its items, or its outcome if it ends first (cached, failed…). */
+  #startedOrOutcome(nodeId: string): Promise<LiveOutput | Outcome> {
+    return Promise.race([this.#liveSlot(nodeId).started, this.#outcome(nodeId)]);
+  }
+
+  #inputStream(nodeId: string, port: string, ready: ReadonlyMap<string, StoredOutput>, live: ReadonlyMap<string, LiveOutput>): InputStream {
+    const sources = this.flow.edges
+      .filter((e) => e.to.node === nodeId && e.to.port === port)
+      .map((e): StreamSource => {
+        const growing = live.get(e.from.node);
+        if (!growing) return { nodeId: e.from.node, port: e.from.port, output: ready.get(e.from.node)! };
+        const outcome = this.#outcome(e.from.node).then((o) => ('output' in o ? o.output : undefined));
+        return { nodeId: e.from.node, port: e.from.port, live: growing, outcome };
+      });
+    return new InputStream(this.deps.store.outputs, sources, this.#abort.signal);
   }
 
   #ingredients(
@@ -245,38 +330,60 @@ export class RunExecution {
     });
   }
 
-  async #execute(
+  /** `settle` computes the node's identity once its mapped input is complete; the output goes under its key. */
+  #executeMap(
     ctx: NodeContext,
     itemContext: (seq: number) => NodeContext,
     nodeId: string,
+    definition: NodeDefinition & { mode: 'map' },
+    config: Record<string, unknown>,
+    over: InputStream,
+    joins: JoinedSide[],
+    inputs: NodeInputs,
+    ingredients: Ingredients,
+    settle: () => Partial<NodeRunRecord>,
+    counters: NodeCounters,
+  ): Promise<StoredOutput> {
+    const live = new LiveOutput(this.deps.store.items, this.runId, nodeId);
+    const slot = this.#liveSlot(nodeId);
+    slot.output = live;
+    slot.start(live);
+    const keyedItemByItem = itemPorts(definition);
+    const sideInputs = Object.fromEntries(Object.entries(inputs).filter(([port]) => !keyedItemByItem.includes(port)));
+    return runMapNode(this.deps.store, {
+      runId: this.runId,
+      nodeId,
+      definition,
+      config: config as Record<string, unknown> & { concurrency: number; maxErrorRatio: number },
+      over,
+      sideInputs,
+      joins,
+      scopeKey: itemScopeKey(ingredients, keyedItemByItem),
+      outputKey: (failed) => {
+        const key = settle().nodeKey!;
+        return failed ? `${key}@${this.runId}` : key;
+      },
+      live,
+      useCache: !this.options.noCache,
+      ctx,
+      itemContext,
+      counters,
+      onItemError: (seq, message) => this.deps.emit({ type: 'item-error', runId: this.runId, nodeId, seq, message }),
+    });
+  }
+
+  async #executeOnce(
+    ctx: NodeContext,
     definition: NodeDefinition,
     config: Record<string, unknown>,
     inputs: NodeInputs,
-    ingredients: Ingredients,
     key: string,
-    counters: NodeCounters,
   ): Promise<StoredOutput> {
     const { store } = this.deps;
-    if (definition.mode === 'map') {
-      return runMapNode(store, {
-        runId: this.runId,
-        nodeId,
-        definition,
-        config: config as Record<string, unknown> & { concurrency: number; maxErrorRatio: number },
-        inputs,
-        scopeKey: itemScopeKey(ingredients, definition.over),
-        outputKey: (failed) => (failed ? `${key}@${this.runId}` : key),
-        useCache: !this.options.noCache,
-        ctx,
-        itemContext,
-        counters,
-        onItemError: (seq, message) => this.deps.emit({ type: 'item-error', runId: this.runId, nodeId, seq, message }),
-      });
-    }
     const collections = Object.fromEntries(
       Object.entries(inputs).map(([port, sources]) => [port, concatCollection(store.outputs, sources)]),
     );
-    const outputs = await definition.execute(ctx, collections, config);
+    const outputs = await definition.execute(ctx, collections as never, config as never);
     const writer = store.outputs.beginWrite(key, definition.type, Object.keys(definition.outputs));
     for (const [port, values] of Object.entries(outputs)) {
       if (!Object.hasOwn(definition.outputs, port)) throw new Error(`"${definition.type}" returned unknown output port "${port}"`);
@@ -313,7 +420,7 @@ export class RunExecution {
       scope,
       (done, total) => {
         counters.itemsDone = done;
-        if (total !== undefined) counters.itemsTotal = total;
+        if (total !== undefined) counters.itemsTotal = counters.itemsAvailable = total;
         counters.changed();
       },
     );
@@ -337,6 +444,7 @@ export class RunExecution {
       runId: this.runId,
       nodeId,
       done: c.itemsDone,
+      available: c.itemsAvailable,
       total: c.itemsTotal || null,
       cached: c.itemsCached,
       failed: c.itemsFailed,
@@ -359,10 +467,13 @@ export class RunExecution {
   #finish(nodeId: string, outcome: Outcome, identity: Partial<NodeRunRecord> = {}, partialOutput?: StoredOutput): Outcome {
     const counters = this.#countersFor(nodeId);
     if (counters.startedAt) counters.finishedAt = Date.now();
+    // Whatever ended the node, downstream readers of its growing output stop waiting for more.
+    this.#live.get(nodeId)?.output?.close();
     const output = 'output' in outcome ? outcome.output : partialOutput;
     if (outcome.state === 'cached' && output) {
       const total = Object.values(output.ports).reduce((sum, p) => sum + p.count, 0);
       counters.itemsTotal = total;
+      counters.itemsAvailable = total;
       counters.itemsDone = total;
       counters.itemsCached = total;
     }

@@ -3,6 +3,8 @@ import type { NodeTotals } from '../api/contract.ts';
 /** Live totals of one node in one run; `changed()` lets the executor publish progress at a bounded rate. */
 export class NodeCounters {
   itemsTotal = 0;
+  /** Items of the node's input available so far (all of them once its input is complete). */
+  itemsAvailable = 0;
   itemsDone = 0;
   itemsCached = 0;
   itemsFailed = 0;

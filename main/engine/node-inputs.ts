@@ -1,6 +1,6 @@
 import type { GraphFile } from '../graph/format.ts';
 import type { OutputStore, StoredOutput } from '../store/outputs.ts';
-import type { ItemCollection, NodeDefinition } from '../../nodes/sdk/index.ts';
+import type { ItemCollection, JoinSpec, NodeDefinition } from '../../nodes/sdk/index.ts';
 import { pagedCollection } from '../store/collection.ts';
 
 /** One upstream port feeding an input. */
@@ -13,28 +13,37 @@ export interface InputSource {
 /** Input port → its sources in edge order. */
 export type NodeInputs = Record<string, InputSource[]>;
 
+/** The finished sources of each input port; an upstream without an output yet (one still streaming) is left out. */
 export function inputSources(
   graph: GraphFile,
   nodeId: string,
   definition: NodeDefinition,
-  outputOf: (nodeId: string) => StoredOutput,
+  outputOf: (nodeId: string) => StoredOutput | undefined,
 ): NodeInputs {
   const inputs: NodeInputs = Object.fromEntries(Object.keys(definition.inputs).map((port) => [port, []]));
   for (const edge of graph.edges) {
     if (edge.to.node !== nodeId) continue;
-    inputs[edge.to.port]?.push({ nodeId: edge.from.node, port: edge.from.port, output: outputOf(edge.from.node) });
+    const output = outputOf(edge.from.node);
+    if (output) inputs[edge.to.port]?.push({ nodeId: edge.from.node, port: edge.from.port, output });
   }
   return inputs;
+}
+
+/** A map node's side inputs declared `join`, with their specs. */
+export function joinedPorts(definition: NodeDefinition): Array<[port: string, join: JoinSpec]> {
+  if (definition.mode !== 'map') return [];
+  return Object.entries(definition.inputs).flatMap(([port, spec]) => (spec.join && port !== definition.over ? [[port, spec.join]] : []));
+}
+
+/** The inputs a map node keys item by item (its mapped input and joined side inputs): they may stream in. */
+export function itemPorts(definition: NodeDefinition): string[] {
+  return definition.mode === 'map' ? [definition.over, ...joinedPorts(definition).map(([port]) => port)] : [];
 }
 
 export function inputHashes(inputs: NodeInputs): Record<string, string[]> {
   return Object.fromEntries(
     Object.entries(inputs).map(([port, sources]) => [port, sources.map((s) => s.output.ports[s.port]?.hash ?? '')]),
   );
-}
-
-export function sourceCount(sources: readonly InputSource[]): number {
-  return sources.reduce((sum, s) => sum + (s.output.ports[s.port]?.count ?? 0), 0);
 }
 
 /** The items of an input, several sources read one after the other. */
@@ -56,12 +65,4 @@ export function concatCollection<T>(outputs: OutputStore, sources: readonly Inpu
     return items;
   };
   return pagedCollection(count, page);
-}
-
-/** Raw JSON rows of an input with their position, paged, for keying items without parsing them. */
-export function* rawRows(outputs: OutputStore, sources: readonly InputSource[], pageSize = 1000): Generator<string[]> {
-  for (const source of sources) {
-    const count = source.output.ports[source.port]?.count ?? 0;
-    for (let offset = 0; offset < count; offset += pageSize) yield outputs.rawPage(source.output, source.port, offset, pageSize);
-  }
 }

@@ -3,10 +3,20 @@ import { GroupCommit } from './group-commit.ts';
 
 type PortRows = Record<string, unknown[]>;
 
+/** A row of a map node's result: its input position, its index among that item's rows of the port, its JSON. */
+export interface RowCursor {
+  seq: number;
+  idx: number;
+}
+export interface PortRow extends RowCursor {
+  data: string;
+}
+
 type JournalEntry =
   | { kind: 'hit'; runId: string; nodeId: string; seq: number; itemKey: string }
   | { kind: 'result'; runId: string; nodeId: string; seq: number; itemKey: string; nodeType: string; outputs: PortRows }
-  | { kind: 'error'; runId: string; nodeId: string; seq: number; message: string; raw: string | null };
+  | { kind: 'error'; runId: string; nodeId: string; seq: number; message: string; raw: string | null }
+  | { kind: 'clear-error'; runId: string; nodeId: string; seq: number };
 
 /**
  * Per-item results of map nodes, committed in groups within 50 ms of finishing: a run killed with SIGKILL resumes
@@ -16,6 +26,7 @@ export class ItemStore {
   readonly #db: Db;
   readonly #has;
   readonly #assembled;
+  readonly #portRows;
   readonly #journal: GroupCommit<JournalEntry>;
 
   constructor(db: Db) {
@@ -27,11 +38,16 @@ export class ItemStore {
     const insertError = db.prepare(
       'INSERT OR REPLACE INTO item_errors (run_id, node_id, seq, message, raw) VALUES (?, ?, ?, ?, ?)',
     );
+    const deleteError = db.prepare('DELETE FROM item_errors WHERE run_id = ? AND node_id = ? AND seq = ?');
     const commit = db.transaction((entries: JournalEntry[]) => {
       const now = Date.now();
       for (const entry of entries) {
         if (entry.kind === 'error') {
           insertError.run(entry.runId, entry.nodeId, entry.seq, entry.message, entry.raw);
+          continue;
+        }
+        if (entry.kind === 'clear-error') {
+          deleteError.run(entry.runId, entry.nodeId, entry.seq);
           continue;
         }
         if (entry.kind === 'result') {
@@ -47,6 +63,11 @@ export class ItemStore {
     this.#assembled = db.prepare<[string, string, number, number], { port: string; data: string }>(
       `SELECT r.port, r.data FROM node_items n JOIN item_rows r ON r.item_key = n.item_key
        WHERE n.run_id = ? AND n.node_id = ? AND n.seq >= ? AND n.seq < ? ORDER BY n.seq, r.port, r.idx`,
+    );
+    this.#portRows = db.prepare<[string, string, string, number, number, number, number], PortRow>(
+      `SELECT n.seq, r.idx, r.data FROM node_items n JOIN item_rows r ON r.item_key = n.item_key
+       WHERE n.run_id = ? AND n.node_id = ? AND r.port = ? AND n.seq < ? AND (n.seq, r.idx) >= (?, ?)
+       ORDER BY n.seq, r.idx LIMIT ?`,
     );
   }
 
@@ -66,6 +87,11 @@ export class ItemStore {
     this.#append({ kind: 'error', runId, nodeId, seq, message, raw });
   }
 
+  /** Forgets an item's error: it ran again (its joined side input changed) and its new result follows. */
+  clearError(runId: string, nodeId: string, seq: number): void {
+    this.#append({ kind: 'clear-error', runId, nodeId, seq });
+  }
+
   /** Commits whatever is pending now. */
   flush(): void {
     this.#journal.flush();
@@ -77,6 +103,21 @@ export class ItemStore {
     for (let from = 0; from < inputCount; from += chunk) {
       yield* this.#assembled.all(runId, nodeId, from, from + chunk);
     }
+  }
+
+  /**
+   * Up to `limit` of one port's rows, in assembled order, from row `from.idx` of the result at input position
+   * `from.seq` up to (not including) input position `to`.
+   */
+  portRows(runId: string, nodeId: string, port: string, from: RowCursor, to: number, limit: number): PortRow[] {
+    this.flush();
+    return this.#portRows.all(runId, nodeId, port, to, from.seq, from.idx, limit);
+  }
+
+  /** Forgets a node run's input positions and item errors, to go over its input again (the item results stay as cache). */
+  restart(runId: string, nodeId: string): void {
+    this.release(runId, nodeId);
+    this.#db.prepare('DELETE FROM item_errors WHERE run_id = ? AND node_id = ?').run(runId, nodeId);
   }
 
   /** Drops the input-order bookkeeping of a finished node run (the item results stay as cache). */

@@ -14,6 +14,17 @@ interface PortSpec<T = unknown> {
    * so a filter between two typed nodes keeps the connection typed.
    */
   readonly sameTypeAs?: string;
+  /**
+   * For a side input of a map node: each item sees only the side items whose `field` (a dotted path) equals the
+   * mapped item's `itemField`, e.g. the captions of its video. Its cache key then holds that group, not the whole
+   * side input, and the item may run while the side input is still growing (streaming).
+   */
+  readonly join?: JoinSpec;
+}
+
+export interface JoinSpec {
+  readonly field: string;
+  readonly itemField: string;
 }
 
 // `any` here lets one record hold ports of different item types; each port keeps its own type through `ItemOf`.

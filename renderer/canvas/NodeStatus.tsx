@@ -1,9 +1,10 @@
+import { progressText } from '../../main/api/progress-text.ts';
 import type { NodeLive } from '../runs/run-state.ts';
 
 function label(live: NodeLive): string {
   switch (live.state) {
     case 'running':
-      return live.total !== null ? `running ${live.done}/${live.total}` : live.done > 0 ? `running ${live.done}` : 'running';
+      return live.total !== null || live.available > 0 ? `running ${progressText(live.done, live.available, live.total)}` : 'running';
     case 'failed':
       return live.failed > 0 ? `failed · ${live.failed} errors` : 'failed';
     case 'done':

@@ -4,6 +4,7 @@ import type { NodeRunInfo, NodeState, NodeTotals, RunDetail, RunEvent, RunStatus
 export interface NodeLive {
   state: NodeState;
   done: number;
+  available: number;
   total: number | null;
   cached: number;
   failed: number;
@@ -33,7 +34,7 @@ export interface LogEntry {
   message: string;
 }
 
-const idle = (state: NodeState): NodeLive => ({ state, done: 0, total: null, cached: 0, failed: 0 });
+const idle = (state: NodeState): NodeLive => ({ state, done: 0, available: 0, total: null, cached: 0, failed: 0 });
 
 export function reduceRunEvent(view: RunView | undefined, event: RunEvent, now: number): RunView | undefined {
   if (event.type === 'run-started') {
@@ -57,8 +58,8 @@ export function reduceRunEvent(view: RunView | undefined, event: RunEvent, now: 
     }
     case 'node-progress': {
       const node = view.nodes[event.nodeId] ?? idle('running');
-      const { done, total, cached, failed } = event;
-      return { ...view, nodes: { ...view.nodes, [event.nodeId]: { ...node, done, total, cached, failed } } };
+      const { done, available, total, cached, failed } = event;
+      return { ...view, nodes: { ...view.nodes, [event.nodeId]: { ...node, done, available, total, cached, failed } } };
     }
     case 'run-finished':
       return { ...view, status: event.status, totals: event.totals, finishedAt: now, ...(event.error ? { error: event.error } : {}) };
@@ -112,6 +113,7 @@ export function viewOfDetail(detail: RunDetail): RunView {
         {
           state: info.state,
           done: info.itemsDone,
+          available: info.itemsTotal,
           total: info.itemsTotal,
           cached: info.itemsCached,
           failed: info.itemsFailed,

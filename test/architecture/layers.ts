@@ -11,6 +11,7 @@ import type { ImportGraph, ImportTarget, ResolvedImport } from './import-graph.t
 /** The modules of main/ the editor shares with the engine: the API contract and the graph format and rules. */
 export const BROWSER_SAFE_MAIN = [
   'main/api/contract.ts',
+  'main/api/progress-text.ts',
   'main/graph/canonical.ts',
   'main/graph/format.ts',
   'main/graph/migrations.ts',

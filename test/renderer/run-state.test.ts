@@ -14,12 +14,12 @@ describe('run state from events', () => {
       { type: 'run-started', runId: 'r1', graphName: 'g', nodeIds: ['a', 'b'] },
       { type: 'node-state', runId: 'r1', nodeId: 'a', state: 'cached' },
       { type: 'node-state', runId: 'r1', nodeId: 'b', state: 'running' },
-      { type: 'node-progress', runId: 'r1', nodeId: 'b', done: 2, total: 4, cached: 1, failed: 0 },
+      { type: 'node-progress', runId: 'r1', nodeId: 'b', done: 2, available: 3, total: 4, cached: 1, failed: 0 },
     ]);
     expect(view?.status).toBe('running');
     expect(view?.nodes).toEqual({
-      a: { state: 'cached', done: 0, total: null, cached: 0, failed: 0 },
-      b: { state: 'running', done: 2, total: 4, cached: 1, failed: 0 },
+      a: { state: 'cached', done: 0, available: 0, total: null, cached: 0, failed: 0 },
+      b: { state: 'running', done: 2, available: 3, total: 4, cached: 1, failed: 0 },
     });
     const done = reduceRunEvent(view, { type: 'run-finished', runId: 'r1', status: 'done', totals }, 2000);
     expect(done).toMatchObject({ status: 'done', totals, finishedAt: 2000 });
@@ -42,6 +42,6 @@ describe('run state from events', () => {
       level: 'warn',
       message: 'item 7: bad JSON',
     });
-    expect(logEntryOf({ type: 'node-progress', runId: 'r1', nodeId: 'a', done: 1, total: 2, cached: 0, failed: 0 }, 5)).toBeUndefined();
+    expect(logEntryOf({ type: 'node-progress', runId: 'r1', nodeId: 'a', done: 1, available: 2, total: 2, cached: 0, failed: 0 }, 5)).toBeUndefined();
   });
 });

@@ -34,7 +34,7 @@ const nodeRun = (nodeId: string, state: NodeRunInfo['state']): NodeRunInfo => ({
   outputCounts: {},
   ...new NodeCounters().totals(),
 });
-const live = (state: NodeLive['state'], more: Partial<NodeLive> = {}): NodeLive => ({ state, done: 0, total: null, cached: 0, failed: 0, ...more });
+const live = (state: NodeLive['state'], more: Partial<NodeLive> = {}): NodeLive => ({ state, done: 0, available: 0, total: null, cached: 0, failed: 0, ...more });
 const run = (status: RunView['status'], nodes: Record<string, NodeLive>, error?: string): RunView => ({
   runId: 'r1',
   graphName: 'g',

@@ -25,6 +25,7 @@ const progress = (nodeId: string, done: number): RunEvent => ({
   runId: 'r',
   nodeId,
   done,
+  available: 100,
   total: 100,
   cached: 0,
   failed: 0,

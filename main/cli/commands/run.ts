@@ -18,6 +18,8 @@ interface RunFlags {
   /** Run on this many items of each source (a sample run); `seed` picks them. */
   sample?: string;
   seed?: string;
+  /** Every node waits for its upstream nodes to finish (no item streaming between map nodes). */
+  barrier?: boolean;
 }
 
 /** `--sample N [--seed S]` as the API's `sample`; `--seed` alone is refused rather than ignored. */
@@ -53,6 +55,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
         until: flags.until,
         from: flags.from,
         noCache: flags['no-cache'] ?? false,
+        execution: flags.barrier ? 'barrier' : 'streaming',
         ...(flags['retry-failed'] ? { retryFailed: { nodeId: flags['retry-failed'] } } : {}),
         sample,
       }));

@@ -40,7 +40,11 @@ export const answerFilter = defineMapNode({
   description: 'F1: keeps the questions whose answer the dense caption supports, as a judge model sees it.',
   inputs: {
     qa: { type: QAType, description: 'Questions to check.' },
-    captions: { type: DenseCaptionType, description: 'Dense captions (C_detail), joined by the question’s caption id.' },
+    captions: {
+      type: DenseCaptionType,
+      description: 'Dense captions (C_detail), joined by the question’s caption id.',
+      join: { field: 'id', itemField: 'captionId' },
+    },
   },
   outputs: {
     kept: { type: QAType, description: 'Questions whose answer is supported.' },

@@ -95,7 +95,7 @@ export const contrastiveQa = defineMapNode({
     'question types, each with its answer and evidence span.',
   inputs: {
     captions: { type: DenseCaptionType, description: 'Dense captions (C_detail).' },
-    summaries: { type: SummaryType, description: 'Their summaries (C_sum), joined by caption id.' },
+    summaries: { type: SummaryType, description: 'Their summaries (C_sum), joined by caption id.', join: { field: 'captionId', itemField: 'id' } },
   },
   outputs: { qa: { type: QAType, description: 'Open questions with answer, type and evidence in seconds.' } },
   config,

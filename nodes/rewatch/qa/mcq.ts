@@ -155,7 +155,11 @@ export const mcqReformulation = defineMapNode({
     'correct) and passes the open form on as well.',
   inputs: {
     qa: { type: QAType, description: 'Open questions.' },
-    captions: { type: DenseCaptionType, description: 'Dense captions (C_detail) the distractors are checked against, joined by caption id.' },
+    captions: {
+      type: DenseCaptionType,
+      description: 'Dense captions (C_detail) the distractors are checked against, joined by caption id.',
+      join: { field: 'id', itemField: 'captionId' },
+    },
   },
   outputs: {
     mcq: { type: MCQType, description: 'Multiple-choice questions with the correct letter; `open` holds the source question.' },

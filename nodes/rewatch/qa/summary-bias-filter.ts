@@ -31,7 +31,11 @@ export const summaryBiasFilter = defineMapNode({
     'choice: in the open form, or with its options).',
   inputs: {
     qa: biasFilterInput,
-    summaries: { type: SummaryType, description: 'Summaries (C_sum), joined by the question’s caption id.' },
+    summaries: {
+      type: SummaryType,
+      description: 'Summaries (C_sum), joined by the question’s caption id.',
+      join: { field: 'captionId', itemField: 'captionId' },
+    },
   },
   outputs: biasFilterOutputs,
   config: biasFilterConfig({

@@ -151,7 +151,11 @@ export const react = defineMapNode({
       multiple: true,
       description: 'Multiple-choice and open questions to reason about (connect both forms to build CoTs for each).',
     },
-    captions: { type: DenseCaptionType, description: 'Dense captions (C_detail), joined by the question’s caption id.' },
+    captions: {
+      type: DenseCaptionType,
+      description: 'Dense captions (C_detail), joined by the question’s caption id.',
+      join: { field: 'id', itemField: 'captionId' },
+    },
   },
   outputs: {
     trajectories: { type: TrajectoryType, description: 'The first trajectory per question whose answer is correct.' },

@@ -36,7 +36,11 @@ export const orReward = defineMapNode({
     'judge’s notes for each part.',
   inputs: {
     responses: { type: CoTType, description: 'Tagged responses to score, with their question and ground truth.' },
-    captions: { type: DenseCaptionType, description: 'Dense captions (C_detail), joined by the response’s caption id.' },
+    captions: {
+      type: DenseCaptionType,
+      description: 'Dense captions (C_detail), joined by the response’s caption id.',
+      join: { field: 'id', itemField: 'captionId' },
+    },
   },
   outputs: { rewards: { type: RewardBreakdownType, description: 'The reward of each response, part by part.' } },
   config,

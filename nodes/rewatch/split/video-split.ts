@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { AnyType, defineOnceNode, type ItemCollection, type JsonValue } from '../../sdk/index.ts';
-import { VideoType } from '../types.ts';
-import { assignVideos, VIDEO_SPLITS, type VideoSplit } from './assign.ts';
+import { AnyType, defineMapNode, type ItemCollection } from '../../sdk/index.ts';
+import { VideoType, type Video } from '../types.ts';
+import { assignVideos, type VideoSplit } from './assign.ts';
 
 /** How far the fractions' sum may stray from 1 (0.7 + 0.2 + 0.1 is 0.9999999999999999 in floating point). */
 const SUM_TOLERANCE = 1e-6;
@@ -25,39 +25,43 @@ const config = z
     for (const field of ['sftFraction', 'rlFraction', 'heldOutFraction']) ctx.addIssue({ code: 'custom', path: [field], message });
   });
 
-/** The item's video, or an error naming the item. */
-function videoIdOf(item: unknown, index: number): string {
+/** The item's video, or an error naming what is missing. */
+function videoIdOf(item: unknown): string {
   const videoId = typeof item === 'object' && item !== null ? (item as { videoId?: unknown }).videoId : undefined;
   if (typeof videoId === 'string' && videoId) return videoId;
-  const preview = JSON.stringify(item)?.slice(0, 120);
-  throw new Error(`item ${index + 1} of "items" has no "videoId" to split by: ${preview}`);
+  throw new Error(`the item has no "videoId" to split by: ${JSON.stringify(item)?.slice(0, 120)}`);
 }
 
-/** The items assigned to `split`, read again from the store rather than held in memory. */
-function* itemsOf(items: ItemCollection<JsonValue>, itemSplits: readonly VideoSplit[], split: VideoSplit) {
-  let index = 0;
-  for (const item of items) if (itemSplits[index++] === split) yield item;
+type Config = z.output<typeof config>;
+
+/** The videos' splits, ranked once per node run: the engine hands every item of a run the same `videos` collection. */
+const assignments = new WeakMap<ItemCollection<Video>, Map<string, VideoSplit>>();
+
+function assignmentOf(videos: ItemCollection<Video>, c: Config): Map<string, VideoSplit> {
+  let assignment = assignments.get(videos);
+  if (!assignment) {
+    assignment = assignVideos(Array.from(videos, (video) => video.id), c.seed, { sft: c.sftFraction, rl: c.rlFraction, heldOut: c.heldOutFraction });
+    assignments.set(videos, assignment);
+  }
+  return assignment;
 }
 
-export const videoSplit = defineOnceNode({
+export const videoSplit = defineMapNode({
   type: 'rewatch.split',
-  version: 1,
+  // 2: a map node over `items` (so it streams), `videos` required; version 1 ranked the items' own videos when
+  // `videos` was unconnected, which needs every item first.
+  version: 2,
+  migrations: { 1: (c) => c },
   title: 'Video split',
   category: 'QA',
   description:
     'Splits items by VIDEO into SFT / RL / held-out, so no video (and no question about it) is in two splits. The ' +
     'videos are ranked by a seeded hash and cut at the fractions, every split within one video of its share. Give ' +
     'every split node of a graph the same seed, fractions and `videos` (the video source): they then put each video ' +
-    'in the same split, whatever item type each one splits.',
+    'in the same split, whatever item type each one splits. Each item goes as soon as it arrives.',
   inputs: {
     items: { type: AnyType, description: 'Items that name their video in `videoId`: questions, captions, CoTs…' },
-    videos: {
-      type: VideoType,
-      optional: true,
-      description:
-        'The videos to rank (the video source). Unconnected: the videos of the items, which split nodes fed streams ' +
-        'that lack different videos would rank differently.',
-    },
+    videos: { type: VideoType, description: 'The videos to rank (the video source): every item’s video must be among them.' },
   },
   outputs: {
     sft: { type: AnyType, description: 'Items of the SFT videos.', sameTypeAs: 'items' },
@@ -65,22 +69,11 @@ export const videoSplit = defineOnceNode({
     heldOut: { type: AnyType, description: 'Items of the held-out videos.', sameTypeAs: 'items' },
   },
   config,
-  async execute(ctx, { items, videos }, c) {
-    const itemVideos = Array.from(items, videoIdOf);
-    const ranked = videos.count > 0 ? Array.from(videos, (video) => video.id) : itemVideos;
-    const assignment = assignVideos(ranked, c.seed, { sft: c.sftFraction, rl: c.rlFraction, heldOut: c.heldOutFraction });
-    const itemSplits = itemVideos.map((videoId, index) => {
-      const split = assignment.get(videoId);
-      if (!split) throw new Error(`item ${index + 1} of "items" is about video ${videoId}, which is not among the connected videos`);
-      return split;
-    });
-
-    const count = (splits: Iterable<VideoSplit>, split: VideoSplit) => [...splits].filter((s) => s === split).length;
-    ctx.log.info(
-      `${assignment.size} videos, ${items.count} items: ` +
-        VIDEO_SPLITS.map((split) => `${split} ${count(assignment.values(), split)} videos / ${count(itemSplits, split)} items`).join(', '),
-    );
-    ctx.progress.update(items.count, items.count);
-    return Object.fromEntries(VIDEO_SPLITS.map((split) => [split, itemsOf(items, itemSplits, split)]));
+  over: 'items',
+  async execute(_ctx, { items: item, videos }, c) {
+    const videoId = videoIdOf(item);
+    const split = assignmentOf(videos, c).get(videoId);
+    if (!split) throw new Error(`the item is about video ${videoId}, which is not among the connected videos`);
+    return { [split]: [item] };
   },
 });

@@ -221,7 +221,11 @@ export const captioner = defineMapNode({
     'fails its video, with the reply kept.',
   inputs: {
     videos: { type: VideoType, description: 'Videos to caption.' },
-    segments: { type: SegmentType, description: 'The segments of every video (joined by `videoId`).' },
+    segments: {
+      type: SegmentType,
+      description: 'The segments of every video (joined by `videoId`).',
+      join: { field: 'videoId', itemField: 'id' },
+    },
   },
   outputs: { captions: { type: DenseCaptionType, description: 'C_detail: one dense caption per video.' } },
   config,

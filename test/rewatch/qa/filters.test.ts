@@ -132,7 +132,11 @@ describe('answer verification and bias filters', () => {
       reason: 'The description never mentions "green".',
     });
     expect(verdicts[0]).toMatchObject({ qaId: EGGS.id, kept: true, accuracy: 1, reason: 'The description states it.' });
-    const check = t.requestsTo('judge-llm').map(promptOf).find((p) => p.includes(`Question: ${PLATE.question}`))!;
+    // F1's check of the plate question (F2 grades its probes' answers with the judge too, and may ask first).
+    const check = t
+      .requestsTo('judge-llm')
+      .map(promptOf)
+      .find((p) => p.startsWith('You check a question written about a video') && p.includes(`Question: ${PLATE.question}`))!;
     expect(check).toContain(KITCHEN.text);
     expect(check).toContain('Evidence: 04:10-05:00');
   });

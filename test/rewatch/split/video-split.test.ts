@@ -42,7 +42,7 @@ const source = (id: string, kind: keyof typeof SOURCE_TYPES, items: unknown[]): 
   position: at,
   config: { items },
 });
-const split = (id: string, config: Record<string, unknown>): Node => ({ id, type: 'rewatch.split', typeVersion: 1, position: at, config });
+const split = (id: string, config: Record<string, unknown>): Node => ({ id, type: 'rewatch.split', typeVersion: 2, position: at, config });
 const edge = (from: string, fromPort: string, to: string, toPort: string) => ({
   id: `${from}.${fromPort}-${to}.${toPort}`,
   from: { node: from, port: fromPort },
@@ -117,7 +117,7 @@ describe('rewatch.split', () => {
   }
 
   const mcqGraph = (config: Record<string, unknown>) =>
-    graph([source('q', 'mcq', questions), split('s', config)], [edge('q', 'items', 's', 'items')]);
+    graph([source('v', 'video', videos), source('q', 'mcq', questions), split('s', config)], [edge('v', 'items', 's', 'videos'), edge('q', 'items', 's', 'items')]);
 
   it('puts every item in one split, all items of a video together, each split within one video of its share', async () => {
     const { s } = await run(mcqGraph({ seed: 7, ...FRACTIONS }), ['s']);
@@ -144,8 +144,14 @@ describe('rewatch.split', () => {
 
   it('agrees across split nodes fed different item types from the same videos', async () => {
     const g = graph(
-      [source('q', 'mcq', questions), source('c', 'cot', data.cots), split('a', { seed: 3, ...FRACTIONS }), split('b', { seed: 3, ...FRACTIONS })],
-      [edge('q', 'items', 'a', 'items'), edge('c', 'items', 'b', 'items')],
+      [
+        source('v', 'video', videos),
+        source('q', 'mcq', questions),
+        source('c', 'cot', data.cots),
+        split('a', { seed: 3, ...FRACTIONS }),
+        split('b', { seed: 3, ...FRACTIONS }),
+      ],
+      [edge('v', 'items', 'a', 'videos'), edge('v', 'items', 'b', 'videos'), edge('q', 'items', 'a', 'items'), edge('c', 'items', 'b', 'items')],
     );
     const { a, b } = await run(g, ['a', 'b']);
     expect(splitOfVideos(b!)).toEqual(splitOfVideos(a!));
@@ -175,8 +181,13 @@ describe('rewatch.split', () => {
   it('outputs the type it is fed: a split of questions feeds the GRPO export, a split of CoTs does not', async () => {
     const into = (kind: 'mcq' | 'cot') =>
       graph(
-        [source('x', kind, []), split('s', {}), { id: 'g', type: 'rewatch.grpo-export', typeVersion: 2, position: at, config: { outputDir: dir.path } }],
-        [edge('x', 'items', 's', 'items'), edge('s', 'rl', 'g', 'questions')],
+        [
+          source('v', 'video', videos),
+          source('x', kind, []),
+          split('s', {}),
+          { id: 'g', type: 'rewatch.grpo-export', typeVersion: 2, position: at, config: { outputDir: dir.path } },
+        ],
+        [edge('v', 'items', 's', 'videos'), edge('x', 'items', 's', 'items'), edge('s', 'rl', 'g', 'questions')],
       );
     expect((await engine.validate(into('mcq'))).errors).toEqual([]);
     expect((await engine.validate(into('cot'))).errors).toEqual([
@@ -195,19 +206,26 @@ describe('rewatch.split', () => {
     expect((await engine.validate(mcqGraph({ sftFraction: 0.7, rlFraction: 0.2, heldOutFraction: 0.1 }))).errors).toEqual([]);
   });
 
-  it('fails naming an item without a videoId, and an item whose video is not among the connected videos', async () => {
-    const failure = async (g: GraphFile) => {
-      const detail = await runToEnd(engine, g);
-      expect(detail.status).toBe('failed');
-      return detail.nodes.find((n) => n.nodeId === 's')?.error;
-    };
-    const records = graph([source('r', 'record', [{ videoId: 'v1' }, { question: 'Who?' }]), split('s', {})], [edge('r', 'items', 's', 'items')]);
-    expect(await failure(records)).toContain('item 2 of "items" has no "videoId" to split by: {"question":"Who?"}');
-
-    const unknownVideo = graph(
-      [source('v', 'video', videos.slice(1)), source('q', 'mcq', questions), split('s', {})],
-      [edge('v', 'items', 's', 'videos'), edge('q', 'items', 's', 'items')],
+  it('fails an item without a videoId, and an item whose video is not among the connected videos, naming them', async () => {
+    const g = graph(
+      [source('v', 'video', videos.slice(1)), source('r', 'record', [{ videoId: videos[1]!.id }, { question: 'Who?' }, { videoId: videos[0]!.id }]), split('s', { maxErrorRatio: 1 })],
+      [edge('v', 'items', 's', 'videos'), edge('r', 'items', 's', 'items')],
     );
-    expect(await failure(unknownVideo)).toContain(`item 1 of "items" is about video ${videos[0]!.id}, which is not among the connected videos`);
+    const detail = await runToEnd(engine, g);
+    expect(detail.status).toBe('done');
+    const { errors } = await engine.nodeErrors(detail.runId, 's', {});
+    expect(errors.map(({ seq, message }) => ({ seq, message }))).toEqual([
+      { seq: 1, message: 'the item has no "videoId" to split by: {"question":"Who?"}' },
+      { seq: 2, message: `the item is about video ${videos[0]!.id}, which is not among the connected videos` },
+    ]);
+  });
+
+  it('needs its videos connected, and takes a version 1 node’s config as it was', async () => {
+    const v1 = graph([source('q', 'mcq', questions), { ...split('s', { seed: 5, ...FRACTIONS }), typeVersion: 1 }], [edge('q', 'items', 's', 'items')]);
+    expect((await engine.validate(v1)).errors).toEqual([
+      expect.objectContaining({ nodeId: 's', field: 'videos', message: 'required input "videos" is not connected' }),
+    ]);
+    const migrated = engine.parse(v1).graph.nodes.find((n) => n.id === 's')!;
+    expect(migrated).toMatchObject({ typeVersion: 2, config: { seed: 5, ...FRACTIONS } });
   });
 });
