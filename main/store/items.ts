@@ -20,10 +20,11 @@ export class ItemStore {
 
   constructor(db: Db) {
     this.#db = db;
-    this.#has = db.prepare<[string], { found: number }>('SELECT 1 AS found FROM item_results WHERE item_key = ?').pluck();
+    this.#has = db.prepare<[string], { found: number }>('SELECT 1 AS found FROM item_outputs WHERE item_key = ?').pluck();
     const insertOrder = db.prepare('INSERT OR REPLACE INTO node_items (run_id, node_id, seq, item_key) VALUES (?, ?, ?, ?)');
-    const insertResult = db.prepare('INSERT OR REPLACE INTO item_results (item_key, node_type, created_at) VALUES (?, ?, ?)');
-    const insertRow = db.prepare('INSERT OR REPLACE INTO item_rows (item_key, port, idx, data) VALUES (?, ?, ?, ?)');
+    const insertResult = db.prepare(
+      'INSERT OR REPLACE INTO item_outputs (item_key, node_type, created_at, outputs_json) VALUES (?, ?, ?, ?)',
+    );
     const insertError = db.prepare(
       'INSERT OR REPLACE INTO item_errors (run_id, node_id, seq, message, raw) VALUES (?, ?, ?, ?, ?)',
     );
@@ -34,20 +35,17 @@ export class ItemStore {
           insertError.run(entry.runId, entry.nodeId, entry.seq, entry.message, entry.raw);
           continue;
         }
-        if (entry.kind === 'result') {
-          for (const [port, values] of Object.entries(entry.outputs)) {
-            values.forEach((value, idx) => insertRow.run(entry.itemKey, port, idx, JSON.stringify(value)));
-          }
-          insertResult.run(entry.itemKey, entry.nodeType, now);
-        }
+        if (entry.kind === 'result') insertResult.run(entry.itemKey, entry.nodeType, now, JSON.stringify(entry.outputs));
         insertOrder.run(entry.runId, entry.nodeId, entry.seq, entry.itemKey);
       }
     });
     this.#journal = new GroupCommit(commit, { maxEntries: 4096, maxDelayMs: 50 });
-    this.#assembled = db.prepare<[string, string, number, number], { port: string; data: string }>(
-      `SELECT r.port, r.data FROM node_items n JOIN item_rows r ON r.item_key = n.item_key
-       WHERE n.run_id = ? AND n.node_id = ? AND n.seq >= ? AND n.seq < ? ORDER BY n.seq, r.port, r.idx`,
-    );
+    this.#assembled = db
+      .prepare<[string, string, number, number], string>(
+        `SELECT o.outputs_json FROM node_items n JOIN item_outputs o ON o.item_key = n.item_key
+         WHERE n.run_id = ? AND n.node_id = ? AND n.seq >= ? AND n.seq < ? ORDER BY n.seq`,
+      )
+      .pluck();
   }
 
   has(itemKey: string): boolean {
@@ -71,11 +69,18 @@ export class ItemStore {
     this.#journal.flush();
   }
 
-  /** Rows of a node run's results in input order, `chunk` input positions at a time. */
+  /**
+   * Rows of a node run's results in input order (each port's values in the order the item returned them), `chunk`
+   * input positions at a time. `data` is the value's JSON text, as `JSON.stringify` wrote it.
+   */
   *assembledRows(runId: string, nodeId: string, inputCount: number, chunk = 2000): Generator<{ port: string; data: string }> {
     this.flush();
     for (let from = 0; from < inputCount; from += chunk) {
-      yield* this.#assembled.all(runId, nodeId, from, from + chunk);
+      for (const outputsJson of this.#assembled.all(runId, nodeId, from, from + chunk)) {
+        for (const [port, values] of Object.entries(JSON.parse(outputsJson) as PortRows)) {
+          for (const value of values) yield { port, data: JSON.stringify(value) };
+        }
+      }
     }
   }
 
