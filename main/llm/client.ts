@@ -333,7 +333,7 @@ export class LlmClient {
     messages: readonly ChatMessage[],
     requestHash: string,
     contract: ReplyContract | undefined,
-    store: (reply: ChatReply) => void,
+    store: (reply: ChatReply) => void | Promise<void>,
   ): Promise<{ reply: ChatReply; output: Output }> {
     const { profile } = endpoint;
     const body = chatBody(profile, request, messages, contract?.jsonSchema);
@@ -359,7 +359,7 @@ export class LlmClient {
       throw error;
     }
     const output = checkOutput(reply.raw, contract);
-    if (output.ok) store(reply);
+    if (output.ok) await store(reply);
     this.record(scope, endpoint, requestHash, reply, {
       latencyMs: elapsedSince(startedAt),
       cached: false,

@@ -5,6 +5,7 @@ import type { LlmRequestLeases } from '../llm/ports.ts';
 import type { Db } from './database.ts';
 import { GroupCommit } from './group-commit.ts';
 import { machineIdentity, processAlive } from './processes.ts';
+import { turnWrites, type TurnWrites } from './turn-writes.ts';
 
 export interface LeaseOptions {
   /** How long a lease outlives its holder's last heartbeat (sent every third of it). */
@@ -28,7 +29,7 @@ interface LeaseRow {
  * others wait. A lease ends when its holder releases it, when the process holding it no longer runs on this machine
  * (`kill -9`), or when its holder stopped renewing it for `ttlMs` (another machine, a reused pid, a hung process).
  * Releases are committed in groups (a waiter in another process polls anyway); a caller of this store takes a key at
- * once when its lease here is only waiting to be deleted.
+ * once when its lease here is only waiting to be deleted. The claims made in one turn share a transaction.
  */
 export class LeaseStore implements LlmRequestLeases {
   /** This store's name in the table; one per open store, so two engines in one process exclude each other too. */
@@ -38,6 +39,7 @@ export class LeaseStore implements LlmRequestLeases {
   readonly #local = new LocalLeases();
   readonly #get;
   readonly #claim;
+  readonly #writes: TurnWrites;
   readonly #releases: GroupCommit<{ key: string; claim: number }>;
   readonly #renew;
   readonly #releaseAll;
@@ -64,6 +66,7 @@ export class LeaseStore implements LlmRequestLeases {
          machine = excluded.machine, expires_at = excluded.expires_at
        WHERE leases.holder = @previous`,
     );
+    this.#writes = turnWrites(db);
     // The claim number keeps a late release from deleting a newer claim of the same key by this store.
     const release = db.prepare<[string, string, number]>('DELETE FROM leases WHERE key = ? AND holder = ? AND claim = ?');
     this.#releases = new GroupCommit(
@@ -81,7 +84,8 @@ export class LeaseStore implements LlmRequestLeases {
     const claim = ++this.#claims;
     try {
       const { first, last } = this.#options.pollMs;
-      for (let wait = first; !this.#tryClaim(key, claim); wait = Math.min(wait * 2, last)) await sleep(wait, signal);
+      const tryClaim = () => this.#writes.run(() => this.#tryClaim(key, claim));
+      for (let wait = first; !(await tryClaim()); wait = Math.min(wait * 2, last)) await sleep(wait, signal);
     } catch (error) {
       releaseLocal();
       throw error;
