@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: runs every benchmark in sequence, prints one table per benchmark and a summary of the targets.
  * It reports and never gates: the exit code is 0 even when a target is missed (non-zero only if a benchmark breaks).
- * `BENCH_SCALE=0.05 npm run bench` shrinks every item count for a quick run.
+ * `BENCH_SCALE=0.05 npm run bench` shrinks every item count for a quick run; `npm run bench -- NAME…` runs only those.
  */
 import { cacheHitOverhead } from './cache-hit-overhead.ts';
 import { editorCanvas } from './editor-canvas.ts';
@@ -15,7 +15,7 @@ import { videoSource } from './video-source.ts';
 import { fmt, passed, printTable, SCALE, timed, type BenchResult } from './support.ts';
 
 /** Each benchmark reports one result, or one per target it measures. */
-const benchmarks: ReadonlyArray<readonly [string, () => Promise<BenchResult | BenchResult[]>]> = [
+const allBenchmarks: ReadonlyArray<readonly [string, () => Promise<BenchResult | BenchResult[]>]> = [
   ['llm-fanout', llmFanout],
   ['cache-hit-overhead', cacheHitOverhead],
   ['item-persistence', itemPersistence],
@@ -26,6 +26,11 @@ const benchmarks: ReadonlyArray<readonly [string, () => Promise<BenchResult | Be
   ['pipeline-fleet', pipelineFleet],
   ['editor-canvas', editorCanvas],
 ];
+
+const only = process.argv.slice(2);
+const unknown = only.filter((name) => !allBenchmarks.some(([known]) => known === name));
+if (unknown.length) throw new Error(`unknown benchmark ${unknown.join(', ')}; known: ${allBenchmarks.map(([n]) => n).join(', ')}`);
+const benchmarks = only.length ? allBenchmarks.filter(([name]) => only.includes(name)) : allBenchmarks;
 
 console.log(`ReWatch Studio benchmarks — scale ${SCALE}${SCALE === 1 ? ' (full size)' : ''}, Node ${process.version}`);
 const results: BenchResult[] = [];

@@ -1,9 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
-import OpenAI from 'openai';
 import type { z } from 'zod';
 import type { ChatMessage, LlmGateway, LlmJsonResponse, LlmRequest, LlmResponse } from '../../nodes/sdk/context.ts';
 import type { JsonValue } from '../../nodes/sdk/data-types.ts';
-import { keepAliveFetch } from './keep-alive-fetch.ts';
 import { RequestLimiter, type ProfileLoad } from './limiter.ts';
 import { extractJson, stripThinking } from './output.ts';
 import { LocalLeases } from './local-leases.ts';
@@ -13,7 +11,7 @@ import { llmRequestHash } from './request-hash.ts';
 import { replyJsonSchema, responseFormat } from './response-format.ts';
 import { DEFAULT_BACKOFF, withRetries, type BackoffOptions } from './retry.ts';
 import { compileJsonSchema } from './schema-validate.ts';
-import { sendChatCompletion, type ChatCompletionBody, type ChatReply } from './transport.ts';
+import { ChatServer, type ChatCompletionBody, type ChatReply } from './transport.ts';
 
 export interface LlmClientOptions {
   profiles: ProviderProfile[];
@@ -60,7 +58,7 @@ export class LlmOutputError extends Error {
 
 /** One server of a profile, with the requests it is answering now. */
 interface Replica {
-  openai: OpenAI;
+  server: ChatServer;
   inFlight: number;
 }
 
@@ -250,14 +248,7 @@ export class LlmClient {
     return {
       profile,
       replicas: urls.map((baseURL) => ({
-        openai: new OpenAI({
-          baseURL,
-          apiKey,
-          maxRetries: 0,
-          timeout: profile.timeoutMs,
-          fetch: keepAliveFetch(profile.maxConcurrency),
-          logLevel: 'off',
-        }),
+        server: new ChatServer({ baseURL, apiKey, connections: profile.maxConcurrency }),
         inFlight: 0,
       })),
       limiter: new RequestLimiter({ ...profile, maxConcurrency: profile.maxConcurrency * urls.length }),
@@ -356,7 +347,7 @@ export class LlmClient {
     messages: readonly ChatMessage[],
     requestHash: string,
     contract: ReplyContract | undefined,
-    store: (reply: ChatReply) => void,
+    store: (reply: ChatReply) => void | Promise<void>,
   ): Promise<{ reply: ChatReply; output: Output }> {
     const { profile } = endpoint;
     const body = chatBody(profile, request, messages, contract?.jsonSchema);
@@ -382,7 +373,7 @@ export class LlmClient {
       throw error;
     }
     const output = checkOutput(reply.raw, contract);
-    if (output.ok) store(reply);
+    if (output.ok) await store(reply);
     this.record(scope, endpoint, requestHash, reply, {
       latencyMs: elapsedSince(startedAt),
       cached: false,
@@ -408,7 +399,7 @@ export class LlmClient {
           const replica = leastBusy(replicas);
           replica.inFlight++;
           try {
-            return await sendChatCompletion(replica.openai, body, { timeoutMs: profile.timeoutMs, signal });
+            return await replica.server.complete(body, { timeoutMs: profile.timeoutMs, signal });
           } finally {
             replica.inFlight--;
           }

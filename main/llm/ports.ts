@@ -12,8 +12,11 @@ export interface CachedLlmReply {
 
 export interface LlmRequestCache {
   get(requestHash: string): CachedLlmReply | undefined;
-  /** Called before `complete()` returns, so a process killed right after never pays for the same request again. */
-  put(requestHash: string, reply: CachedLlmReply): void;
+  /**
+   * Awaited before `complete()` returns, so a process killed right after never pays for the same request again. A
+   * store may resolve it later than the call (the run store commits a turn's replies together).
+   */
+  put(requestHash: string, reply: CachedLlmReply): void | Promise<void>;
 }
 
 /**

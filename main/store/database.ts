@@ -5,7 +5,7 @@ import { join } from 'node:path';
 export type Db = Database.Database;
 
 /** Schema migrations: entry n brings a database from `user_version` n to n + 1. */
-const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE runs (
     id TEXT PRIMARY KEY,
@@ -173,6 +173,25 @@ const MIGRATIONS: readonly string[] = [
   `
   -- The input position of the map item a call was made for (null outside map items), for the node's Errors tab.
   ALTER TABLE llm_calls ADD COLUMN item_seq INTEGER;
+  `,
+  `
+  -- Map-item results as one row each, {port: [value, …]} in outputs_json (items.ts). A rowid table: rows are
+  -- appended in commit order, so a group commit writes a few pages at the end instead of a page per random key.
+  CREATE TABLE item_outputs (
+    id INTEGER PRIMARY KEY,
+    item_key TEXT NOT NULL UNIQUE,
+    node_type TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    outputs_json TEXT NOT NULL
+  );
+  INSERT INTO item_outputs (item_key, node_type, created_at, outputs_json)
+    SELECT r.item_key, r.node_type, r.created_at, coalesce((
+      SELECT json_group_object(port, json(vals)) FROM (
+        SELECT port, json_group_array(json(data) ORDER BY idx) AS vals FROM item_rows
+        WHERE item_key = r.item_key GROUP BY port ORDER BY port)), '{}')
+    FROM item_results r ORDER BY r.created_at;
+  DROP TABLE item_rows;
+  DROP TABLE item_results;
   `,
 ];
 

@@ -26,15 +26,16 @@ export class ItemStore {
   readonly #db: Db;
   readonly #has;
   readonly #assembled;
-  readonly #portRows;
+  readonly #results;
   readonly #journal: GroupCommit<JournalEntry>;
 
   constructor(db: Db) {
     this.#db = db;
-    this.#has = db.prepare<[string], { found: number }>('SELECT 1 AS found FROM item_results WHERE item_key = ?').pluck();
+    this.#has = db.prepare<[string], { found: number }>('SELECT 1 AS found FROM item_outputs WHERE item_key = ?').pluck();
     const insertOrder = db.prepare('INSERT OR REPLACE INTO node_items (run_id, node_id, seq, item_key) VALUES (?, ?, ?, ?)');
-    const insertResult = db.prepare('INSERT OR REPLACE INTO item_results (item_key, node_type, created_at) VALUES (?, ?, ?)');
-    const insertRow = db.prepare('INSERT OR REPLACE INTO item_rows (item_key, port, idx, data) VALUES (?, ?, ?, ?)');
+    const insertResult = db.prepare(
+      'INSERT OR REPLACE INTO item_outputs (item_key, node_type, created_at, outputs_json) VALUES (?, ?, ?, ?)',
+    );
     const insertError = db.prepare(
       'INSERT OR REPLACE INTO item_errors (run_id, node_id, seq, message, raw) VALUES (?, ?, ?, ?, ?)',
     );
@@ -50,24 +51,20 @@ export class ItemStore {
           deleteError.run(entry.runId, entry.nodeId, entry.seq);
           continue;
         }
-        if (entry.kind === 'result') {
-          for (const [port, values] of Object.entries(entry.outputs)) {
-            values.forEach((value, idx) => insertRow.run(entry.itemKey, port, idx, JSON.stringify(value)));
-          }
-          insertResult.run(entry.itemKey, entry.nodeType, now);
-        }
+        if (entry.kind === 'result') insertResult.run(entry.itemKey, entry.nodeType, now, JSON.stringify(entry.outputs));
         insertOrder.run(entry.runId, entry.nodeId, entry.seq, entry.itemKey);
       }
     });
     this.#journal = new GroupCommit(commit, { maxEntries: 4096, maxDelayMs: 50 });
-    this.#assembled = db.prepare<[string, string, number, number], { port: string; data: string }>(
-      `SELECT r.port, r.data FROM node_items n JOIN item_rows r ON r.item_key = n.item_key
-       WHERE n.run_id = ? AND n.node_id = ? AND n.seq >= ? AND n.seq < ? ORDER BY n.seq, r.port, r.idx`,
-    );
-    this.#portRows = db.prepare<[string, string, string, number, number, number, number], PortRow>(
-      `SELECT n.seq, r.idx, r.data FROM node_items n JOIN item_rows r ON r.item_key = n.item_key
-       WHERE n.run_id = ? AND n.node_id = ? AND r.port = ? AND n.seq < ? AND (n.seq, r.idx) >= (?, ?)
-       ORDER BY n.seq, r.idx LIMIT ?`,
+    this.#assembled = db
+      .prepare<[string, string, number, number], string>(
+        `SELECT o.outputs_json FROM node_items n JOIN item_outputs o ON o.item_key = n.item_key
+         WHERE n.run_id = ? AND n.node_id = ? AND n.seq >= ? AND n.seq < ? ORDER BY n.seq`,
+      )
+      .pluck();
+    this.#results = db.prepare<[string, string, number, number, number], { seq: number; outputs_json: string }>(
+      `SELECT n.seq, o.outputs_json FROM node_items n JOIN item_outputs o ON o.item_key = n.item_key
+       WHERE n.run_id = ? AND n.node_id = ? AND n.seq >= ? AND n.seq < ? ORDER BY n.seq LIMIT ?`,
     );
   }
 
@@ -97,11 +94,18 @@ export class ItemStore {
     this.#journal.flush();
   }
 
-  /** Rows of a node run's results in input order, `chunk` input positions at a time. */
+  /**
+   * Rows of a node run's results in input order (each port's values in the order the item returned them), `chunk`
+   * input positions at a time. `data` is the value's JSON text, as `JSON.stringify` wrote it.
+   */
   *assembledRows(runId: string, nodeId: string, inputCount: number, chunk = 2000): Generator<{ port: string; data: string }> {
     this.flush();
     for (let from = 0; from < inputCount; from += chunk) {
-      yield* this.#assembled.all(runId, nodeId, from, from + chunk);
+      for (const outputsJson of this.#assembled.all(runId, nodeId, from, from + chunk)) {
+        for (const [port, values] of Object.entries(JSON.parse(outputsJson) as PortRows)) {
+          for (const value of values) yield { port, data: JSON.stringify(value) };
+        }
+      }
     }
   }
 
@@ -111,7 +115,20 @@ export class ItemStore {
    */
   portRows(runId: string, nodeId: string, port: string, from: RowCursor, to: number, limit: number): PortRow[] {
     this.flush();
-    return this.#portRows.all(runId, nodeId, port, to, from.seq, from.idx, limit);
+    const rows: PortRow[] = [];
+    let seq = from.seq;
+    while (rows.length < limit && seq < to) {
+      const results = this.#results.all(runId, nodeId, seq, to, limit);
+      for (const result of results) {
+        const values = (JSON.parse(result.outputs_json) as PortRows)[port] ?? [];
+        for (let idx = result.seq === from.seq ? from.idx : 0; idx < values.length && rows.length < limit; idx++) {
+          rows.push({ seq: result.seq, idx, data: JSON.stringify(values[idx]) });
+        }
+      }
+      if (results.length < limit) break;
+      seq = results.at(-1)!.seq + 1;
+    }
+    return rows;
   }
 
   /** Forgets a node run's input positions and item errors, to go over its input again (the item results stay as cache). */

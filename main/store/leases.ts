@@ -3,8 +3,8 @@ import { sleep } from '../llm/abort.ts';
 import { LocalLeases } from '../llm/local-leases.ts';
 import type { LlmRequestLeases } from '../llm/ports.ts';
 import type { Db } from './database.ts';
-import { GroupCommit } from './group-commit.ts';
 import { machineIdentity, processAlive } from './processes.ts';
+import { turnWrites, type TurnWrites } from './turn-writes.ts';
 
 export interface LeaseOptions {
   /** How long a lease outlives its holder's last heartbeat (sent every third of it). */
@@ -27,8 +27,8 @@ interface LeaseRow {
  * Leases on keys (LLM request hashes) shared by every process that opens the data dir: one holder at a time, the
  * others wait. A lease ends when its holder releases it, when the process holding it no longer runs on this machine
  * (`kill -9`), or when its holder stopped renewing it for `ttlMs` (another machine, a reused pid, a hung process).
- * Releases are committed in groups (a waiter in another process polls anyway); a caller of this store takes a key at
- * once when its lease here is only waiting to be deleted.
+ * Claims and releases are committed with the other writes of their turn of the event loop (`TurnWrites`); a caller of
+ * this store takes a key at once when its lease here is only waiting to be deleted.
  */
 export class LeaseStore implements LlmRequestLeases {
   /** This store's name in the table; one per open store, so two engines in one process exclude each other too. */
@@ -38,7 +38,8 @@ export class LeaseStore implements LlmRequestLeases {
   readonly #local = new LocalLeases();
   readonly #get;
   readonly #claim;
-  readonly #releases: GroupCommit<{ key: string; claim: number }>;
+  readonly #writes: TurnWrites;
+  readonly #release;
   readonly #renew;
   readonly #releaseAll;
   #claims = 0;
@@ -64,14 +65,9 @@ export class LeaseStore implements LlmRequestLeases {
          machine = excluded.machine, expires_at = excluded.expires_at
        WHERE leases.holder = @previous`,
     );
+    this.#writes = turnWrites(db);
     // The claim number keeps a late release from deleting a newer claim of the same key by this store.
-    const release = db.prepare<[string, string, number]>('DELETE FROM leases WHERE key = ? AND holder = ? AND claim = ?');
-    this.#releases = new GroupCommit(
-      db.transaction((released: Array<{ key: string; claim: number }>) => {
-        for (const { key, claim } of released) release.run(key, this.holder, claim);
-      }),
-      { maxEntries: 256, maxDelayMs: 5 },
-    );
+    this.#release = db.prepare<[string, string, number]>('DELETE FROM leases WHERE key = ? AND holder = ? AND claim = ?');
     this.#renew = db.prepare<[number, string]>('UPDATE leases SET expires_at = ? WHERE holder = ?');
     this.#releaseAll = db.prepare<[string]>('DELETE FROM leases WHERE holder = ?');
   }
@@ -81,7 +77,8 @@ export class LeaseStore implements LlmRequestLeases {
     const claim = ++this.#claims;
     try {
       const { first, last } = this.#options.pollMs;
-      for (let wait = first; !this.#tryClaim(key, claim); wait = Math.min(wait * 2, last)) await sleep(wait, signal);
+      const tryClaim = () => this.#writes.run(() => this.#tryClaim(key, claim));
+      for (let wait = first; !(await tryClaim()); wait = Math.min(wait * 2, last)) await sleep(wait, signal);
     } catch (error) {
       releaseLocal();
       throw error;
@@ -91,7 +88,9 @@ export class LeaseStore implements LlmRequestLeases {
     return () => {
       if (!held) return;
       held = false;
-      this.#releases.add({ key, claim });
+      // Committed with the turn's other writes (the next claims). A release that fails to commit leaves a lease of
+      // this store's, which ends like any other: at `close`, or `ttlMs` after this store holds no lease.
+      this.#writes.run(() => this.#release.run(key, this.holder, claim)).catch(() => {});
       this.#count(-1);
       releaseLocal();
     };
@@ -99,7 +98,6 @@ export class LeaseStore implements LlmRequestLeases {
 
   /** Gives up every lease of this store (the process is closing the store). */
   close(): void {
-    this.#releases.flush();
     clearInterval(this.#heartbeat);
     this.#heartbeat = undefined;
     this.#releaseAll.run(this.holder);

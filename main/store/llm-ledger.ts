@@ -2,11 +2,13 @@ import type { CachedLlmReply, LlmCallRecord, LlmCallRecorder, LlmRequestCache } 
 import type { ItemLlmCall } from '../api/contract.ts';
 import type { Db } from './database.ts';
 import { GroupCommit } from './group-commit.ts';
+import { turnWrites, type TurnWrites } from './turn-writes.ts';
 
 /** The LLM request cache and the log of every call (tokens, latency, cached or paid), both in the run store. */
 export class LlmLedger implements LlmRequestCache, LlmCallRecorder {
   readonly #get;
   readonly #put;
+  readonly #writes: TurnWrites;
   readonly #calls: GroupCommit<LlmCallRecord>;
   readonly #listeners = new Set<(call: LlmCallRecord) => void>();
   readonly #db: Db;
@@ -19,6 +21,7 @@ export class LlmLedger implements LlmRequestCache, LlmCallRecorder {
     this.#put = db.prepare(
       'INSERT OR REPLACE INTO llm_cache (request_hash, raw, model, prompt_tokens, completion_tokens, created_at) VALUES (?, ?, ?, ?, ?, ?)',
     );
+    this.#writes = turnWrites(db);
     const insertCall = db.prepare(`INSERT INTO llm_calls (run_id, node_id, profile, model, request_hash, prompt_tokens,
       completion_tokens, latency_ms, cached, attempts, repair, error, item_seq, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     // The call log is accounting, not cache: it is written in groups; replies (`put`) are committed at once.
@@ -55,9 +58,14 @@ export class LlmLedger implements LlmRequestCache, LlmCallRecorder {
     );
   }
 
-  /** Committed before the caller sees the reply: a process killed right after never pays for it again. */
-  put(requestHash: string, reply: CachedLlmReply): void {
-    this.#put.run(requestHash, reply.raw, reply.model, reply.promptTokens, reply.completionTokens, Date.now());
+  /**
+   * Resolves once committed, with the other replies of this turn: the caller sees the reply only then, so a process
+   * killed right after never pays for it again.
+   */
+  async put(requestHash: string, reply: CachedLlmReply): Promise<void> {
+    await this.#writes.run(() =>
+      this.#put.run(requestHash, reply.raw, reply.model, reply.promptTokens, reply.completionTokens, Date.now()),
+    );
   }
 
   record(call: LlmCallRecord): void {

@@ -36,8 +36,7 @@ export function prune(db: Db, blobs: BlobStore, options: PruneOptions): PruneRep
       )
       .run().changes;
     db.prepare('DELETE FROM output_rows WHERE node_key NOT IN (SELECT node_key FROM outputs)').run();
-    const itemResults = db.prepare('DELETE FROM item_results WHERE created_at < ?').run(oldest).changes;
-    db.prepare('DELETE FROM item_rows WHERE item_key NOT IN (SELECT item_key FROM item_results)').run();
+    const itemResults = db.prepare('DELETE FROM item_outputs WHERE created_at < ?').run(oldest).changes;
     const llmReplies = options.llmCache ? db.prepare('DELETE FROM llm_cache WHERE created_at < ?').run(oldest).changes : 0;
     return { runs: oldRuns.length, outputs, itemResults, llmReplies, blobs: 0 };
   })();
@@ -45,7 +44,7 @@ export function prune(db: Db, blobs: BlobStore, options: PruneOptions): PruneRep
   const orphans = db
     .prepare(
       `SELECT hash FROM artifacts a WHERE NOT EXISTS (SELECT 1 FROM output_rows WHERE instr(data, a.hash) > 0)
-       AND NOT EXISTS (SELECT 1 FROM item_rows WHERE instr(data, a.hash) > 0)`,
+       AND NOT EXISTS (SELECT 1 FROM item_outputs WHERE instr(outputs_json, a.hash) > 0)`,
     )
     .pluck()
     .all() as string[];

@@ -16,7 +16,7 @@ function committedItems(dataDir: string, nodeType: string): number {
   if (!existsSync(join(dataDir, 'rewatch.db'))) return 0;
   const db = new Database(join(dataDir, 'rewatch.db'), { readonly: true, fileMustExist: true });
   try {
-    return (db.prepare('SELECT count(*) AS n FROM item_results WHERE node_type = ?').get(nodeType) as { n: number }).n;
+    return (db.prepare('SELECT count(*) AS n FROM item_outputs WHERE node_type = ?').get(nodeType) as { n: number }).n;
   } finally {
     db.close();
   }

@@ -232,7 +232,7 @@ describe('item streaming between map nodes', () => {
       // Every item but the held one, through both LLM nodes (`keep` drops n = 3), answered and committed.
       const expected = 2 * (ITEMS - 1) - 1;
       const committed = () =>
-        storeQuery(dataDir, (db) => db.prepare("SELECT count(*) FROM item_results WHERE node_type = 'core.llm-map'").pluck().get() as number) ?? 0;
+        storeQuery(dataDir, (db) => db.prepare("SELECT count(*) FROM item_outputs WHERE node_type = 'core.llm-map'").pluck().get() as number) ?? 0;
       await until(() => answered.length === expected && committed() === expected, () => `${answered.length} answered, ${committed()} committed`);
       killed.child.kill('SIGKILL');
       expect(await killed.exited).toBe(-1);

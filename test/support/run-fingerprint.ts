@@ -44,5 +44,5 @@ export async function runFingerprint(engine: Engine, run: RunDetail, nodeIds: re
 
 /** Every item key in a data dir's item cache, sorted. */
 export function itemKeys(dataDir: string): string[] {
-  return storeQuery(dataDir, (db) => db.prepare('SELECT item_key FROM item_results ORDER BY item_key').pluck().all() as string[]) ?? [];
+  return storeQuery(dataDir, (db) => db.prepare('SELECT item_key FROM item_outputs ORDER BY item_key').pluck().all() as string[]) ?? [];
 }
