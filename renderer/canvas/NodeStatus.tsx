@@ -1,5 +1,6 @@
 import { progressText } from '../../main/api/progress-text.ts';
 import type { NodeLive } from '../runs/run-state.ts';
+import { progressBar } from './progress-bar.ts';
 
 function label(live: NodeLive): string {
   switch (live.state) {
@@ -24,11 +25,29 @@ export function NodeStatusBadge({ live }: { live: NodeLive }) {
 }
 
 export function NodeProgress({ live }: { live: NodeLive }) {
-  if (live.state !== 'running' || !live.total) return null;
-  const share = Math.min(1, live.done / live.total);
+  if (live.state !== 'running') return null;
+  const bar = progressBar(live.done, live.available, live.total);
+  const text = live.total !== null || live.available > 0 ? progressText(live.done, live.available, live.total) : 'working';
+  if (bar.kind === 'indeterminate') {
+    return (
+      <div className="node-progress indeterminate" role="progressbar" aria-valuetext={text} data-testid="node-progress">
+        <div />
+      </div>
+    );
+  }
+  const percent = (share: number) => `${share * 100}%`;
   return (
-    <div className="node-progress" role="progressbar" aria-valuenow={Math.round(share * 100)} aria-valuemin={0} aria-valuemax={100}>
-      <div style={{ width: `${share * 100}%` }} />
+    <div
+      className={`node-progress${bar.growing ? ' growing' : ''}`}
+      role="progressbar"
+      aria-valuemin={0}
+      aria-valuemax={100}
+      aria-valuenow={Math.round(bar.done * 100)}
+      aria-valuetext={text}
+      data-testid="node-progress"
+    >
+      {bar.growing && <div className="available" style={{ width: percent(bar.available) }} />}
+      <div className="done" style={{ width: percent(bar.done) }} />
     </div>
   );
 }

@@ -1,23 +1,18 @@
 import { useRuns, useSelectedNodeIds } from '../app/services.tsx';
 import { useEngineReachable } from '../app/use-connection.ts';
 import { withShortcut } from '../app/shortcuts.ts';
-import { formatCount, formatDuration } from './format.ts';
+import { runSummary, shortRunSummary } from './run-summary.ts';
 import type { RunActions } from './use-run-actions.ts';
 
 function RunStatus() {
   const view = useRuns((s) => (s.viewedRunId ? s.runs[s.viewedRunId] : undefined));
   if (!view) return null;
-  const states = Object.values(view.nodes);
-  const finished = states.filter((n) => ['done', 'cached', 'failed', 'skipped', 'cancelled'].includes(n.state)).length;
-  const summary =
-    view.status === 'running'
-      ? `${finished}/${states.length} nodes`
-      : view.totals
-        ? `${formatCount(view.totals.itemsDone)} items · ${formatCount(view.totals.llmCalls)} LLM calls · ${formatDuration(view.totals.durationMs)}`
-        : '';
+  const now = Date.now();
+  const summary = runSummary(view, now);
   return (
-    <span className="run-status" data-testid="run-status" title={view.error ?? `run ${view.runId}`}>
-      <span className={`state-text state-${view.status}`}>{view.status}</span> {summary}
+    <span className="run-status" data-testid="run-status" title={`${view.status} ${summary}${view.error ? `\n${view.error}` : ''}\nrun ${view.runId}`}>
+      <span className={`state-text state-${view.status}`}>{view.status}</span> <span className="run-summary-full">{summary}</span>
+      <span className="run-summary-short">{shortRunSummary(view, now)}</span>
     </span>
   );
 }
