@@ -19,7 +19,7 @@ import { renderTemplate, TEMPLATE_VARIABLE } from '../../nodes/sdk/template.ts';
 import { catalog, profile, writeJsonl } from '../support/engine-fixture.ts';
 import { startScriptedLlmServer, type ScriptedLlmServer } from '../support/scripted-llm-server.ts';
 import { shortVideo } from '../support/videos.ts';
-import { drag, hasChromium, launchChromium, pageErrors, spareAction, startStudio, type Studio } from './studio.ts';
+import { drag, hasChromium, launchChromium, pageErrors, startStudio, type Studio } from './studio.ts';
 
 const ARTIFACTS = 'test-artifacts';
 const SIZES = [
@@ -97,7 +97,6 @@ describe.skipIf(!hasChromium)('one set of graph rules, and the smaller fixes, at
     await page.goto(studio.url);
     await page.getByTestId('open-file').setInputFiles(graphPath);
     await expect.poll(() => page.locator('.react-flow__node').count()).toBe(graph.nodes.length);
-    await spareAction(page, 'Fit');
     return { context, page };
   }
 
@@ -198,7 +197,7 @@ describe.skipIf(!hasChromium)('one set of graph rules, and the smaller fixes, at
       await node(page, 'videos').click();
       await page.getByRole('button', { name: 'Run to selected', exact: true }).click();
       await page.getByTestId('run-status').filter({ hasText: /^done/ }).waitFor({ timeout: 60_000 });
-      await node(page, 'videos').locator('[data-testid="node-state"]').filter({ hasText: /^done$/ }).waitFor();
+      await node(page, 'videos').locator('[data-testid="node-state"]').filter({ hasText: /^(done|cached)$/ }).waitFor();
       await page.getByTestId('open-file').setInputFiles(otherGraphPath);
       await node(page, 'other').waitFor();
       await expect.poll(() => page.locator('.react-flow__node').count()).toBe(1);
