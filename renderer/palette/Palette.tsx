@@ -23,7 +23,7 @@ function PaletteItem({ node, onAdd }: { node: NodeTypeInfo; onAdd(type: string):
             <i key={p.name} style={{ background: dataTypeColor(catalog, p.dataType) }} />
           ))}
         </span>
-        {node.title}
+        <span className="palette-title">{node.title}</span>
       </button>
     </li>
   );

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeJsonl, profile } from '../support/engine-fixture.ts';
 import { type ScriptedLlmServer, startScriptedLlmServer } from '../support/scripted-llm-server.ts';
 import { shortVideo } from '../support/videos.ts';
-import { hasChromium, launchChromium, pageErrors, spareAction, startStudio, type Studio } from './studio.ts';
+import { centre, drag, hasChromium, launchChromium, pageErrors, spareAction, startStudio, type Studio } from './studio.ts';
 
 const ARTIFACTS = 'test-artifacts';
 /** Matches the scenes of `shortVideo`: red 0–4 s, blue 4–9 s, test pattern 9–12 s. */
@@ -25,22 +25,6 @@ const node = (page: Page, id: string) => page.locator(`.react-flow__node[data-id
 const handle = (page: Page, id: string, kind: 'source' | 'target', port: string) =>
   node(page, id).locator(`.react-flow__handle.${kind}[data-handleid="${port}"]`);
 const state = (page: Page, id: string) => node(page, id).locator('[data-testid="node-state"]');
-
-async function centre(locator: Locator): Promise<{ x: number; y: number }> {
-  const box = await locator.boundingBox();
-  if (!box) throw new Error('element is not visible');
-  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
-}
-
-/** Drags from one element to another with real mouse moves, as a user draws an edge. */
-async function drag(page: Page, from: Locator, to: Locator): Promise<void> {
-  const a = await centre(from);
-  const b = await centre(to);
-  await page.mouse.move(a.x, a.y);
-  await page.mouse.down();
-  await page.mouse.move(b.x, b.y, { steps: 12 });
-  await page.mouse.up();
-}
 
 /**
  * Connects two handles and waits until the canvas holds `edges` edges. A drag that starts before the canvas has

@@ -27,6 +27,11 @@ const SPARE_ACTIONS = ['Save As…', '↶ Undo', '↷ Redo', 'Auto-layout', 'Fit
 /** The actions always on the row. */
 const ROW_ACTIONS = ['New', 'From template ▾', 'Open', 'Recent ▾', 'Save', '▶ Run all', 'Run to selected', 'Re-run from selected', '■ Cancel', 'Settings'];
 
+/** The caption timeline's video was capped at this height before panels could be resized. */
+const OLD_CAPTION_VIDEO_HEIGHT = 132;
+/** The least the caption video takes at the default bottom panel height, at either size. */
+const CAPTION_VIDEO_MIN = { width: 280, height: 120 };
+
 const node = (page: Page, id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
 
 interface Box {
@@ -138,14 +143,17 @@ describe.skipIf(!hasChromium)('the layout on ordinary screens', () => {
         }
       }
 
-      // The caption timeline's video takes the height the bottom panel gives it.
+      // The caption timeline's video takes the height the bottom panel gives it, well past the old 132 px cap.
       await node(page, 'caption').click();
       const video = page.getByTestId('caption-video');
-      const videoHeight = async () => (await video.boundingBox())!.height;
-      const before = await videoHeight();
+      const videoBox = async () => (await video.boundingBox())!;
+      const before = await videoBox();
+      expect(before.height, `${tag} caption video at the default panel height`).toBeGreaterThanOrEqual(CAPTION_VIDEO_MIN.height);
+      expect(before.width, `${tag} caption video width`).toBeGreaterThanOrEqual(CAPTION_VIDEO_MIN.width);
       await page.getByRole('separator', { name: 'Resize the bottom panel' }).focus();
       await page.keyboard.press('End');
-      await expect.poll(videoHeight).toBeGreaterThan(before + 100);
+      await expect.poll(async () => (await videoBox()).height).toBeGreaterThan(before.height + 100);
+      expect((await videoBox()).height, `${tag} caption video in a tall panel`).toBeGreaterThanOrEqual(2 * OLD_CAPTION_VIDEO_HEIGHT);
       await expectContained(page, `${tag} tall bottom panel`);
       await page.screenshot({ path: join(ARTIFACTS, `layout-${tag}-caption-tall.png`) });
 
@@ -225,49 +233,53 @@ describe.skipIf(!hasChromium)('the layout on ordinary screens', () => {
     }
   }, 60_000);
 
-  it('resizes panels by dragging and with the keyboard, collapses and expands them, and remembers it all after a reload', async () => {
-    const { context, page } = await openPage(SIZES[0]);
-    const width = (selector: string) => page.locator(selector).evaluate((el) => el.getBoundingClientRect().width);
-    const height = (selector: string) => page.locator(selector).evaluate((el) => el.getBoundingClientRect().height);
+  for (const size of SIZES) {
+    const tag = `${size.width}x${size.height}`;
+    it(`resizes panels by dragging and with the keyboard, collapses and expands them, and remembers it all after a reload at ${tag}`, async () => {
+      const { context, page } = await openPage(size);
+      const width = (selector: string) => page.locator(selector).evaluate((el) => el.getBoundingClientRect().width);
+      const height = (selector: string) => page.locator(selector).evaluate((el) => el.getBoundingClientRect().height);
 
-    const inspectorBefore = await width('.inspector');
-    const handle = page.locator('.splitter[data-panel="inspector"] .splitter-handle');
-    const at = (await handle.boundingBox())!;
-    await page.mouse.move(at.x + at.width / 2, at.y + 40);
-    await page.mouse.down();
-    await page.mouse.move(at.x + at.width / 2 - 120, at.y + 40, { steps: 6 });
-    await page.mouse.up();
-    await expect.poll(() => width('.inspector')).toBe(inspectorBefore + 120);
+      const inspectorBefore = await width('.inspector');
+      const handle = page.locator('.splitter[data-panel="inspector"] .splitter-handle');
+      const at = (await handle.boundingBox())!;
+      await page.mouse.move(at.x + at.width / 2, at.y + 40);
+      await page.mouse.down();
+      await page.mouse.move(at.x + at.width / 2 - 120, at.y + 40, { steps: 6 });
+      await page.mouse.up();
+      await expect.poll(() => width('.inspector')).toBe(inspectorBefore + 120);
 
-    const bottomBefore = await height('.bottom-panel');
-    const bottomHandle = page.getByRole('separator', { name: 'Resize the bottom panel' });
-    await bottomHandle.focus();
-    await page.keyboard.press('ArrowUp');
-    await page.keyboard.press('ArrowUp');
-    await expect.poll(() => height('.bottom-panel')).toBe(bottomBefore + 32);
+      const bottomBefore = await height('.bottom-panel');
+      const bottomHandle = page.getByRole('separator', { name: 'Resize the bottom panel' });
+      await bottomHandle.focus();
+      await page.keyboard.press('ArrowUp');
+      await page.keyboard.press('ArrowUp');
+      await expect.poll(() => height('.bottom-panel')).toBe(bottomBefore + 32);
 
-    await page.getByRole('button', { name: 'Collapse the palette' }).click();
-    await expect(page.locator('.palette').count()).resolves.toBe(0);
-    const canvasWide = await width('.canvas');
-    await expectContained(page, 'palette collapsed');
-    await page.screenshot({ path: join(ARTIFACTS, 'panels-1366x768-resized.png') });
+      await page.getByRole('button', { name: 'Collapse the palette' }).click();
+      await expect(page.locator('.palette').count()).resolves.toBe(0);
+      const canvasWide = await width('.canvas');
+      await expectContained(page, `${tag} palette collapsed`);
+      await page.screenshot({ path: join(ARTIFACTS, `panels-${tag}-resized.png`) });
 
-    await page.reload();
-    await page.locator('.react-flow__pane').waitFor();
-    await expect.poll(() => width('.inspector')).toBe(inspectorBefore + 120);
-    await expect(height('.bottom-panel')).resolves.toBe(bottomBefore + 32);
-    await expect(page.locator('.palette').count()).resolves.toBe(0);
-    await expect(width('.canvas')).resolves.toBe(canvasWide);
+      await page.reload();
+      await page.locator('.react-flow__pane').waitFor();
+      await expect.poll(() => width('.inspector')).toBe(inspectorBefore + 120);
+      await expect(height('.bottom-panel')).resolves.toBe(bottomBefore + 32);
+      await expect(page.locator('.palette').count()).resolves.toBe(0);
+      await expect(width('.canvas')).resolves.toBe(canvasWide);
 
-    await page.getByRole('button', { name: 'Expand the palette' }).click();
-    await page.locator('.palette').waitFor();
-    await page.getByRole('separator', { name: 'Resize the inspector' }).focus();
-    await page.keyboard.press('Enter');
-    await expect(page.locator('.inspector').count()).resolves.toBe(0);
-    await page.keyboard.press('Enter');
-    await expect.poll(() => width('.inspector')).toBe(inspectorBefore + 120);
-    await context.close();
-  }, 60_000);
+      await page.getByRole('button', { name: 'Expand the palette' }).click();
+      await page.locator('.palette').waitFor();
+      await page.getByRole('separator', { name: 'Resize the inspector' }).focus();
+      await page.keyboard.press('Enter');
+      await expect(page.locator('.inspector').count()).resolves.toBe(0);
+      await page.keyboard.press('Enter');
+      await expect.poll(() => width('.inspector')).toBe(inspectorBefore + 120);
+      await expectContained(page, `${tag} panels expanded again`);
+      await context.close();
+    }, 60_000);
+  }
 
   it('logged no errors in the page', () => {
     expect(errors.flat()).toEqual([]);

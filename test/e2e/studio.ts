@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import type { NodeCatalog } from '../../main/engine/catalog.ts';
 import type { Engine } from '../../main/engine/engine.ts';
 import type { ProviderProfile } from '../../main/llm/profiles.ts';
@@ -91,4 +91,20 @@ export async function spareAction(page: Page, name: string): Promise<void> {
   if (await inline.isVisible()) return inline.click();
   await page.getByRole('button', { name: '⋯ ▾' }).click();
   await page.locator('.menu [role^="menuitem"]').filter({ has: page.getByText(name, { exact: true }) }).click();
+}
+
+export async function centre(locator: Locator): Promise<{ x: number; y: number }> {
+  const box = await locator.boundingBox();
+  if (!box) throw new Error('element is not visible');
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+}
+
+/** Drags from one element to another with real mouse moves, as a user draws an edge. */
+export async function drag(page: Page, from: Locator, to: Locator): Promise<void> {
+  const a = await centre(from);
+  const b = await centre(to);
+  await page.mouse.move(a.x, a.y);
+  await page.mouse.down();
+  await page.mouse.move(b.x, b.y, { steps: 12 });
+  await page.mouse.up();
 }
