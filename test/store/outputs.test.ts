@@ -32,7 +32,7 @@ describe('writing an output', () => {
   });
 
   const storedNumbers = (key: string) =>
-    stores[0].outputs.page(key, 'items', {}, 0, ROWS + 1).items.map((item) => (item.data as { n: number }).n);
+    stores[0].outputs.page(stores[0].outputs.get(key)!, 'items', {}, 0, ROWS + 1).items.map((item) => (item.data as { n: number }).n);
 
   it('two runs writing the same output at once both finish, with the output whole', () => {
     const [a, b] = [rowsWriter(stores[0], 'key'), rowsWriter(stores[1], 'key')];

@@ -1,0 +1,16 @@
+import type { ReactFlowState } from '@xyflow/react';
+import { createContext } from 'react';
+
+/**
+ * Below this zoom a node's 13 px title is drawn under 5 px tall: unreadable, yet text is most of what a frame costs
+ * with hundreds of nodes on screen. Nodes there draw as bare boxes of the same size with their handles.
+ */
+export const OVERVIEW_ZOOM = 0.4;
+
+export const isOverviewZoom = (state: ReactFlowState): boolean => state.transform[2] < OVERVIEW_ZOOM;
+
+/**
+ * Whether the canvas is zoomed out to the overview. Read once by the canvas and handed down, so that zooming
+ * re-renders the nodes only when it crosses the threshold, and the store's per-frame updates pay no selector per node.
+ */
+export const OverviewContext = createContext(false);
