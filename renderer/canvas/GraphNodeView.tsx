@@ -88,12 +88,7 @@ export const GraphNodeView = memo(function GraphNodeView({ id, data, selected }:
       data-state={live?.state ?? 'idle'}
       title={overview ? `${title} · ${id}` : undefined}
     >
-      {overview ? (
-        <>
-          <header />
-          <div className="gnode-sub" />
-        </>
-      ) : (
+      {!overview && (
         <>
           <header>
             <span className="gnode-title">{title}</span>
