@@ -2,10 +2,11 @@ import type { ReactFlowState } from '@xyflow/react';
 import { createContext } from 'react';
 
 /**
- * Below this zoom a node's 13 px title is drawn under 5 px tall: unreadable, yet text is most of what a frame costs
- * with hundreds of nodes on screen. Nodes there draw as bare boxes of the same size with their handles.
+ * Below this zoom a node's 13 px title is drawn under 3 px tall: unreadable, yet text is most of what a frame costs
+ * with hundreds of nodes on screen. Nodes there draw as bare boxes of the same size with their handles. Low enough
+ * that the templates fitted on a laptop screen (about 0.26) keep their text.
  */
-export const OVERVIEW_ZOOM = 0.4;
+export const OVERVIEW_ZOOM = 0.2;
 
 export const isOverviewZoom = (state: ReactFlowState): boolean => state.transform[2] < OVERVIEW_ZOOM;
 

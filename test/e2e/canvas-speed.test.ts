@@ -73,9 +73,9 @@ async function geometry(page: Page): Promise<Geometry> {
   })()`);
 }
 
-/** Every edge end drawn beside its handle starts or ends on it (within a flow pixel); `ends` of them are drawn. */
+/** Every edge end drawn beside its handle starts or ends on it (within a flow pixel); at least `ends` of them are drawn. */
 function expectEdgesOnHandles(g: Geometry, ends: number): void {
-  expect(Object.keys(g.endGaps)).toHaveLength(ends);
+  expect(Object.keys(g.endGaps).length).toBeGreaterThanOrEqual(ends);
   for (const [end, gap] of Object.entries(g.endGaps)) expect(gap, `${end} end on its handle`).toBeLessThan(1);
 }
 
