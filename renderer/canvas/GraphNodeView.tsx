@@ -5,7 +5,7 @@ import { DataTypeTag } from '../app/DataTypeTag.tsx';
 import { useEditor, useRuns, useServices, useValidation } from '../app/services.tsx';
 import { dataTypeColor } from '../store/catalog-index.ts';
 import type { FlowNode } from '../store/flow-types.ts';
-import { NodeProgress, NodeStatusBadge } from './NodeStatus.tsx';
+import { NodeProgress, NodeStateMark, NodeStatusBadge } from './NodeStatus.tsx';
 import { OverviewContext } from './overview.ts';
 
 interface PortRowProps {
@@ -88,6 +88,7 @@ export const GraphNodeView = memo(function GraphNodeView({ id, data, selected }:
       data-state={live?.state ?? 'idle'}
       title={overview ? `${title} · ${id}` : undefined}
     >
+      {overview && live && <NodeStateMark live={live} />}
       {!overview && (
         <>
           <header>

@@ -22,6 +22,11 @@ export function NodeStatusBadge({ live }: { live: NodeLive }) {
   );
 }
 
+/** The state at the overview zoom, where text is too small to read: the node's top band in the state's colour. */
+export function NodeStateMark({ live }: { live: NodeLive }) {
+  return <span className={`state-badge state-${live.state} state-mark`} data-testid="node-state" title={live.error ? `${label(live)}: ${live.error}` : label(live)} />;
+}
+
 export function NodeProgress({ live }: { live: NodeLive }) {
   if (live.state !== 'running' || !live.total) return null;
   const share = Math.min(1, live.done / live.total);

@@ -158,6 +158,8 @@ describe.skipIf(!hasChromium)('the editor with big graphs and outputs', () => {
     });
     await page.getByRole('tab', { name: 'Runs' }).click();
     await page.locator('.runs-table tbody tr').filter({ hasText: 'wide' }).getByRole('button', { name: 'Open graph' }).click();
+    // The run's states show at the overview zoom too, as the colour of each node's top band, named on hover.
+    await expect.poll(() => page.locator('.react-flow__node[data-id="src"] .gnode-overview [data-testid="node-state"]').getAttribute('title')).toBe('done');
     await page.getByRole('tab', { name: 'Output' }).click();
     await page.locator('.react-flow__node[data-id="src"]').click();
     const table = page.getByTestId('preview-table');
