@@ -9,7 +9,6 @@ import {
   type NodeChange,
   ReactFlow,
   useReactFlow,
-  useStore,
   type Viewport,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
@@ -22,7 +21,6 @@ import type { FlowEdge, FlowNode, PortConnection } from '../store/flow-types.ts'
 import { AddNodePopup } from './AddNodePopup.tsx';
 import { useColouredEdges } from './edge-colors.ts';
 import { GraphNodeView } from './GraphNodeView.tsx';
-import { isOverviewZoom, OverviewContext } from './overview.ts';
 import { type CanvasCommands, useCanvasKeys } from './use-canvas-commands.ts';
 
 // Module constants: props React Flow compares by identity on every render.
@@ -88,7 +86,6 @@ export function Canvas({ commands }: { commands: CanvasCommands }) {
   const box = useRef<HTMLDivElement>(null);
   // Port tooltips are drawn inside the zoomed nodes: they undo the zoom (set here without a render) to stay readable.
   const onMove = useCallback((_event: unknown, { zoom }: Viewport) => box.current?.style.setProperty('--unzoom', String(1 / zoom)), []);
-  const overview = useStore(isOverviewZoom);
   const nodes = useEditor((s) => s.nodes);
   const edges = useColouredEdges(nodes, useEditor((s) => s.edges));
   const [adding, setAdding] = useState<{ screen: { x: number; y: number }; local: { x: number; y: number } } | null>(null);
@@ -150,33 +147,31 @@ export function Canvas({ commands }: { commands: CanvasCommands }) {
 
   return (
     <div className="canvas" ref={box} onDragOver={onDragOver} onDrop={onDrop} onDoubleClick={onDoubleClick}>
-      <OverviewContext value={overview}>
-        <ReactFlow<FlowNode, FlowEdge>
-          nodes={nodes}
-          edges={edges}
-          nodeTypes={nodeTypes}
-          onConnect={onConnect}
-          onConnectEnd={onConnectEnd}
-          isValidConnection={isValidConnection}
-          {...handlers}
-          deleteKeyCode={null}
-          selectionKeyCode="Shift"
-          multiSelectionKeyCode={MULTI_SELECT_KEYS}
-          zoomOnDoubleClick={false}
-          snapToGrid
-          snapGrid={SNAP_GRID}
-          minZoom={0.05}
-          maxZoom={2}
-          onlyRenderVisibleElements
-          colorMode="dark"
-          proOptions={PRO_OPTIONS}
-          onMove={onMove}
-        >
-          <Background variant={BackgroundVariant.Dots} gap={16} size={1} color="#2f3440" />
-          {minimap && <MiniMap style={MINIMAP_SIZE} pannable zoomable nodeColor={miniMapColor} maskColor="rgba(10, 12, 16, 0.6)" />}
-          <Controls showInteractive={false} fitViewOptions={FIT_OPTIONS} />
-        </ReactFlow>
-      </OverviewContext>
+      <ReactFlow<FlowNode, FlowEdge>
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        onConnect={onConnect}
+        onConnectEnd={onConnectEnd}
+        isValidConnection={isValidConnection}
+        {...handlers}
+        deleteKeyCode={null}
+        selectionKeyCode="Shift"
+        multiSelectionKeyCode={MULTI_SELECT_KEYS}
+        zoomOnDoubleClick={false}
+        snapToGrid
+        snapGrid={SNAP_GRID}
+        minZoom={0.05}
+        maxZoom={2}
+        onlyRenderVisibleElements
+        colorMode="dark"
+        proOptions={PRO_OPTIONS}
+        onMove={onMove}
+      >
+        <Background variant={BackgroundVariant.Dots} gap={16} size={1} color="#2f3440" />
+        {minimap && <MiniMap style={MINIMAP_SIZE} pannable zoomable nodeColor={miniMapColor} maskColor="rgba(10, 12, 16, 0.6)" />}
+        <Controls showInteractive={false} fitViewOptions={FIT_OPTIONS} />
+      </ReactFlow>
       {nodes.length === 0 && (
         <div className="canvas-empty">
           Drag nodes here from the palette, or {SHORTCUTS.addNode} to search. {SHORTCUTS.boxSelect} selects several.

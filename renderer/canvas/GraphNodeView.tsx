@@ -6,7 +6,7 @@ import { useEditor, useRuns, useServices, useValidation } from '../app/services.
 import { dataTypeColor } from '../store/catalog-index.ts';
 import type { FlowNode } from '../store/flow-types.ts';
 import { NodeProgress, NodeStateMark, NodeStatusBadge } from './NodeStatus.tsx';
-import { OverviewContext } from './overview.ts';
+import { OverviewContext } from './overview.tsx';
 
 interface PortRowProps {
   port: Pick<PortInfo, 'name' | 'dataType' | 'description'>;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GraphFile } from '../../main/graph/format.ts';
-import { OVERVIEW_ZOOM } from '../../renderer/canvas/overview.ts';
+import { OVERVIEW_ZOOM } from '../../renderer/canvas/overview.tsx';
 import { writeJsonl } from '../support/engine-fixture.ts';
 import { hasChromium, launchChromium, pageErrors, startStudio, type Studio } from './studio.ts';
 
