@@ -12,6 +12,7 @@ import { launchChromium, startStudio } from '../test/e2e/studio.ts';
 import { atMost, type BenchResult, fmt, printTable, scaled, writeJsonl } from './support.ts';
 
 const FRAME_TARGET_MS = 16;
+const FIRST_PAGE_TARGET_MS = 50;
 const GROUPS = 100; // × 5 nodes, 6 edges
 const ROWS = 170_000;
 /** Zoom steps (mouse wheel notches) in from the whole graph fitted to the screen. */
@@ -68,6 +69,27 @@ async function recordFrames(page: Page): Promise<void> {
   }`);
 }
 
+/**
+ * Times the next click in the page, from its pointerdown to the end of the frame that first shows row 0 of the output
+ * table (as `recordFrames` ends a frame), into `window.firstRowsMs`. Measured in the page: the driver's own round
+ * trips (actionability checks, polling for the row) are not the editor's.
+ */
+async function timeFirstRows(page: Page): Promise<void> {
+  await page.evaluate(`{
+    window.firstRowsMs = undefined;
+    window.addEventListener('pointerdown', (event) => {
+      const started = performance.now();
+      const shown = () => document.querySelector('[data-testid="preview-table"] .table-row[data-row="0"]')?.textContent.includes('row 0');
+      const observer = new MutationObserver(() => {
+        if (!shown()) return;
+        observer.disconnect();
+        requestAnimationFrame(() => requestAnimationFrame(() => { window.firstRowsMs = performance.now() - started; }));
+      });
+      observer.observe(document.body, { childList: true, subtree: true, characterData: true });
+    }, { capture: true, once: true });
+  }`);
+}
+
 async function frameTimes(page: Page): Promise<number[]> {
   return page.evaluate<number[]>('window.frameTimes.splice(0)');
 }
@@ -108,7 +130,7 @@ async function pointerDrag(page: Page, from: { x: number; y: number }, by: { x: 
   await page.mouse.up();
 }
 
-export async function editorCanvas(): Promise<BenchResult> {
+export async function editorCanvas(): Promise<BenchResult[]> {
   const studio = await startStudio();
   // Without the frame-rate limit an idle frame costs next to nothing, so frame times measure the work.
   const browser = await launchChromium(['--disable-frame-rate-limit', '--disable-gpu-vsync']);
@@ -156,10 +178,9 @@ export async function editorCanvas(): Promise<BenchResult> {
     await page.locator('.runs-table tbody tr').filter({ hasText: 'bench-output' }).getByRole('button', { name: 'Open graph' }).click();
     await page.locator('.react-flow__node[data-id="src"]').waitFor();
     await page.getByRole('tab', { name: 'Output' }).click();
-    const started = Date.now();
+    await timeFirstRows(page);
     await page.locator('.react-flow__node[data-id="src"]').click();
-    await page.locator('[data-testid="preview-table"] .table-row[data-row="0"]').filter({ hasText: 'row 0' }).waitFor();
-    const firstPageMs = Date.now() - started;
+    const firstPageMs = (await (await page.waitForFunction('window.firstRowsMs')).jsonValue()) as number;
 
     const table = (await page.locator('[data-testid="preview-table"]').boundingBox())!;
     await page.mouse.move(table.x + table.width / 2, table.y + table.height / 2);
@@ -178,18 +199,35 @@ export async function editorCanvas(): Promise<BenchResult> {
         row(`pan, ${view}`, pan, `${rendered} nodes rendered`),
       ]),
       row('scroll the output', scroll, `${fmt.int(rows)} rows, paged from the server`),
-      ['first page of the output', fmt.ms(firstPageMs), '', '', 'click on the node → first rows shown'],
+      ['first page of the output', fmt.ms(firstPageMs), '', '', 'click on the node → first rows shown (in the page)'],
     ]);
-    // The target is for working zoom; the overview (every node on screen at once) is reported beside it.
+    // The frame target holds at working zoom and, for a drag, at the overview (every node on screen at once).
     const working = canvas.find((c) => c.view === VIEWS[0].label)!;
+    const overview = canvas.find((c) => c.view === VIEWS[1].label)!;
     const worst = Math.max(median(working.drag), median(working.pan), median(scroll));
-    return {
-      name: 'editor-canvas',
-      metric: `worst median frame time: drag, pan (${VIEWS[0].label}), scroll 170k rows`,
-      value: worst,
-      display: fmt.ms(worst),
-      target: atMost(FRAME_TARGET_MS, ' ms'),
-    };
+    return [
+      {
+        name: 'editor-canvas',
+        metric: `worst median frame time: drag, pan (${VIEWS[0].label}), scroll 170k rows`,
+        value: worst,
+        display: fmt.ms(worst),
+        target: atMost(FRAME_TARGET_MS, ' ms'),
+      },
+      {
+        name: 'editor-overview-drag',
+        metric: `median frame time dragging a node, ${VIEWS[1].label} (${overview.rendered} nodes rendered)`,
+        value: median(overview.drag),
+        display: fmt.ms(median(overview.drag)),
+        target: atMost(FRAME_TARGET_MS, ' ms'),
+      },
+      {
+        name: 'editor-first-page',
+        metric: `click on a node → first rows of its ${fmt.int(rows)}-row output shown`,
+        value: firstPageMs,
+        display: fmt.ms(firstPageMs),
+        target: atMost(FIRST_PAGE_TARGET_MS, ' ms'),
+      },
+    ];
   } finally {
     await browser.close();
     await studio.close();

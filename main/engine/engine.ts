@@ -249,7 +249,7 @@ export class Engine implements EngineApi {
     if (!Object.hasOwn(output.ports, port)) throw new ApiError(404, `node "${nodeId}" has no output port "${port}"`);
     const offset = query.offset ?? 0;
     try {
-      const page = this.store.outputs.page(key, port, { search: query.search, where: query.where }, offset, query.limit ?? 100);
+      const page = this.store.outputs.page(output, port, { search: query.search, where: query.where }, offset, query.limit ?? 100);
       return { nodeId, port, offset, ...page };
     } catch (error) {
       if (error instanceof RangeError) throw new ApiError(400, error.message);

@@ -145,7 +145,10 @@ export async function findProvenance(store: RunStore, catalog: NodeCatalog, runI
   // A dataset output is one item per written dataset: a few rows, read whole.
   const datasets = outputs
     .filter((o) => o.dataType === 'Dataset')
-    .flatMap((o) => store.outputs.page(o.outputKey, o.port, {}, 0, ROWS_PER_OUTPUT).items.map(({ seq, data }) => rowOf(o, seq, data)));
+    .flatMap((o) => {
+      const stored = store.outputs.get(o.outputKey);
+      return stored ? store.outputs.page(stored, o.port, {}, 0, ROWS_PER_OUTPUT).items.map(({ seq, data }) => rowOf(o, seq, data)) : [];
+    });
   const files = await exportedRows(rows, datasets);
   return { origin, rows, exported: files.exported, truncated: truncated || files.truncated };
 }

@@ -22,6 +22,8 @@ export interface RowFilter {
 }
 
 const WRITE_BATCH = 2000;
+/** Filtered totals remembered: a search typed into the output panel is paged without counting again. */
+const FILTERED_TOTALS_KEPT = 64;
 
 /** Node outputs, addressed by node key; rows are written in order and read back page by page. */
 export class OutputStore implements StoredOutputs {
@@ -32,12 +34,13 @@ export class OutputStore implements StoredOutputs {
   readonly #ofTypes;
   readonly #rowIds;
   readonly #row;
+  readonly #filteredTotals = new Map<string, number>();
 
   constructor(db: Db) {
     this.#db = db;
     this.#get = db.prepare<[string], { ports_json: string }>('SELECT ports_json FROM outputs WHERE node_key = ?');
-    this.#rows = db.prepare<[string, string, number, number], { data: string }>(
-      'SELECT data FROM output_rows WHERE node_key = ? AND port = ? AND seq >= ? ORDER BY seq LIMIT ?',
+    this.#rows = db.prepare<[string, string, number, number], StoredRow>(
+      'SELECT seq, data FROM output_rows WHERE node_key = ? AND port = ? AND seq >= ? ORDER BY seq LIMIT ?',
     );
     // Two runs may write the same output at once: rows of one key are the same in both, so each write is idempotent.
     this.#insertRow = db.prepare('INSERT OR REPLACE INTO output_rows (node_key, port, seq, data) VALUES (?, ?, ?, ?)');
@@ -108,16 +111,43 @@ export class OutputStore implements StoredOutputs {
     );
   }
 
-  /** One page of a port's rows, optionally filtered; `total` counts the matching rows. */
-  page(nodeKey: string, port: string, filter: RowFilter, offset: number, limit: number) {
+  /**
+   * One page of a port's rows, optionally filtered; `total` counts the matching rows. Unfiltered, a row's `seq` is its
+   * position, so a page is a range of the primary key and the total is the stored count: no scan, however deep the
+   * page. A filtered total is counted once per filter (an output's rows never change under its key).
+   */
+  page(output: StoredOutput, port: string, filter: RowFilter, offset: number, limit: number) {
     const { clause, params } = filterClause(filter);
+    if (!clause) {
+      const total = output.ports[port]?.count ?? 0;
+      const rows = this.#rows.all(output.nodeKey, port, offset, Math.max(0, Math.min(limit, total - offset)));
+      return { total, items: parsedRows(rows) };
+    }
     const base = `FROM output_rows WHERE node_key = ? AND port = ?${clause}`;
-    const total = (this.#db.prepare(`SELECT count(*) AS n ${base}`).get(nodeKey, port, ...params) as { n: number }).n;
+    const countKey = JSON.stringify([output.nodeKey, port, params]);
+    const total = this.#filteredTotals.get(countKey) ?? (this.#db.prepare(`SELECT count(*) AS n ${base}`).get(output.nodeKey, port, ...params) as { n: number }).n;
+    rememberBounded(this.#filteredTotals, countKey, total, FILTERED_TOTALS_KEPT);
     const rows = this.#db
       .prepare(`SELECT seq, data ${base} ORDER BY seq LIMIT ? OFFSET ?`)
-      .all(nodeKey, port, ...params, limit, offset) as Array<{ seq: number; data: string }>;
-    return { total, items: rows.map((r) => ({ seq: r.seq, data: JSON.parse(r.data) as unknown })) };
+      .all(output.nodeKey, port, ...params, limit, offset) as StoredRow[];
+    return { total, items: parsedRows(rows) };
   }
+}
+
+interface StoredRow {
+  seq: number;
+  data: string;
+}
+
+function parsedRows(rows: readonly StoredRow[]): Array<{ seq: number; data: unknown }> {
+  return rows.map((r) => ({ seq: r.seq, data: JSON.parse(r.data) as unknown }));
+}
+
+/** Sets `key` as the newest entry of `map`, dropping the oldest beyond `limit`. */
+function rememberBounded<K, V>(map: Map<K, V>, key: K, value: V, limit: number): void {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > limit) map.delete(map.keys().next().value!);
 }
 
 function filterClause(filter: RowFilter): { clause: string; params: unknown[] } {

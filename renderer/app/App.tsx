@@ -1,6 +1,7 @@
 import { ReactFlowProvider } from '@xyflow/react';
 import { type CSSProperties, useCallback, useMemo, useRef, useState } from 'react';
 import { Canvas } from '../canvas/Canvas.tsx';
+import { OverviewZoom } from '../canvas/overview.tsx';
 import { useCanvasCommands } from '../canvas/use-canvas-commands.ts';
 import { RecoveryBanner } from '../files/RecoveryBanner.tsx';
 import { useDocumentSync } from '../files/use-document-sync.ts';
@@ -68,7 +69,9 @@ function Workspace() {
       {!panels.palette.collapsed && <Palette onAdd={(type) => commands.addNode(type)} />}
       <Splitter panel="palette" />
       <main className="centre">
-        <Canvas commands={commands} />
+        <OverviewZoom>
+          <Canvas commands={commands} />
+        </OverviewZoom>
         <Splitter panel="bottom" />
         {!panels.bottom.collapsed && <BottomPanel />}
       </main>

@@ -1,20 +1,23 @@
 import { Handle, type NodeProps, Position } from '@xyflow/react';
-import { memo } from 'react';
+import { memo, useContext } from 'react';
 import type { PortInfo } from '../../main/api/contract.ts';
 import { DataTypeTag } from '../app/DataTypeTag.tsx';
 import { useEditor, useRuns, useServices, useValidation } from '../app/services.tsx';
 import { dataTypeColor } from '../store/catalog-index.ts';
 import type { FlowNode } from '../store/flow-types.ts';
-import { NodeProgress, NodeStatusBadge } from './NodeStatus.tsx';
+import { NodeProgress, NodeStateMark, NodeStatusBadge } from './NodeStatus.tsx';
+import { OverviewContext } from './overview.tsx';
 
 interface PortRowProps {
   port: Pick<PortInfo, 'name' | 'dataType' | 'description'>;
   side: 'in' | 'out';
   color: string;
+  /** Only the handle, at the overview zoom. */
+  bare?: boolean;
 }
 
 /** A port's name; hovering it shows its data type and what it carries. */
-function PortRow({ port, side, color }: PortRowProps) {
+function PortRow({ port, side, color, bare = false }: PortRowProps) {
   return (
     <div className={`port port-${side}`}>
       <Handle
@@ -23,11 +26,15 @@ function PortRow({ port, side, color }: PortRowProps) {
         id={port.name}
         style={{ background: color }}
       />
-      <span>{port.name}</span>
-      <span className="port-tip" role="tooltip">
-        <DataTypeTag dataType={port.dataType} />
-        {port.description && <span className="port-tip-text">{port.description}</span>}
-      </span>
+      {!bare && (
+        <>
+          <span>{port.name}</span>
+          <span className="port-tip" role="tooltip">
+            <DataTypeTag dataType={port.dataType} />
+            {port.description && <span className="port-tip-text">{port.description}</span>}
+          </span>
+        </>
+      )}
     </div>
   );
 }
@@ -62,32 +69,47 @@ function MissingNode({ id, type, selected }: { id: string; type: string; selecte
   );
 }
 
-/** A node on the canvas: title, typed ports coloured by data type, live run state and validation problems. */
+/**
+ * A node on the canvas: title, typed ports coloured by data type, live run state and validation problems. At the
+ * overview zoom it keeps its box, state colour and handles (rows of fixed height, so its size and the edges' ends do
+ * not move) and drops the text, named by a hover title instead.
+ */
 export const GraphNodeView = memo(function GraphNodeView({ id, data, selected }: NodeProps<FlowNode>) {
   const { catalog } = useServices();
+  const overview = useContext(OverviewContext);
   const live = useRuns((s) => (s.viewedRunId ? s.runs[s.viewedRunId]?.nodes[id] : undefined));
   const problems = useValidation((s) => s.errors.filter((e) => e.nodeId === id).length);
   const info = catalog.nodeTypes.get(data.type);
   if (!info) return <MissingNode id={id} type={data.type} selected={selected} />;
+  const title = data.label || info.title;
   return (
-    <div className={`gnode${selected ? ' selected' : ''}`} data-state={live?.state ?? 'idle'}>
-      <header>
-        <span className="gnode-title">{data.label || info.title}</span>
-        {live && <NodeStatusBadge live={live} />}
-      </header>
-      <div className="gnode-sub">
-        {data.label ? `${info.title} · ` : ''}
-        {id}
-        {problems > 0 && (
-          <span className="gnode-problems" title="Open the inspector to see the problems">
-            {' '}
-            · {problems} problem{problems > 1 ? 's' : ''}
-          </span>
-        )}
-      </div>
+    <div
+      className={`gnode${selected ? ' selected' : ''}${overview ? ' gnode-overview' : ''}`}
+      data-state={live?.state ?? 'idle'}
+      title={overview ? `${title} · ${id}` : undefined}
+    >
+      {overview && live && <NodeStateMark live={live} />}
+      {!overview && (
+        <>
+          <header>
+            <span className="gnode-title">{title}</span>
+            {live && <NodeStatusBadge live={live} />}
+          </header>
+          <div className="gnode-sub">
+            {data.label ? `${info.title} · ` : ''}
+            {id}
+            {problems > 0 && (
+              <span className="gnode-problems" title="Open the inspector to see the problems">
+                {' '}
+                · {problems} problem{problems > 1 ? 's' : ''}
+              </span>
+            )}
+          </div>
+        </>
+      )}
       <div className="gnode-ports">
-        {info.inputs.map((p) => <PortRow key={`in-${p.name}`} port={p} side="in" color={dataTypeColor(catalog, p.dataType)} />)}
-        {info.outputs.map((p) => <PortRow key={`out-${p.name}`} port={p} side="out" color={dataTypeColor(catalog, p.dataType)} />)}
+        {info.inputs.map((p) => <PortRow key={`in-${p.name}`} port={p} side="in" color={dataTypeColor(catalog, p.dataType)} bare={overview} />)}
+        {info.outputs.map((p) => <PortRow key={`out-${p.name}`} port={p} side="out" color={dataTypeColor(catalog, p.dataType)} bare={overview} />)}
       </div>
       {live && <NodeProgress live={live} />}
       <div className="gnode-far-title" aria-hidden="true">

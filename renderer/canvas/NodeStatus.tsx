@@ -24,6 +24,11 @@ export function NodeStatusBadge({ live }: { live: NodeLive }) {
   );
 }
 
+/** The state at the overview zoom, where text is too small to read: the node's top band in the state's colour. */
+export function NodeStateMark({ live }: { live: NodeLive }) {
+  return <span className={`state-badge state-${live.state} state-mark`} data-testid="node-state" title={live.error ? `${label(live)}: ${live.error}` : label(live)} />;
+}
+
 export function NodeProgress({ live }: { live: NodeLive }) {
   if (live.state !== 'running') return null;
   const bar = progressBar(live.done, live.available, live.total);

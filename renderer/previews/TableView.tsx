@@ -1,9 +1,9 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import { SourcesButton } from '../provenance/SourcesButton.tsx';
 import { JsonTree } from './JsonTree.tsx';
 import type { PreviewProps } from './registry.ts';
 import type { Item } from './use-paged-items.ts';
+import { useRowWindow } from './use-row-window.ts';
 
 const ROW_HEIGHT = 26;
 const MAX_COLUMNS = 16;
@@ -59,12 +59,9 @@ export function TableView({ items, output }: PreviewProps) {
   const scroller = useRef<HTMLDivElement>(null);
   const [picked, setPicked] = useState<number | null>(null);
   const count = items.total ?? 0;
-  const virtualizer = useVirtualizer({ count, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
-  const rows = virtualizer.getVirtualItems();
-  const first = rows[0]?.index ?? 0;
-  const last = rows.at(-1)?.index ?? 0;
+  const { first, last } = useRowWindow(scroller, count, ROW_HEIGHT, 12);
   useEffect(() => {
-    items.want(first, last);
+    if (last >= first) items.want(first, last);
   }, [items, first, last]);
 
   const firstItem = items.item(0);
@@ -86,16 +83,16 @@ export function TableView({ items, output }: PreviewProps) {
             <span key={c}>{c}</span>
           ))}
         </div>
-        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-          {rows.map((row) => (
+        <div style={{ height: count * ROW_HEIGHT, position: 'relative' }}>
+          {Array.from({ length: Math.max(0, last - first + 1) }, (_, k) => first + k).map((index) => (
             <TableRow
-              key={row.key}
-              index={row.index}
-              item={items.item(row.index)}
+              key={index}
+              index={index}
+              item={items.item(index)}
               columns={columns}
               template={template}
-              top={row.start}
-              picked={picked === row.index}
+              top={index * ROW_HEIGHT}
+              picked={picked === index}
               onPick={setPicked}
             />
           ))}

@@ -24,59 +24,74 @@ export interface PagedItems {
 
 const PAGE_SIZE = 200;
 
+interface PageCache {
+  pages: Map<number, Item[] | 'loading'>;
+  /** False once its query is replaced or the view is gone: late replies are dropped. */
+  live: boolean;
+}
+
+interface Loaded {
+  /** The cache these figures belong to; figures of an earlier query read as not loaded. */
+  cache: PageCache;
+  total: number | null;
+  error: string | null;
+  /** Counts arrived pages, so that views showing them render again. */
+  arrived: number;
+}
+
+const nothingLoaded = (cache: PageCache): Loaded => ({ cache, total: null, error: null, arrived: 0 });
+
 export function usePagedItems(output: OutputRef): PagedItems {
   const { engine } = useServices();
   const { runId, nodeId, port, search, where } = output;
-  const pages = useRef(new Map<number, Item[] | 'loading'>());
-  const [total, setTotal] = useState<number | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [version, setVersion] = useState(0);
-  const generation = useRef(0);
+  // A cache per query, made while rendering: the view's effects run before this hook's, and the first page they ask
+  // for must go into this query's cache, not into one about to be replaced (that asked for it twice).
+  const cache = useMemo<PageCache>(() => ({ pages: new Map(), live: true }), [runId, nodeId, port, search, where]);
+  const [loaded, setLoaded] = useState(() => nothingLoaded(cache));
 
   const load = useCallback(
     (page: number) => {
-      if (pages.current.has(page)) return;
-      pages.current.set(page, 'loading');
-      const mine = generation.current;
+      if (cache.pages.has(page)) return;
+      cache.pages.set(page, 'loading');
       const query = { offset: page * PAGE_SIZE, limit: PAGE_SIZE, ...(search ? { search } : {}), ...(where ? { where } : {}) };
+      const settle = (update: (previous: Loaded) => Loaded) => {
+        if (cache.live) setLoaded((previous) => update(previous.cache === cache ? previous : nothingLoaded(cache)));
+      };
       engine.nodeOutput(runId, nodeId, port, query).then(
         (result) => {
-          if (mine !== generation.current) return;
-          pages.current.set(page, result.items);
-          setTotal(result.total);
-          setVersion((v) => v + 1);
+          cache.pages.set(page, result.items);
+          settle((previous) => ({ ...previous, total: result.total, arrived: previous.arrived + 1 }));
         },
         (failure: unknown) => {
-          if (mine !== generation.current) return;
-          pages.current.delete(page);
-          setError((failure as Error).message);
+          cache.pages.delete(page);
+          settle((previous) => ({ ...previous, error: (failure as Error).message }));
         },
       );
     },
-    [engine, runId, nodeId, port, search, where],
+    [engine, cache, runId, nodeId, port, search, where],
   );
 
   useEffect(() => {
-    generation.current += 1;
-    pages.current = new Map();
-    setTotal(null);
-    setError(null);
     load(0);
-  }, [load]);
+    return () => {
+      cache.live = false;
+    };
+  }, [load, cache]);
 
+  const { total, error, arrived } = loaded.cache === cache ? loaded : nothingLoaded(cache);
   // A new object whenever a page arrives, so that views showing it render again.
   return useMemo(
     () => ({
       total,
       error,
       item(index) {
-        const page = pages.current.get(Math.floor(index / PAGE_SIZE));
+        const page = cache.pages.get(Math.floor(index / PAGE_SIZE));
         return page === 'loading' ? undefined : page?.[index % PAGE_SIZE];
       },
       want(start, end) {
         for (let page = Math.floor(start / PAGE_SIZE); page <= Math.floor(end / PAGE_SIZE); page++) load(page);
       },
     }),
-    [total, error, load, version],
+    [total, error, cache, load, arrived],
   );
 }

@@ -32,7 +32,7 @@ describe('writing an output', () => {
   });
 
   const storedNumbers = (key: string) =>
-    stores[0].outputs.page(key, 'items', {}, 0, ROWS + 1).items.map((item) => (item.data as { n: number }).n);
+    stores[0].outputs.page(stores[0].outputs.get(key)!, 'items', {}, 0, ROWS + 1).items.map((item) => (item.data as { n: number }).n);
 
   it('two runs writing the same output at once both finish, with the output whole', () => {
     const [a, b] = [rowsWriter(stores[0], 'key'), rowsWriter(stores[1], 'key')];
@@ -51,5 +51,42 @@ describe('writing an output', () => {
     shorter.append(0, 10);
     expect(shorter.finish().ports.items?.count).toBe(10);
     expect(storedNumbers('key')).toEqual(numbers(10));
+  });
+});
+
+describe('reading an output page by page', () => {
+  let dir: ReturnType<typeof tempDir>;
+  let store: RunStore;
+
+  beforeEach(() => {
+    dir = tempDir();
+    store = new RunStore(dir.path);
+  });
+
+  afterEach(() => {
+    store.close();
+    dir.remove();
+  });
+
+  it('serves any page of an output, unfiltered or filtered, with the total of what matches', () => {
+    const writer = rowsWriter(store, 'key');
+    writer.append(0, ROWS);
+    const output = writer.finish();
+    const page = (filter: { search?: string; where?: string }, offset: number, limit: number) => {
+      const { total, items } = store.outputs.page(output, 'items', filter, offset, limit);
+      return { total, seqs: items.map((i) => i.seq), ns: items.map((i) => (i.data as { n: number }).n) };
+    };
+
+    expect(page({}, ROWS - 3, 10)).toEqual({ total: ROWS, seqs: [ROWS - 3, ROWS - 2, ROWS - 1], ns: [ROWS - 3, ROWS - 2, ROWS - 1] });
+    expect(page({}, ROWS + 5, 10)).toEqual({ total: ROWS, seqs: [], ns: [] });
+    expect(page({}, 2000, 2)).toEqual({ total: ROWS, seqs: [2000, 2001], ns: [2000, 2001] });
+
+    const withOne = numbers(ROWS).filter((n) => JSON.stringify({ n }).includes('"n":1'));
+    // Each filter keeps its own total, asked for in any order and at any offset.
+    for (let round = 0; round < 2; round++) {
+      expect(page({ search: '"n":1' }, 1000, 3)).toEqual({ total: withOne.length, seqs: withOne.slice(1000, 1003), ns: withOne.slice(1000, 1003) });
+      expect(page({ where: 'n=7' }, 0, 10)).toEqual({ total: 1, seqs: [7], ns: [7] });
+      expect(page({ where: 'n=-1' }, 0, 10)).toEqual({ total: 0, seqs: [], ns: [] });
+    }
   });
 });
