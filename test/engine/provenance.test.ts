@@ -3,21 +3,18 @@
  * behind every profile): from a reward or a QA row, the engine finds its whole lineage across the run's outputs by the
  * ids items carry, nothing of another question, and the exported rows it became; the HTTP route answers the same.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { Provenance, ProvenanceRow, RunDetail } from '../../main/api/contract.ts';
 import type { Engine } from '../../main/engine/engine.ts';
-import type { GraphFile } from '../../main/graph/format.ts';
-import { loadTemplate } from '../../main/graph/templates.ts';
 import { createApiServer, createToken } from '../../main/server/index.ts';
 import type { CoT, FilterVerdict, MCQ, QA, RewardBreakdown } from '../../nodes/rewatch/types.ts';
 import { createHttpEngineClient } from '../../renderer/api/index.ts';
-import { catalog, openEngine, runToEnd, tempDir } from '../support/engine-fixture.ts';
+import { openEngine, runToEnd, tempDir } from '../support/engine-fixture.ts';
+import { paperGraphOnShortVideos } from '../support/paper-graph.ts';
 import { startScriptedLlmServer, type ScriptedLlmServer } from '../support/scripted-llm-server.ts';
 import { createScriptedModel, roleProfiles } from '../support/scripted-model.ts';
-import { otherShortVideo, shortVideo } from '../support/videos.ts';
 
 const VERDICT_NODES = ['f1', 'f2', 'f3'];
 
@@ -34,17 +31,10 @@ describe("a row's provenance in a run of the paper's pipeline", () => {
 
   beforeAll(async () => {
     dir = tempDir('rewatch-provenance-');
-    const videos = join(dir.path, 'videos');
-    mkdirSync(videos);
-    shortVideo(videos);
-    otherShortVideo(videos);
     const model = createScriptedModel();
     llm = await startScriptedLlmServer({ respond: (request) => model.respond(request) });
     engine = openEngine(join(dir.path, 'data'), roleProfiles(llm.baseURL));
-    const out = (name: string) => ({ outputDir: join(dir.path, 'out', name) });
-    const outputs: Record<string, Record<string, unknown>> = { videos: { folder: videos }, sft: out('sft'), grpo: out('grpo'), report: out('report') };
-    const { graph } = await loadTemplate('rewatch-r1', catalog.lookup);
-    const pointed: GraphFile = { ...graph, nodes: graph.nodes.map((n) => ({ ...n, config: { ...n.config, ...outputs[n.id] } })) };
+    const pointed = await paperGraphOnShortVideos(dir.path);
     run = await runToEnd(engine, pointed);
     expect(run.status).toBe('done');
   }, 300_000);

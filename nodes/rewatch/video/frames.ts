@@ -119,7 +119,7 @@ export async function sampleFrames(media: MediaTools, options: SampleOptions): P
     args.push('-filter_threads', '1', '-ss', String(start), '-to', String(end), '-i', path);
     args.push('-an', '-sn', '-vf', filters.join(','), '-f', 'image2pipe', '-vcodec', 'mjpeg', '-q:v', '3', '-threads', '1', '-');
     return media.ffmpeg(args, options.signal ? { signal: options.signal } : {});
-  });
+  }, options.signal);
   if (result.exitCode !== 0) throw failure('ffmpeg', path, result);
   // The fps filter emits frame n at n / rate from the start of the range; it may round one frame past the cap.
   return splitJpegs(result.stdout)

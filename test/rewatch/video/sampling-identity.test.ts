@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localMediaTools } from '../../../main/media/ffmpeg.ts';
+import { until } from '../../support/until.ts';
 import { withDecodeThreads } from '../../../nodes/rewatch/video/decode-threads.ts';
 import { sampleFrames, splitJpegs } from '../../../nodes/rewatch/video/frames.ts';
 import { tempDir } from '../../support/engine-fixture.ts';
@@ -48,24 +49,49 @@ describe('sampleFrames against plain ffmpeg', () => {
 });
 
 describe('withDecodeThreads', () => {
-  it('gives a sampling all the cores alone, a share beside others, one when they outnumber the cores', async () => {
-    const seen: Array<number | undefined> = [];
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
-    const first = withDecodeThreads(8, async (threads) => {
-      seen.push(threads);
-      await held;
-    });
-    await withDecodeThreads(8, async (threads) => {
-      seen.push(threads);
-      await withDecodeThreads(8, async (inner) => void seen.push(inner));
-      await Promise.all(Array.from({ length: 9 }, () => withDecodeThreads(8, async (t) => void seen.push(t))));
-    });
-    release();
-    await first;
-    await withDecodeThreads(8, async (threads) => void seen.push(threads));
-    await withDecodeThreads(undefined, async (threads) => void seen.push(threads));
-    // 1 running: 8; 2: 4; 3: 2; then nine more beside two: 3 and 4 running get 2, 5 to 11 running get 1.
-    expect(seen).toEqual([8, 4, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 8, undefined]);
+  it('runs at most `cores` samplings at once, in the order asked, each with its share of the cores', async () => {
+    const started: Array<{ n: number; threads: number | undefined }> = [];
+    const releases: Array<() => void> = [];
+    const startedCount = (count: number) => until(() => started.length >= count, `${count} samplings started`);
+    const samplings = Array.from({ length: 5 }, (_, n) =>
+      withDecodeThreads(2, (threads) => {
+        started.push({ n, threads });
+        return new Promise<void>((resolve) => (releases[n] = resolve));
+      }),
+    );
+    await startedCount(2);
+    // Alone the first had both cores; the second shares them.
+    expect(started).toEqual([
+      { n: 0, threads: 2 },
+      { n: 1, threads: 1 },
+    ]);
+    releases[1]!();
+    await startedCount(3);
+    releases[0]!();
+    await startedCount(4);
+    expect(started.map((s) => s.n)).toEqual([0, 1, 2, 3]);
+    expect(started.slice(2).map((s) => s.threads)).toEqual([1, 1]);
+    releases[2]!();
+    releases[3]!();
+    await startedCount(5);
+    releases[4]!();
+    await Promise.all(samplings);
+    await withDecodeThreads(2, async (threads) => void started.push({ n: 5, threads }));
+    expect(started.at(-1)).toEqual({ n: 5, threads: 2 });
+  });
+
+  it('leaves a remote host’s ffmpeg to itself, and a cancelled sampling never starts', async () => {
+    await expect(withDecodeThreads(undefined, async (threads) => threads)).resolves.toBeUndefined();
+    let release: (() => void) | undefined;
+    const busy = withDecodeThreads(1, () => new Promise<void>((resolve) => (release = resolve)));
+    await until(() => release !== undefined, 'the first sampling started');
+    const cancel = new AbortController();
+    let ran = false;
+    const waiting = withDecodeThreads(1, async () => void (ran = true), cancel.signal);
+    cancel.abort(new Error('the run was cancelled'));
+    release!();
+    await busy;
+    await expect(waiting).rejects.toThrow('the run was cancelled');
+    expect(ran).toBe(false);
   });
 });
