@@ -98,6 +98,12 @@ export const biasFilterOutputs = {
     sameTypeAs: 'qa',
   },
   open: { type: QAType, description: 'The open form of every kept question (for open input, the question itself).' },
+  questions: {
+    type: AnyQuestionType,
+    description:
+      'Every kept question in both forms, one after the other (the multiple-choice form, then its open form): one ' +
+      'stream for a node that takes both, such as ReAct, so that neither form waits for the other to end.',
+  },
   verdicts: { type: FilterVerdictType, description: 'Every probe’s answer and correctness, the accuracy and the decision.' },
 };
 
@@ -143,7 +149,7 @@ export async function probeQuestion(
   question: QA | MCQ,
   c: BiasFilterConfig,
   setting: ProbeSetting,
-): Promise<{ kept?: Array<QA | MCQ>; open?: QA[]; verdicts: FilterVerdict[] }> {
+): Promise<{ kept?: Array<QA | MCQ>; open?: QA[]; questions?: Array<QA | MCQ>; verdicts: FilterVerdict[] }> {
   const open = isMultipleChoice(question) ? question.open : question;
   const mcq = isMultipleChoice(question) && c.probeMultipleChoice ? question : undefined;
   const openPrompt = renderTemplate(c.prompt, { ...setting.variables, question: open.question, type: open.type });
@@ -169,5 +175,6 @@ export async function probeQuestion(
       : openSays,
     ...(mcRound && { mcProbes: mcRound.probes, mcAccuracy: mcRound.accuracy }),
   };
-  return verdict.kept ? { kept: [question], open: [open], verdicts: [verdict] } : { verdicts: [verdict] };
+  if (!verdict.kept) return { verdicts: [verdict] };
+  return { kept: [question], open: [open], questions: isMultipleChoice(question) ? [question, open] : [question], verdicts: [verdict] };
 }

@@ -23,7 +23,9 @@ Options:
 
 export const summaryBiasFilter = defineMapNode({
   type: 'rewatch.summary-bias-filter',
-  version: 1,
+  // 2: the `questions` output (both forms in one stream); cached results of version 1 lack it.
+  version: 2,
+  migrations: { 1: (c) => c },
   title: 'Summary bias filter (F3)',
   category: 'QA',
   description:

@@ -15,7 +15,9 @@ Options:
 
 export const textBiasFilter = defineMapNode({
   type: 'rewatch.text-bias-filter',
-  version: 1,
+  // 2: the `questions` output (both forms in one stream); cached results of version 1 lack it.
+  version: 2,
+  migrations: { 1: (c) => c },
   title: 'Text bias filter (F2)',
   category: 'QA',
   description:

@@ -112,7 +112,7 @@ describe('the rewatch-r1 template (the paper’s pipeline)', () => {
     const { stdout } = await promisify(execFile)(process.execPath, ['scripts/rewatch.mjs', 'new', '--template', 'rewatch-r1', file], {
       cwd: REPO_ROOT,
     });
-    expect(stdout).toContain('(18 nodes) from template "rewatch-r1"');
+    expect(stdout).toContain('(19 nodes) from template "rewatch-r1"');
     graph = pointedAt(readJson<GraphFile>(file), dir.path, {
       sft: { outputDir: out('sft') },
       grpo: { outputDir: out('grpo') },
@@ -128,7 +128,7 @@ describe('the rewatch-r1 template (the paper’s pipeline)', () => {
 
   it('runs every node to the end, and no request broke what the model expects', () => {
     expect({ status: run.status, error: run.error }).toEqual({ status: 'done', error: null });
-    expect(run.nodes).toHaveLength(18);
+    expect(run.nodes).toHaveLength(19);
     for (const node of run.nodes) expect({ node: node.nodeId, state: node.state, failed: node.itemsFailed }).toEqual({ node: node.nodeId, state: 'done', failed: 0 });
     expect(model.violations).toEqual([]);
   });
@@ -344,6 +344,7 @@ describe('the rewatch-r1 template (the paper’s pipeline)', () => {
     for (const [node, [inputNode, inputPort]] of [
       ['split-mc', ['f3', 'kept']],
       ['split-open', ['f3', 'open']],
+      ['split-questions', ['f3', 'questions']],
       ['split-captions', ['caption', 'captions']],
     ] as const) {
       const input = await output<{ videoId: string }>(inputNode, inputPort);
@@ -358,6 +359,9 @@ describe('the rewatch-r1 template (the paper’s pipeline)', () => {
       }
       expect(total).toBe(input.length);
     }
+    // ReAct's one stream of both forms: each kept question, then its open form.
+    const both = await output<MCQ | QA>('f3', 'questions');
+    expect(both.map((q) => q.id)).toEqual(final.flatMap((q) => [q.id, q.open.id]));
     // Two videos at 0.5 / 0.4 / 0.1: one for SFT, one for RL, none held out.
     expect([...splitOf.values()].sort()).toEqual(['rl', 'sft']);
     expect(new Set(final.map((q) => q.videoId)).size).toBe(videos.length);
