@@ -39,16 +39,16 @@ export class StreamedOutput implements GrowingOutput {
   }
 
   append(port: string, value: unknown): void {
-    this.writer.append(port, value);
-    let range = this.#ranges.get(port);
-    if (!range) {
-      range = { start: this.#written, count: 0 };
-      this.#ranges.set(port, range);
-      this.#current = range;
-    } else if (range !== this.#current) {
+    const range = this.#ranges.get(port);
+    if (range && range !== this.#current) {
       throw new Error(`output port "${port}" got a row after another port's rows: a streamed output writes one port after the other`);
     }
-    range.count += 1;
+    this.writer.append(port, value);
+    if (range) range.count += 1;
+    else {
+      this.#current = { start: this.#written, count: 1 };
+      this.#ranges.set(port, this.#current);
+    }
     this.#written += 1;
     this.#batches.changed();
   }
