@@ -171,7 +171,7 @@ export type RunEvent =
       runId: string;
       nodeId: string;
       done: number;
-      /** Items of the node's input available so far: all of them, unless it consumes a map node still running. */
+      /** Items of the node's input available so far: all of them, unless it consumes a node still running. */
       available: number;
       /** Items of the node's input, once all of it is known. */
       total: number | null;

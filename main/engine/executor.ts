@@ -7,9 +7,10 @@ import { withoutSecrets } from '../graph/secrets.ts';
 import type { LlmClient, LlmScope } from '../llm/client.ts';
 import type { ModelServerLease, ModelServerManager } from '../model-servers/manager.ts';
 import type { NodeRunRecord, RunStore } from '../store/index.ts';
-import type { StoredOutput } from '../store/outputs.ts';
+import type { OutputWriter, StoredOutput } from '../store/outputs.ts';
 import { RunDetached, type HostHandle, type NodeContext, type NodeDefinition, type RewardService } from '../../nodes/sdk/index.ts';
 import { itemScopeKey, nodeKey, type Ingredients } from './cache-key.ts';
+import type { GrowingOutput } from './growing-output.ts';
 import { LiveOutput } from './live-output.ts';
 import { buildIngredients } from './ingredients.ts';
 import type { NodeCatalog } from './catalog.ts';
@@ -24,6 +25,7 @@ import { isUpstreamNotDone, InputStream, type StreamSource } from './input-strea
 import type { RunPlan } from './plan.ts';
 import { isSampledSource, sampledOutput } from './sample.ts';
 import { servedInputHashes, servedModelsOf, type ServedTo } from './served-profiles.ts';
+import { StreamedOutput } from './streamed-output.ts';
 
 interface ExecutorDeps {
   store: RunStore;
@@ -68,8 +70,8 @@ export class RunExecution {
   readonly #outcomes = new Map<string, Promise<Outcome>>();
   readonly #counters = new Map<string, NodeCounters>();
   readonly #progress = new Map<string, ProgressThrottle>();
-  /** Map nodes of this run whose output is growing, as they start their items. */
-  readonly #live = new Map<string, { output?: LiveOutput; started: Promise<LiveOutput>; start(live: LiveOutput): void }>();
+  /** Nodes of this run whose output is growing (map nodes, streaming once-nodes), as they start. */
+  readonly #live = new Map<string, { output?: GrowingOutput; started: Promise<GrowingOutput>; start(live: GrowingOutput): void }>();
   readonly #nodes: Map<string, GraphNode>;
   readonly #servers: ModelServerLease;
   #stopLedger: () => void = () => {};
@@ -193,9 +195,9 @@ export class RunExecution {
       upstream.map(async (id) => [id, await (streamed.has(id) ? this.#startedOrOutcome(id) : this.#outcome(id))] as const),
     );
     const ready = new Map<string, StoredOutput>();
-    const live = new Map<string, LiveOutput>();
+    const live = new Map<string, GrowingOutput>();
     for (const [id, got] of before) {
-      if (got instanceof LiveOutput) live.set(id, got);
+      if (!('state' in got)) live.set(id, got);
       else if (got.state === 'cached' || got.state === 'done') ready.set(id, got.output);
     }
     if (this.#abort.signal.aborted) return this.#finish(nodeId, { state: 'cancelled' });
@@ -237,7 +239,7 @@ export class RunExecution {
         };
         output = await this.#executeMap(ctx, itemContext, nodeId, definition, config, over, joins, inputs, ingredients, settle, counters);
       } else {
-        output = await this.#executeOnce(ctx, definition, config, inputs, identity.nodeKey!);
+        output = await this.#executeOnce(ctx, nodeId, definition, config, inputs, identity.nodeKey!);
       }
       const ratio = counters.itemsTotal ? counters.itemsFailed / counters.itemsTotal : 0;
       const limit = definition.mode === 'map' ? (config.maxErrorRatio as number) : 0;
@@ -266,8 +268,9 @@ export class RunExecution {
   }
 
   /**
-   * The upstream map nodes whose items this node may consume while they run: those feeding only its mapped input and
-   * joined side inputs. Any other input (and every input of a once-node) is taken whole, once finished.
+   * The upstream nodes whose items this node may consume while they run (map nodes, once-nodes streaming their
+   * output): those feeding only its mapped input and joined side inputs. Any other input (and every input of a
+   * once-node) is taken whole, once finished.
    */
   #streamedUpstreams(nodeId: string, definition: NodeDefinition): Set<string> {
     if (this.options.execution === 'barrier' || definition.mode !== 'map') return new Set();
@@ -278,27 +281,37 @@ export class RunExecution {
       edges
         .filter((e) => streamable.includes(e.to.port) && !whole.has(e.from.node))
         .map((e) => e.from.node)
-        .filter((id) => this.deps.catalog.get(this.#nodes.get(id)!.type)?.mode === 'map'),
+        .filter((id) => this.#outputGrows(this.deps.catalog.get(this.#nodes.get(id)!.type)!)),
     );
+  }
+
+  /**
+   * Whether a node's output is readable while it runs. Never in barrier runs; nor for a source in a sample run, whose
+   * readers get its sample once it is complete.
+   */
+  #outputGrows(definition: NodeDefinition): boolean {
+    if (this.options.execution === 'barrier') return false;
+    if (definition.mode === 'map') return true;
+    return Boolean(definition.streamsOutput) && !(this.options.sample && isSampledSource(definition));
   }
 
   #liveSlot(nodeId: string) {
     let slot = this.#live.get(nodeId);
     if (!slot) {
-      let start!: (live: LiveOutput) => void;
-      const started = new Promise<LiveOutput>((resolve) => (start = resolve));
+      let start!: (live: GrowingOutput) => void;
+      const started = new Promise<GrowingOutput>((resolve) => (start = resolve));
       slot = { started, start };
       this.#live.set(nodeId, slot);
     }
     return slot;
   }
 
-  /** A map node's growing output once it starts its items, or its outcome if it ends first (cached, failed…). */
-  #startedOrOutcome(nodeId: string): Promise<LiveOutput | Outcome> {
+  /** A node's growing output once it starts, or its outcome if it ends first (cached, failed…). */
+  #startedOrOutcome(nodeId: string): Promise<GrowingOutput | Outcome> {
     return Promise.race([this.#liveSlot(nodeId).started, this.#outcome(nodeId)]);
   }
 
-  #inputStream(nodeId: string, port: string, ready: ReadonlyMap<string, StoredOutput>, live: ReadonlyMap<string, LiveOutput>): InputStream {
+  #inputStream(nodeId: string, port: string, ready: ReadonlyMap<string, StoredOutput>, live: ReadonlyMap<string, GrowingOutput>): InputStream {
     const sources = this.flow.edges
       .filter((e) => e.to.node === nodeId && e.to.port === port)
       .map((e): StreamSource => {
@@ -345,9 +358,7 @@ export class RunExecution {
     counters: NodeCounters,
   ): Promise<StoredOutput> {
     const live = new LiveOutput(this.deps.store.items, this.runId, nodeId);
-    const slot = this.#liveSlot(nodeId);
-    slot.output = live;
-    slot.start(live);
+    this.#started(nodeId, live);
     const keyedItemByItem = itemPorts(definition);
     const sideInputs = Object.fromEntries(Object.entries(inputs).filter(([port]) => !keyedItemByItem.includes(port)));
     return runMapNode(this.deps.store, {
@@ -372,8 +383,23 @@ export class RunExecution {
     });
   }
 
+  /** Lets the nodes streaming `nodeId`'s output read it. */
+  #started(nodeId: string, output: GrowingOutput): void {
+    const slot = this.#liveSlot(nodeId);
+    slot.output = output;
+    slot.start(output);
+  }
+
+  #streamed(nodeId: string, writer: OutputWriter): StreamedOutput {
+    const output = new StreamedOutput(this.deps.store.outputs, writer);
+    this.#started(nodeId, output);
+    return output;
+  }
+
+  /** A node streaming its output writes it under its key as it comes; its readers see the rows while it runs. */
   async #executeOnce(
     ctx: NodeContext,
+    nodeId: string,
     definition: NodeDefinition,
     config: Record<string, unknown>,
     inputs: NodeInputs,
@@ -384,7 +410,8 @@ export class RunExecution {
       Object.entries(inputs).map(([port, sources]) => [port, concatCollection(store.outputs, sources)]),
     );
     const outputs = await definition.execute(ctx, collections as never, config as never);
-    const writer = store.outputs.beginWrite(key, definition.type, Object.keys(definition.outputs));
+    const stored = store.outputs.beginWrite(key, definition.type, Object.keys(definition.outputs));
+    const writer = this.#outputGrows(definition) ? this.#streamed(nodeId, stored) : stored;
     for (const [port, values] of Object.entries(outputs)) {
       if (!Object.hasOwn(definition.outputs, port)) throw new Error(`"${definition.type}" returned unknown output port "${port}"`);
       for await (const value of values as Iterable<unknown> | AsyncIterable<unknown>) {

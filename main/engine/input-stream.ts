@@ -1,13 +1,13 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { RowCursor } from '../store/items.ts';
 import type { OutputStore, StoredOutput } from '../store/outputs.ts';
-import type { LiveOutput } from './live-output.ts';
+import type { GrowingOutput } from './growing-output.ts';
 
-/** One upstream port feeding an input of a map node: a finished output, or a map node still running. */
+/** One upstream port feeding an input of a map node: a finished output, or a node still running whose output grows. */
 export type StreamSource = { nodeId: string; port: string } & (
   | { output: StoredOutput }
   /** `outcome` resolves with the node's output when it succeeds, `undefined` when it fails, is skipped or cancelled. */
-  | { live: LiveOutput; outcome: Promise<StoredOutput | undefined> }
+  | { live: GrowingOutput; outcome: Promise<StoredOutput | undefined> }
 );
 
 /** A streamed upstream ended without an output: the node consuming it is skipped, as a barrier run would skip it. */
@@ -31,7 +31,7 @@ const PAGE_ROWS = 1000;
 /**
  * The rows of an input port of a map node (its mapped input, or a joined side input) in edge order, read page by
  * page from the store: from finished outputs,
- * and from running map nodes' settled prefixes as they grow. A page is the most rows held in memory at once.
+ * and from running nodes' growing outputs. A page is the most rows held in memory at once.
  * Sources are read one after the other, so a later source's rows wait for the earlier sources to finish: an item's
  * position (its seq) must be the one the barrier run gives it, and that needs the earlier sources' counts.
  */
@@ -118,7 +118,7 @@ export class InputStream {
   }
 
   /** The settled prefix of a running node as it grows, until the node closes (the rest is then in its output). */
-  async *#livePages(i: number, live: LiveOutput, port: string): AsyncGenerator<string[]> {
+  async *#livePages(i: number, live: GrowingOutput, port: string): AsyncGenerator<string[]> {
     let cursor: RowCursor = { seq: 0, idx: 0 };
     while (!live.closed) {
       if (live.prefix <= cursor.seq) {

@@ -1,18 +1,19 @@
 import type { ItemStore, PortRow, RowCursor } from '../store/items.ts';
 import { ChangeNotifier } from './change-notifier.ts';
+import type { GrowingOutput } from './growing-output.ts';
 
 /**
  * Readers hear of a growing prefix at most this often: each read commits the item journal first, so reading after
  * every item would turn its grouped commits into one per item. Items then reach downstream in batches.
  */
-const BATCH_MS = 50;
+export const BATCH_MS = 50;
 
 /**
  * A running map node's output as it grows. Its items settle (done, cached or failed) in any order; the contiguous
  * prefix of settled input positions is final, and so are the rows those items produced, in the order the assembled
  * output will have. Downstream map nodes read that prefix from the store as it grows, never from memory.
  */
-export class LiveOutput {
+export class LiveOutput implements GrowingOutput {
   #prefix = 0;
   /** Settled positions past the prefix: at most the node's run-ahead window (see map-runner.ts). */
   readonly #settledAhead = new Set<number>();

@@ -102,7 +102,12 @@ export class OutputStore implements StoredOutputs {
   /** Rows as stored (JSON text), for hashing items without parsing them. */
   rawPage(output: StoredOutput, port: string, offset: number, limit: number): string[] {
     const count = output.ports[port]?.count ?? 0;
-    return this.#rows.all(output.nodeKey, port, offset, Math.max(0, Math.min(limit, count - offset))).map((r) => r.data);
+    return this.writtenRows(output.nodeKey, port, offset, Math.max(0, Math.min(limit, count - offset)));
+  }
+
+  /** Rows of an output still being written, from `offset`: only below what its writer committed are they its own. */
+  writtenRows(nodeKey: string, port: string, offset: number, limit: number): string[] {
+    return this.#rows.all(nodeKey, port, offset, limit).map((r) => r.data);
   }
 
   collection<T>(output: StoredOutput, port: string): ItemCollection<T> {
@@ -179,7 +184,7 @@ function sqlValue(text: string): string | number | null {
 }
 
 /** Appends a node's output rows in batches and hashes them as they pass, so no output is held in memory whole. */
-class OutputWriter {
+export class OutputWriter {
   readonly #counts = new Map<string, number>();
   readonly #hashes = new Map<string, ReturnType<typeof createHash>>();
   #pending: Array<[string, string, number, string]> = [];
@@ -212,12 +217,12 @@ class OutputWriter {
     this.#counts.set(port, seq + 1);
     this.#hashes.get(port)!.update(data).update('\n');
     this.#pending.push([this.nodeKey, port, seq, data]);
-    if (this.#pending.length >= WRITE_BATCH) this.#flush();
+    if (this.#pending.length >= WRITE_BATCH) this.commit();
   }
 
   /** Makes the output visible under its key, without rows an earlier attempt left past its end. */
   finish(): StoredOutput {
-    this.#flush();
+    this.commit();
     const ports: Record<string, PortOutput> = {};
     for (const [port, count] of this.#counts) ports[port] = { count, hash: this.#hashes.get(port)!.digest('hex') };
     const trim = this.db.prepare('DELETE FROM output_rows WHERE node_key = ? AND port = ? AND seq >= ?');
@@ -230,7 +235,8 @@ class OutputWriter {
     return { nodeKey: this.nodeKey, ports };
   }
 
-  #flush(): void {
+  /** Writes the rows appended so far (not yet visible under the key: `finish` does that). */
+  commit(): void {
     if (this.#pending.length === 0) return;
     const rows = this.#pending;
     this.#pending = [];

@@ -50,6 +50,7 @@ async function jsonArray(path: string): Promise<JsonObject[]> {
 export const jsonlSource = defineOnceNode({
   type: 'core.jsonl-source',
   version: 1,
+  streamsOutput: true,
   title: 'JSON Lines source',
   category: 'Core',
   description: 'Reads records from a JSON Lines file or a JSON array file. Re-runs when the file content changes.',

@@ -105,6 +105,13 @@ interface OnceNodeDefinition<
   O extends PortsSpec = PortsSpec,
 > extends NodeDefinitionBase<C, I, O> {
   readonly mode: 'once';
+  /**
+   * The node's output iterables yield its rows in their final order as they come (not all at the end): map nodes
+   * downstream read them while the node runs. Its cache key and stored output are the same as when it is not read
+   * early; a failure after some rows skips those readers, as a failing map node upstream would.
+   */
+  readonly streamsOutput?: boolean;
+  /** The engine writes the returned ports one after the other, in the order of the object's keys. */
   execute(ctx: NodeContext, inputs: CollectionInputs<I>, config: z.output<C>): Promise<StreamOutputs<O>>;
 }
 

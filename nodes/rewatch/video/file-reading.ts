@@ -24,27 +24,44 @@ export const HASHES_AT_ONCE = 4;
 export const probesAtOnce = (cores: number | undefined): number => (cores ?? availableParallelism()) * PROBES_PER_CORE;
 
 /**
- * `read` over `items` with at most `concurrency` calls at once; the results are in the items' order whatever order the
- * calls finish in. When `signal` aborts, calls not yet started are dropped and the signal's reason is thrown.
+ * `read` over `items` with at most `concurrency` calls at once, yielding the results in the items' order: each as soon
+ * as its call and those of every item before it are done, whatever order the calls finish in. When `signal` aborts,
+ * calls not yet started are dropped and the signal's reason is thrown; when the caller stops early, so are they.
  */
+export async function* mapBoundedInOrder<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  signal: AbortSignal,
+  read: (item: T) => Promise<R>,
+): AsyncGenerator<R> {
+  signal.throwIfAborted();
+  const limit = pLimit({ concurrency, rejectOnClear: true });
+  const dropQueued = () => limit.clearQueue();
+  signal.addEventListener('abort', dropQueued, { once: true });
+  const results = items.map((item) => limit(() => read(item)));
+  // Results past where the caller stopped are never awaited: their rejections (a dropped call) are expected.
+  for (const result of results) result.catch(() => {});
+  try {
+    for (const result of results) yield await result;
+  } catch (error) {
+    signal.throwIfAborted();
+    throw error;
+  } finally {
+    signal.removeEventListener('abort', dropQueued);
+    limit.clearQueue();
+  }
+}
+
+/** `mapBoundedInOrder`'s results all at once. */
 export async function mapBounded<T, R>(
   items: readonly T[],
   concurrency: number,
   signal: AbortSignal,
   read: (item: T) => Promise<R>,
 ): Promise<R[]> {
-  signal.throwIfAborted();
-  const limit = pLimit({ concurrency, rejectOnClear: true });
-  const dropQueued = () => limit.clearQueue();
-  signal.addEventListener('abort', dropQueued, { once: true });
-  try {
-    return await limit.map(items, read);
-  } catch (error) {
-    signal.throwIfAborted();
-    throw error;
-  } finally {
-    signal.removeEventListener('abort', dropQueued);
-  }
+  const results: R[] = [];
+  for await (const result of mapBoundedInOrder(items, concurrency, signal, read)) results.push(result);
+  return results;
 }
 
 /**

@@ -4,7 +4,7 @@ import { glob } from 'tinyglobby';
 import { z } from 'zod';
 import { defineOnceNode, RecordType, type JsonObject } from '../../sdk/index.ts';
 import { VideoType, type Video } from '../types.ts';
-import { HASHES_AT_ONCE, mapBounded, probesAtOnce, readVideoFile } from './file-reading.ts';
+import { HASHES_AT_ONCE, mapBounded, mapBoundedInOrder, probesAtOnce, readVideoFile } from './file-reading.ts';
 
 const config = z
   .object({
@@ -31,13 +31,15 @@ async function matchedFiles({ folder, glob: pattern, paths }: Config): Promise<s
 export const videoSource = defineOnceNode({
   type: 'rewatch.video-source',
   version: 1,
+  streamsOutput: true,
   title: 'Video source',
   category: 'Video',
   description:
     'Lists video files (a folder and pattern, or a list of paths), reads their ffprobe metadata and content hash. ' +
     'A file ffprobe cannot read (corrupt, unsupported, no video stream) goes to `rejected` with ffprobe’s message ' +
     'and a warning in the log, since a source has no items of its own to fail. Re-runs when a matched file is added or changed. ' +
-    'Files are probed and hashed several at a time; the output keeps the files’ order.',
+    'Files are probed and hashed several at a time; the output keeps the files’ order, and each video reaches the ' +
+    'nodes after it as soon as it and every file before it are read.',
   inputs: {},
   outputs: {
     videos: { type: VideoType, description: 'One item per readable video; `id` is the content hash, so copies appear once.' },
@@ -60,32 +62,34 @@ export const videoSource = defineOnceNode({
     const files = await matchedFiles(c);
     let read = 0;
     ctx.progress.update(0, files.length);
-    const readings = await mapBounded(files, probesAtOnce(ctx.media.cores), ctx.signal, async (path) => {
+    const readings = mapBoundedInOrder(files, probesAtOnce(ctx.media.cores), ctx.signal, async (path) => {
       const reading = await readVideoFile(ctx, path);
       ctx.progress.update(++read, files.length);
       return reading;
     });
     // In the files' order, whatever order they were read in: the first of two copies is listed, the other rejected.
-    const videos: Video[] = [];
     const rejected: JsonObject[] = [];
     const firstPathOf = new Map<string, string>();
     const reject = (path: string, error: string) => {
       ctx.log.warn(`${path}: ${error}`);
       rejected.push({ path, error });
     };
-    for (const reading of readings) {
-      if ('error' in reading) {
-        reject(reading.path, reading.error);
-        continue;
+    async function* videos(): AsyncGenerator<Video> {
+      for await (const reading of readings) {
+        if ('error' in reading) {
+          reject(reading.path, reading.error);
+          continue;
+        }
+        const first = firstPathOf.get(reading.video.hash);
+        if (first !== undefined) {
+          reject(reading.path, `same content as ${first}`);
+          continue;
+        }
+        firstPathOf.set(reading.video.hash, reading.path);
+        yield reading.video;
       }
-      const first = firstPathOf.get(reading.video.hash);
-      if (first !== undefined) {
-        reject(reading.path, `same content as ${first}`);
-        continue;
-      }
-      firstPathOf.set(reading.video.hash, reading.path);
-      videos.push(reading.video);
     }
-    return { videos, rejected };
+    // Written in this order: `rejected` is complete once `videos` is.
+    return { videos: videos(), rejected };
   },
 });
