@@ -4,6 +4,7 @@ import { ApiError, type ExportedRow, type Provenance, type ProvenanceRow, type R
 import type { GraphFile } from '../graph/format.ts';
 import { outputDataType } from '../graph/rules.ts';
 import type { RunStore } from '../store/index.ts';
+import type { StoredOutput } from '../store/outputs.ts';
 import type { NodeCatalog } from './catalog.ts';
 import { ruleGraph } from './validate.ts';
 
@@ -26,6 +27,7 @@ interface RunOutput {
   port: string;
   dataType: string;
   outputKey: string;
+  stored: StoredOutput;
 }
 
 const rowOf = (output: RunOutput, seq: number, data: unknown): ProvenanceRow => ({
@@ -57,6 +59,7 @@ function runOutputs(store: RunStore, catalog: NodeCatalog, runId: string, graph:
       port,
       dataType: outputDataType(rules, node.id, port) ?? 'Any',
       outputKey,
+      stored,
     }));
   });
 }
@@ -145,10 +148,7 @@ export async function findProvenance(store: RunStore, catalog: NodeCatalog, runI
   // A dataset output is one item per written dataset: a few rows, read whole.
   const datasets = outputs
     .filter((o) => o.dataType === 'Dataset')
-    .flatMap((o) => {
-      const stored = store.outputs.get(o.outputKey);
-      return stored ? store.outputs.page(stored, o.port, {}, 0, ROWS_PER_OUTPUT).items.map(({ seq, data }) => rowOf(o, seq, data)) : [];
-    });
+    .flatMap((o) => store.outputs.page(o.stored, o.port, {}, 0, ROWS_PER_OUTPUT).items.map(({ seq, data }) => rowOf(o, seq, data)));
   const files = await exportedRows(rows, datasets);
   return { origin, rows, exported: files.exported, truncated: truncated || files.truncated };
 }

@@ -4,7 +4,7 @@ import { useEditor, useServices } from '../app/services.tsx';
 import { useSettings } from '../settings/settings-store.ts';
 import { configFields, withGraphBudget, type FieldSpec } from './config-fields.ts';
 import { useServedProfiles } from './served-profiles.ts';
-import { FieldWidget, useLocalProblem } from './widgets.tsx';
+import { FieldLabel, FieldWidget, useLocalProblem } from './widgets.tsx';
 
 interface FieldRowProps {
   nodeId: string;
@@ -23,10 +23,7 @@ function FieldRow({ nodeId, spec, value, errors, providers }: FieldRowProps) {
   return (
     <div className={`field${messages.length ? ' invalid' : ''}`} data-field={spec.name}>
       <div className="field-head">
-        <label htmlFor={inputId} title={spec.description}>
-          {spec.name}
-          {spec.required && <span className="required" title="Required">*</span>}
-        </label>
+        <FieldLabel spec={spec} inputId={inputId} />
         {!spec.semantic && (
           <span className="tag" title="Does not change results, so it is not part of the cache key">
             no re-run

@@ -174,3 +174,13 @@ export function useLocalProblem(resetKey: string) {
   }, [resetKey]);
   return [problem, setProblem] as const;
 }
+
+/** A config field's name, labelling its widget, with its description as the tooltip and a mark when it is required. */
+export function FieldLabel({ spec, inputId }: { spec: FieldSpec; inputId: string }) {
+  return (
+    <label htmlFor={inputId} title={spec.description}>
+      {spec.name}
+      {spec.required && <span className="required" title="Required">*</span>}
+    </label>
+  );
+}

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { SettingsFieldError, SettingsFileInfo, SettingsKind } from '../../main/api/contract.ts';
 import { useServices } from '../app/services.tsx';
-import { FieldWidget } from '../inspector/widgets.tsx';
+import { FieldLabel, FieldWidget } from '../inspector/widgets.tsx';
 import type { FieldSpec } from '../inspector/config-fields.ts';
 import { HOST_KINDS, type SettingsEntry, entryErrors, entryFields, errorsOf, schemaKey, withField } from './entry-form.ts';
 
@@ -22,10 +22,7 @@ function EntryField({ kind, spec, value, errors, onChange }: EntryFieldProps) {
   return (
     <div className={`field${messages.length ? ' invalid' : ''}`} data-field={spec.name}>
       <div className="field-head">
-        <label htmlFor={inputId} title={spec.description}>
-          {spec.name}
-          {spec.required && <span className="required" title="Required">*</span>}
-        </label>
+        <FieldLabel spec={spec} inputId={inputId} />
         {value === undefined && spec.default !== undefined && <span className="tag">default</span>}
       </div>
       <FieldWidget spec={spec} value={value} onChange={onChange} onProblem={setProblem} inputId={inputId} providers={[]} />

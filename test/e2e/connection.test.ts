@@ -17,13 +17,8 @@ import { type ScriptedLlmServer, startScriptedLlmServer } from '../support/scrip
 import { freePort } from '../support/sshd.ts';
 import { until } from '../support/until.ts';
 import { startServeProcess, type ServeProcess } from './serve-process.ts';
-import { ensureRendererBuilt, hasChromium, launchChromium, pageErrors } from './studio.ts';
+import { ARTIFACTS, ensureRendererBuilt, hasChromium, launchChromium, pageErrors, SCREEN_SIZES } from './studio.ts';
 
-const ARTIFACTS = 'test-artifacts';
-const VIEWPORTS = [
-  { width: 1366, height: 768 },
-  { width: 1920, height: 1080 },
-];
 
 const node = (page: Page, id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
 
@@ -54,7 +49,7 @@ describe.skipIf(!hasChromium)('a connection that recovers', () => {
     port = await freePort();
     engine = await serve();
     browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: VIEWPORTS[0] })).newPage();
+    page = await (await browser.newContext({ viewport: SCREEN_SIZES[0] })).newPage();
     errors = pageErrors(page);
     await page.goto(engine.url);
     await page.getByTestId('open-file').setInputFiles(graphPath);
@@ -93,11 +88,11 @@ describe.skipIf(!hasChromium)('a connection that recovers', () => {
     await page.locator('.react-flow__pane').click();
     await page.keyboard.press('Control+Enter');
     await page.getByText('Cannot run: the engine is not reachable; the page is reconnecting').waitFor();
-    for (const viewport of VIEWPORTS) {
+    for (const viewport of SCREEN_SIZES) {
       await page.setViewportSize(viewport);
       await page.screenshot({ path: join(ARTIFACTS, `connection-lost-${viewport.width}x${viewport.height}.png`) });
     }
-    await page.setViewportSize(VIEWPORTS[0]!);
+    await page.setViewportSize(SCREEN_SIZES[0]!);
   });
 
   it('recovers without a reload when the engine starts again on the same port, with the same token', async () => {
@@ -110,11 +105,11 @@ describe.skipIf(!hasChromium)('a connection that recovers', () => {
     // The run the killed process was doing is refetched: the restarted engine marked it interrupted.
     await page.getByTestId('run-status').filter({ hasText: /^interrupted/ }).waitFor();
     await expect(page.getByRole('button', { name: '▶ Run all' }).isEnabled()).resolves.toBe(true);
-    for (const viewport of VIEWPORTS) {
+    for (const viewport of SCREEN_SIZES) {
       await page.setViewportSize(viewport);
       await page.screenshot({ path: join(ARTIFACTS, `connection-recovered-${viewport.width}x${viewport.height}.png`) });
     }
-    await page.setViewportSize(VIEWPORTS[0]!);
+    await page.setViewportSize(SCREEN_SIZES[0]!);
   });
 
   it('keeps Recent: a dropped file joins it, and a new tab at the same address lists both and opens one', async () => {

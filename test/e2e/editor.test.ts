@@ -11,9 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeJsonl, profile } from '../support/engine-fixture.ts';
 import { type ScriptedLlmServer, startScriptedLlmServer } from '../support/scripted-llm-server.ts';
 import { shortVideo } from '../support/videos.ts';
-import { centre, drag, hasChromium, launchChromium, pageErrors, spareAction, startStudio, type Studio } from './studio.ts';
+import { ARTIFACTS, centre, drag, hasChromium, launchChromium, pageErrors, spareAction, startStudio, type Studio } from './studio.ts';
 
-const ARTIFACTS = 'test-artifacts';
 /** Matches the scenes of `shortVideo`: red 0–4 s, blue 4–9 s, test pattern 9–12 s. */
 const CAPTION_REPLY = '[00:00-00:04] A red screen.\n[00:04-00:09] The screen turns blue.\n[00:09-00:12] A moving test pattern.';
 const ROWS = 6;

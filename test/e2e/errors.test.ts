@@ -13,13 +13,8 @@ import { nodeDefinitions } from '../../nodes/index.ts';
 import { profile, writeJsonl } from '../support/engine-fixture.ts';
 import { parseReply } from '../support/parse-reply-node.ts';
 import { type ScriptedLlmServer, startScriptedLlmServer } from '../support/scripted-llm-server.ts';
-import { hasChromium, launchChromium, pageErrors, startStudio, type Studio } from './studio.ts';
+import { ARTIFACTS, hasChromium, launchChromium, pageErrors, SCREEN_SIZES, startStudio, type Studio } from './studio.ts';
 
-const ARTIFACTS = 'test-artifacts';
-const VIEWPORTS = [
-  { width: 1366, height: 768 },
-  { width: 1920, height: 1080 },
-];
 
 const node = (page: Page, id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
 const state = (page: Page, id: string) => node(page, id).locator('[data-testid="node-state"]');
@@ -59,7 +54,7 @@ describe.skipIf(!hasChromium)('failures you can open', () => {
       }),
     );
     browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: VIEWPORTS[0] })).newPage();
+    page = await (await browser.newContext({ viewport: SCREEN_SIZES[0] })).newPage();
     errors = pageErrors(page);
     await page.goto(studio.url);
     await page.getByTestId('open-file').setInputFiles(graphPath);
@@ -85,11 +80,11 @@ describe.skipIf(!hasChromium)('failures you can open', () => {
     await expect(third.locator('.item-error-raw').textContent()).resolves.toBe('Sure! n is 3.');
     await expect(third.locator('.json-tree').textContent()).resolves.toContain('3');
     await expect(third.locator('.item-error-calls').textContent()).resolves.toMatch(/request to test-llm \(.+\): 1 attempt/);
-    for (const viewport of VIEWPORTS) {
+    for (const viewport of SCREEN_SIZES) {
       await page.setViewportSize(viewport);
       await page.screenshot({ path: join(ARTIFACTS, `errors-tab-${viewport.width}x${viewport.height}.png`) });
     }
-    await page.setViewportSize(VIEWPORTS[0]!);
+    await page.setViewportSize(SCREEN_SIZES[0]!);
   });
 
   it('narrows the list by a search over errors and replies', async () => {
@@ -107,7 +102,7 @@ describe.skipIf(!hasChromium)('failures you can open', () => {
     await state(page, 'parse').filter({ hasText: /^done$/ }).waitFor({ timeout: 30_000 });
     await page.getByText('No failed items in this run.').waitFor();
     expect(llm.requests.slice(before).map((r) => String(r.messages.at(-1)!.content)).sort()).toEqual(['Number 3', 'Number 6']);
-    for (const viewport of VIEWPORTS) {
+    for (const viewport of SCREEN_SIZES) {
       await page.setViewportSize(viewport);
       await page.screenshot({ path: join(ARTIFACTS, `errors-retried-${viewport.width}x${viewport.height}.png`) });
     }

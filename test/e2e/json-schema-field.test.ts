@@ -10,13 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphFileText } from '../../main/graph/canonical.ts';
 import { emptyGraph } from '../../main/graph/format.ts';
 import { profile, writeJsonl } from '../support/engine-fixture.ts';
-import { hasChromium, launchChromium, pageErrors, startStudio, type Studio } from './studio.ts';
+import { ARTIFACTS, hasChromium, launchChromium, openEditor, SCREEN_SIZES, startStudio, type Studio } from './studio.ts';
 
-const ARTIFACTS = 'test-artifacts';
-const SIZES = [
-  { width: 1366, height: 768 },
-  { width: 1920, height: 1080 },
-] as const;
 
 const field = (page: Page) => page.locator('.inspector [data-field="jsonSchema"]');
 
@@ -59,15 +54,11 @@ describe.skipIf(!hasChromium)('the JSON Schema field', () => {
     await studio?.close();
   });
 
-  for (const size of SIZES) {
+  for (const size of SCREEN_SIZES) {
     const tag = `${size.width}x${size.height}`;
 
     it(`edits a JSON Schema with highlighting and the engine's own checks at ${tag}`, async () => {
-      const context = await browser.newContext({ viewport: size, acceptDownloads: true });
-      const page = await context.newPage();
-      const errors = pageErrors(page);
-      page.on('dialog', (dialog) => void dialog.accept());
-      await page.goto(studio.url);
+      const { context, page, errors } = await openEditor(browser, studio.url, size);
       await page.getByTestId('open-file').setInputFiles(graphFile);
       await page.locator('.react-flow__node[data-id="ask"]').click();
       await field(page).locator('[data-field-editor="json-schema"]').waitFor();

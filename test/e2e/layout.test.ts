@@ -12,13 +12,8 @@ import { graphFileText } from '../../main/graph/canonical.ts';
 import { paperGraphOnShortVideos } from '../support/paper-graph.ts';
 import { startScriptedLlmServer, type ScriptedLlmServer } from '../support/scripted-llm-server.ts';
 import { createScriptedModel, roleProfiles } from '../support/scripted-model.ts';
-import { hasChromium, launchChromium, pageErrors, spareAction, startStudio, type Studio } from './studio.ts';
+import { ARTIFACTS, hasChromium, launchChromium, openEditor, SCREEN_SIZES, type ScreenSize, spareAction, startStudio, type Studio } from './studio.ts';
 
-const ARTIFACTS = 'test-artifacts';
-const SIZES = [
-  { width: 1366, height: 768 },
-  { width: 1920, height: 1080 },
-] as const;
 /** The actions the toolbar folds into its "⋯" menu when the row does not fit. */
 const SPARE_ACTIONS = ['Save As…', '↶ Undo', '↷ Redo', 'Auto-layout', 'Fit', 'Minimap'];
 /** The actions always on the row. */
@@ -91,17 +86,14 @@ describe.skipIf(!hasChromium)('the layout on ordinary screens', () => {
     await llm?.close();
   });
 
-  async function openPage(size: (typeof SIZES)[number]): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ viewport: size });
-    const page = await context.newPage();
-    page.on('dialog', (dialog) => void dialog.accept());
-    errors.push(pageErrors(page));
-    await page.goto(studio.url);
+  async function openPage(size: ScreenSize): Promise<{ context: BrowserContext; page: Page }> {
+    const { context, page, errors: logged } = await openEditor(browser, studio.url, size);
+    errors.push(logged);
     await page.locator('[data-node-type="core.llm-map"]').waitFor();
     return { context, page };
   }
 
-  for (const size of SIZES) {
+  for (const size of SCREEN_SIZES) {
     const tag = `${size.width}x${size.height}`;
 
     it(`keeps every output preview of the paper's pipeline inside its panel at ${tag}`, async () => {
@@ -188,21 +180,21 @@ describe.skipIf(!hasChromium)('the layout on ordinary screens', () => {
   }
 
   it('folds the spare actions into the menu when the window narrows and brings them back when it widens', async () => {
-    const { context, page } = await openPage(SIZES[1]);
+    const { context, page } = await openPage(SCREEN_SIZES[1]);
     const more = page.getByRole('button', { name: '⋯ ▾' });
     const undo = page.locator('.toolbar').getByRole('button', { name: '↶ Undo', exact: true });
     await undo.waitFor();
-    await page.setViewportSize(SIZES[0]);
+    await page.setViewportSize(SCREEN_SIZES[0]);
     await more.waitFor();
     await expect(undo.count()).resolves.toBe(0);
-    await page.setViewportSize(SIZES[1]);
+    await page.setViewportSize(SCREEN_SIZES[1]);
     await undo.waitFor();
     await expect(more.count()).resolves.toBe(0);
     await context.close();
   }, 60_000);
 
   it('shows a port’s data type in a tooltip on hover and in the inspector’s port list', async () => {
-    for (const size of SIZES) {
+    for (const size of SCREEN_SIZES) {
       const { context, page } = await openPage(size);
       await page.getByTestId('open-file').setInputFiles(graphFile);
       await expect.poll(() => page.locator('.react-flow__node').count()).toBe(nodeIds.length);
@@ -223,7 +215,7 @@ describe.skipIf(!hasChromium)('the layout on ordinary screens', () => {
     }
   }, 60_000);
 
-  for (const size of SIZES) {
+  for (const size of SCREEN_SIZES) {
     const tag = `${size.width}x${size.height}`;
     it(`resizes panels by dragging and with the keyboard, collapses and expands them, and remembers it all after a reload at ${tag}`, async () => {
       const { context, page } = await openPage(size);

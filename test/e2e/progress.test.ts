@@ -11,13 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphFileText } from '../../main/graph/canonical.ts';
 import { profile, writeJsonl } from '../support/engine-fixture.ts';
 import { type ScriptedLlmServer, startScriptedLlmServer } from '../support/scripted-llm-server.ts';
-import { hasChromium, launchChromium, pageErrors, startStudio, type Studio } from './studio.ts';
+import { ARTIFACTS, hasChromium, launchChromium, pageErrors, SCREEN_SIZES, startStudio, type Studio } from './studio.ts';
 
-const ARTIFACTS = 'test-artifacts';
-const VIEWPORTS = [
-  { width: 1366, height: 768 },
-  { width: 1920, height: 1080 },
-];
 /** Answered at once; every later request is held until the test ends. */
 const ANSWERED = 3;
 
@@ -74,7 +69,7 @@ describe.skipIf(!hasChromium)('progress and counts', () => {
       }),
     );
     browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: VIEWPORTS[0] })).newPage();
+    page = await (await browser.newContext({ viewport: SCREEN_SIZES[0] })).newPage();
     errors = pageErrors(page);
     await page.goto(studio.url);
     await page.getByTestId('open-file').setInputFiles(graphPath);
@@ -101,11 +96,11 @@ describe.skipIf(!hasChromium)('progress and counts', () => {
     // At 1366 px the toolbar shows the short form; the full one is in the page for wider windows.
     await page.getByTestId('run-status').locator('.run-summary-full').filter({ hasText: /^1 of 3 nodes finished$/ }).waitFor({ state: 'attached' });
     await page.getByTestId('run-status').locator('.run-summary-short').filter({ hasText: /^1\/3 nodes$/ }).waitFor();
-    for (const viewport of VIEWPORTS) {
+    for (const viewport of SCREEN_SIZES) {
       await page.setViewportSize(viewport);
       await page.screenshot({ path: join(ARTIFACTS, `progress-running-${viewport.width}x${viewport.height}.png`) });
     }
-    await page.setViewportSize(VIEWPORTS[0]!);
+    await page.setViewportSize(SCREEN_SIZES[0]!);
   });
 
   it('counts in the toolbar exactly the requests the server received when the run is cancelled', async () => {
@@ -123,7 +118,7 @@ describe.skipIf(!hasChromium)('progress and counts', () => {
     expect(cut, 'the short summary fits the toolbar at 1366 px').toBe(false);
     expect(llm.requests.length).toBe(received);
     await expect(bar(page, 'say').count()).resolves.toBe(0);
-    for (const viewport of VIEWPORTS) {
+    for (const viewport of SCREEN_SIZES) {
       await page.setViewportSize(viewport);
       await page.screenshot({ path: join(ARTIFACTS, `progress-cancelled-${viewport.width}x${viewport.height}.png`) });
     }

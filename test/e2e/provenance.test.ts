@@ -13,9 +13,8 @@ import { graphFileText } from '../../main/graph/canonical.ts';
 import { paperGraphOnShortVideos } from '../support/paper-graph.ts';
 import { startScriptedLlmServer, type ScriptedLlmServer } from '../support/scripted-llm-server.ts';
 import { createScriptedModel, roleProfiles } from '../support/scripted-model.ts';
-import { hasChromium, launchChromium, pageErrors, startStudio, type Studio } from './studio.ts';
+import { ARTIFACTS, hasChromium, launchChromium, pageErrors, startStudio, type Studio } from './studio.ts';
 
-const ARTIFACTS = 'test-artifacts';
 const view = (page: Page) => page.getByRole('region', { name: 'Provenance' });
 const rowsOf = (page: Page, dataType: string) => view(page).locator(`.provenance-row[data-type="${dataType}"]`);
 

@@ -19,13 +19,8 @@ import { renderTemplate, TEMPLATE_VARIABLE } from '../../nodes/sdk/template.ts';
 import { catalog, profile, writeJsonl } from '../support/engine-fixture.ts';
 import { startScriptedLlmServer, type ScriptedLlmServer } from '../support/scripted-llm-server.ts';
 import { shortVideo } from '../support/videos.ts';
-import { drag, hasChromium, launchChromium, pageErrors, startStudio, type Studio } from './studio.ts';
+import { ARTIFACTS, drag, hasChromium, launchChromium, openEditor, SCREEN_SIZES, type ScreenSize, startStudio, type Studio } from './studio.ts';
 
-const ARTIFACTS = 'test-artifacts';
-const SIZES = [
-  { width: 1366, height: 768 },
-  { width: 1920, height: 1080 },
-] as const;
 /** `{{ topic }}` is a field of every item, `{{colour}}` of none; `{{not a variable}}` is not the engine's pattern. */
 const PROMPT = 'Describe {{ topic }} in the {{colour}} style; {{not a variable}} stays as written.';
 const TOPICS = ['apples', 'rivers', 'clocks', 'tigers', 'ships', 'bread'];
@@ -89,12 +84,9 @@ describe.skipIf(!hasChromium)('one set of graph rules, and the smaller fixes, at
     await llm?.close();
   });
 
-  async function openGraph(size: (typeof SIZES)[number]): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ viewport: size });
-    const page = await context.newPage();
-    page.on('dialog', (dialog) => void dialog.accept());
-    errors.push(pageErrors(page));
-    await page.goto(studio.url);
+  async function openGraph(size: ScreenSize): Promise<{ context: BrowserContext; page: Page }> {
+    const { context, page, errors: logged } = await openEditor(browser, studio.url, size);
+    errors.push(logged);
     await page.getByTestId('open-file').setInputFiles(graphPath);
     await expect.poll(() => page.locator('.react-flow__node').count()).toBe(graph.nodes.length);
     return { context, page };
@@ -106,7 +98,7 @@ describe.skipIf(!hasChromium)('one set of graph rules, and the smaller fixes, at
     return found.filter((e) => e.nodeId === nodeId && e.field === field).map((e) => e.message);
   }
 
-  SIZES.forEach((size, sizeIndex) => {
+  SCREEN_SIZES.forEach((size, sizeIndex) => {
     const tag = `${size.width}x${size.height}`;
 
     it(`refuses an edge with the engine's verdict for the same graph, and marks and fails template variables as the engine does, at ${tag}`, async () => {

@@ -11,13 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphFileText } from '../../main/graph/canonical.ts';
 import { pipelineGraph, writeJsonl } from '../support/engine-fixture.ts';
 import { type ScriptedLlmServer, startScriptedLlmServer } from '../support/scripted-llm-server.ts';
-import { hasChromium, launchChromium, pageErrors, startStudio, type Studio } from './studio.ts';
+import { ARTIFACTS, hasChromium, launchChromium, pageErrors, SCREEN_SIZES, startStudio, type Studio } from './studio.ts';
 
-const ARTIFACTS = 'test-artifacts';
-const VIEWPORTS = [
-  { width: 1366, height: 768 },
-  { width: 1920, height: 1080 },
-];
 
 const form = (page: Page) => page.locator('form.settings-entry-form');
 const field = (page: Page, name: string) => form(page).locator(`[data-field="${name}"]`);
@@ -29,11 +24,11 @@ async function fill(page: Page, name: string, value: string): Promise<void> {
 }
 
 async function screenshots(page: Page, name: string): Promise<void> {
-  for (const viewport of VIEWPORTS) {
+  for (const viewport of SCREEN_SIZES) {
     await page.setViewportSize(viewport);
     await page.screenshot({ path: join(ARTIFACTS, `${name}-${viewport.width}x${viewport.height}.png`) });
   }
-  await page.setViewportSize(VIEWPORTS[0]!);
+  await page.setViewportSize(SCREEN_SIZES[0]!);
 }
 
 describe.skipIf(!hasChromium)('editing settings in the UI', () => {
@@ -57,7 +52,7 @@ describe.skipIf(!hasChromium)('editing settings in the UI', () => {
     const input = writeJsonl(join(studio.dir, 'in.jsonl'), [{ n: 1 }]);
     writeFileSync(graphPath, graphFileText(pipelineGraph(input, join(studio.dir, 'out.jsonl'))));
     browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: VIEWPORTS[0] })).newPage();
+    page = await (await browser.newContext({ viewport: SCREEN_SIZES[0] })).newPage();
     errors = pageErrors(page);
     await page.goto(studio.url);
     await page.getByTestId('open-file').setInputFiles(graphPath);

@@ -11,9 +11,8 @@ import { type ScriptedLlmServer, startScriptedLlmServer } from '../support/scrip
 import { FAKE_TOOLS_DIR, freePort } from '../support/sshd.ts';
 import { runToEnd, writeJsonl } from '../support/engine-fixture.ts';
 import type { GraphFile } from '../../main/graph/format.ts';
-import { hasChromium, launchChromium, pageErrors, startStudio, type Studio } from './studio.ts';
+import { ARTIFACTS, hasChromium, launchChromium, pageErrors, startStudio, type Studio } from './studio.ts';
 
-const ARTIFACTS = 'test-artifacts';
 const API_KEY = 'sk-e2e-secret-4242';
 
 describe.skipIf(!hasChromium)('the Settings view', () => {

@@ -5,12 +5,21 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import type { NodeCatalog } from '../../main/engine/catalog.ts';
 import type { Engine } from '../../main/engine/engine.ts';
 import type { ProviderProfile } from '../../main/llm/profiles.ts';
 import { createApiServer, createToken, editorUrl, type RunningServer } from '../../main/server/index.ts';
 import { openEngine, tempDir } from '../support/engine-fixture.ts';
+
+/** Where the e2e tests write their screenshots (gitignored). */
+export const ARTIFACTS = 'test-artifacts';
+/** The screens every editor item is checked and shot at: a laptop and a desktop. */
+export const SCREEN_SIZES = [
+  { width: 1366, height: 768 },
+  { width: 1920, height: 1080 },
+] as const;
+export type ScreenSize = (typeof SCREEN_SIZES)[number];
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM);
@@ -83,6 +92,19 @@ export function pageErrors(page: Page): string[] {
   });
   page.on('pageerror', (error) => errors.push(error.message));
   return errors;
+}
+
+/**
+ * The editor in a new browser context of `size`: its console errors collected, and "Discard the unsaved changes?"
+ * answered yes wherever a step replaces the graph.
+ */
+export async function openEditor(browser: Browser, url: string, size: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await browser.newContext({ viewport: size, acceptDownloads: true });
+  const page = await context.newPage();
+  const errors = pageErrors(page);
+  page.on('dialog', (dialog) => void dialog.accept());
+  await page.goto(url);
+  return { context, page, errors };
 }
 
 /** Clicks one of the toolbar's spare actions (Undo, Fit…): on the row when it fits, else from its "⋯" menu. */

@@ -9,13 +9,8 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GraphFile } from '../../main/graph/format.ts';
-import { hasChromium, launchChromium, pageErrors, spareAction, startStudio, type Studio } from './studio.ts';
+import { ARTIFACTS, hasChromium, launchChromium, openEditor, SCREEN_SIZES, spareAction, startStudio, type Studio } from './studio.ts';
 
-const ARTIFACTS = 'test-artifacts';
-const SIZES = [
-  { width: 1366, height: 768 },
-  { width: 1920, height: 1080 },
-] as const;
 /** The smallest on-screen size of a node title that reads comfortably. */
 const READABLE_PX = 10;
 const template = JSON.parse(readFileSync(new URL('../../templates/rewatch-r1.rewatch.json', import.meta.url), 'utf8')) as GraphFile;
@@ -114,15 +109,11 @@ describe.skipIf(!hasChromium)("the paper's template at Fit", () => {
     await studio?.close();
   });
 
-  for (const size of SIZES) {
+  for (const size of SCREEN_SIZES) {
     const tag = `${size.width}x${size.height}`;
 
     it(`shows the stages as framed groups with readable titles at ${tag}, and auto-layout restores them`, async () => {
-      const context = await browser.newContext({ viewport: size });
-      const page = await context.newPage();
-      const errors = pageErrors(page);
-      page.on('dialog', (dialog) => void dialog.accept());
-      await page.goto(studio.url);
+      const { context, page, errors } = await openEditor(browser, studio.url, size);
       await page.getByRole('button', { name: 'From template ▾' }).click();
       await page.locator('.template-item[data-template="rewatch-r1"]').click();
       await expect.poll(() => page.locator('.react-flow__node').count()).toBe(template.nodes.length);

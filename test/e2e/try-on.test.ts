@@ -14,13 +14,8 @@ import { nodeDefinitions } from '../../nodes/index.ts';
 import { profile, writeJsonl } from '../support/engine-fixture.ts';
 import { parseReply } from '../support/parse-reply-node.ts';
 import { type ScriptedLlmServer, startScriptedLlmServer } from '../support/scripted-llm-server.ts';
-import { hasChromium, launchChromium, pageErrors, startStudio, type Studio } from './studio.ts';
+import { ARTIFACTS, hasChromium, launchChromium, pageErrors, SCREEN_SIZES, startStudio, type Studio } from './studio.ts';
 
-const ARTIFACTS = 'test-artifacts';
-const VIEWPORTS = [
-  { width: 1366, height: 768 },
-  { width: 1920, height: 1080 },
-];
 const TOPICS = ['apples', 'rivers', 'clocks', 'tigers', 'ships', 'bread', 'storms', 'maps'];
 
 const node = (page: Page, id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
@@ -30,13 +25,13 @@ const userTexts = (requests: ScriptedLlmServer['requests']) => requests.map((r) 
 
 /** Screenshots at each viewport, with `focus` scrolled into the inspector's view, after checking nothing overflows. */
 async function shoot(page: Page, name: string, focus = tryOn(page)): Promise<void> {
-  for (const viewport of VIEWPORTS) {
+  for (const viewport of SCREEN_SIZES) {
     await page.setViewportSize(viewport);
     await focus.scrollIntoViewIfNeeded();
     await expect(page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).resolves.toBe(true);
     await page.screenshot({ path: join(ARTIFACTS, `${name}-${viewport.width}x${viewport.height}.png`) });
   }
-  await page.setViewportSize(VIEWPORTS[0]!);
+  await page.setViewportSize(SCREEN_SIZES[0]!);
 }
 
 describe.skipIf(!hasChromium)('try a prompt on a sample from the inspector', () => {
@@ -86,7 +81,7 @@ describe.skipIf(!hasChromium)('try a prompt on a sample from the inspector', () 
       }),
     );
     browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: VIEWPORTS[0] })).newPage();
+    page = await (await browser.newContext({ viewport: SCREEN_SIZES[0] })).newPage();
     errors = pageErrors(page);
     await page.goto(studio.url);
     await page.getByTestId('open-file').setInputFiles(graphPath);
