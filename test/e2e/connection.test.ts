@@ -81,7 +81,7 @@ describe.skipIf(!hasChromium)('a connection that recovers', () => {
     await engine.exited;
     const banner = page.getByTestId('connection-lost');
     await banner.waitFor();
-    await expect(banner.textContent()).resolves.toContain('The engine is not reachable.');
+    await expect.poll(() => banner.textContent()).toContain('The engine is not reachable.');
     await expect(page.getByRole('button', { name: '▶ Run all' }).isDisabled()).resolves.toBe(true);
     await expect(page.getByRole('button', { name: '■ Cancel' }).isDisabled()).resolves.toBe(true);
     // The shortcut is refused too, saying why.
@@ -133,7 +133,7 @@ describe.skipIf(!hasChromium)('a connection that recovers', () => {
     ]);
     await items.filter({ hasText: 'numbers.rewatch.json' }).click();
     await node(tab, 'ask').waitFor();
-    await expect(tab.getByTestId('file-name').textContent()).resolves.toBe('numbers.rewatch.json');
+    await expect.poll(() => tab.getByTestId('file-name').textContent()).toBe('numbers.rewatch.json');
     await tab.close();
   });
 

@@ -93,18 +93,18 @@ describe.skipIf(!hasChromium)('the editor in a browser', () => {
     await page.goto(studio.url);
     await page.locator('[data-node-type="core.llm-map"]').waitFor();
     expect(page.url()).not.toContain('token');
-    await expect(page.locator('.react-flow__node').count()).resolves.toBe(0);
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(0);
   });
 
   it('builds source → LLM map → export by dragging from the palette and connecting ports', async () => {
     await dropFromPalette(page, 'core.jsonl-source', { x: 140, y: 160 });
     await dropFromPalette(page, 'core.llm-map', { x: 420, y: 160 });
     await dropFromPalette(page, 'core.export', { x: 700, y: 160 });
-    await expect(page.locator('.react-flow__node').count()).resolves.toBe(3);
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(3);
 
     await drag(page, handle(page, 'jsonl-source-1', 'source', 'items'), handle(page, 'llm-map-1', 'target', 'items'));
     await drag(page, handle(page, 'llm-map-1', 'source', 'items'), handle(page, 'export-1', 'target', 'items'));
-    await expect(page.locator('.react-flow__edge').count()).resolves.toBe(2);
+    await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(2);
   });
 
   it('refuses wrong connections and says why', async () => {
@@ -125,11 +125,11 @@ describe.skipIf(!hasChromium)('the editor in a browser', () => {
 
     await drag(page, handle(page, 'jsonl-source-1', 'source', 'items'), handle(page, 'export-1', 'target', 'items'));
     await page.locator('.toast-error').filter({ hasText: 'takes one edge and is already connected to llm-map-1.items' }).waitFor();
-    await expect(page.locator('.react-flow__edge').count()).resolves.toBe(2);
+    await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(2);
 
     await node(page, 'filter-1').click();
     await page.keyboard.press('Delete');
-    await expect(page.locator('.react-flow__node').count()).resolves.toBe(3);
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(3);
   });
 
   it('sets path, provider and prompt in the inspector, with validation errors shown inline until they are right', async () => {
@@ -146,7 +146,7 @@ describe.skipIf(!hasChromium)('the editor in a browser', () => {
     await page.keyboard.press('ControlOrMeta+A');
     await page.keyboard.type('Describe {{text}} briefly.');
     await setField(page, 'outputField', 'answer');
-    await expect(page.locator('.inspector [data-field="prompt"] .cm-template-var').textContent()).resolves.toBe('{{text}}');
+    await expect.poll(() => page.locator('.inspector [data-field="prompt"] .cm-template-var').textContent()).toBe('{{text}}');
 
     await node(page, 'export-1').click();
     await setField(page, 'path', output);
@@ -174,15 +174,15 @@ describe.skipIf(!hasChromium)('the editor in a browser', () => {
     await page.getByRole('tab', { name: 'Output' }).click();
     const rows = page.locator('[data-testid="preview-table"] .table-row[data-row]');
     await rows.first().waitFor();
-    await expect(rows.count()).resolves.toBe(ROWS);
-    await expect(page.locator('[data-testid="preview-table"] .table-header').textContent()).resolves.toContain('answer');
+    await expect.poll(() => rows.count()).toBe(ROWS);
+    await expect.poll(() => page.locator('[data-testid="preview-table"] .table-header').textContent()).toContain('answer');
     await page.locator('[data-testid="preview-table"]').getByText('echo: Describe clip 3 briefly.').waitFor();
     await rows.nth(2).click();
     await page.locator('.item-detail').getByText('"echo: Describe clip 2 briefly."').waitFor();
     await shot(page, '03-run-done-with-output');
 
     await page.getByRole('tab', { name: 'Runs' }).click();
-    await expect(page.locator('.runs-table tbody tr').count()).resolves.toBe(1);
+    await expect.poll(() => page.locator('.runs-table tbody tr').count()).toBe(1);
     await page.getByRole('tab', { name: 'Log' }).click();
     await page.getByTestId('run-log').getByText('run done').waitFor();
     await page.getByRole('tab', { name: 'Runs' }).click();
@@ -198,7 +198,7 @@ describe.skipIf(!hasChromium)('the editor in a browser', () => {
     await page.locator('.why .changes').getByText('outputField').waitFor();
     await page.locator('.inspector-head h2').click(); // out of the field: keys go to the editor, not the input
     await page.keyboard.press('ControlOrMeta+Z');
-    await expect(page.locator('.inspector [data-field="outputField"] input').inputValue()).resolves.toBe('answer');
+    await expect.poll(() => page.locator('.inspector [data-field="outputField"] input').inputValue()).toBe('answer');
   });
 
   it('runs again with a changed config and compares the two runs of the LLM map', async () => {
@@ -211,31 +211,31 @@ describe.skipIf(!hasChromium)('the editor in a browser', () => {
     const compare = page.getByTestId('run-compare');
     await compare.getByText('Compare llm-map-1').waitFor();
     const items = compare.locator('[data-testid="compare-total"][data-label="items"] td');
-    await expect(items.allTextContents()).resolves.toEqual(['6', '6', '']);
+    await expect.poll(() => items.allTextContents()).toEqual(['6', '6', '']);
     const counts = compare.locator('[data-testid="compare-count"]');
     await counts.first().waitFor();
-    for (const row of await counts.all()) await expect(row.locator('td').allTextContents()).resolves.toEqual(['6', '6', '']);
+    for (const row of await counts.all()) await expect.poll(() => row.locator('td').allTextContents()).toEqual(['6', '6', '']);
     await shot(page, '04b-run-compare');
     await page.getByRole('tab', { name: 'Output' }).click();
     await page.locator('.inspector-head h2').click();
     await page.keyboard.press('ControlOrMeta+Z');
-    await expect(page.locator('.inspector [data-field="outputField"] input').inputValue()).resolves.toBe('answer');
+    await expect.poll(() => page.locator('.inspector [data-field="outputField"] input').inputValue()).toBe('answer');
   });
 
   it('undoes and redoes a deletion with its edge', async () => {
     await node(page, 'export-1').click();
     await page.keyboard.press('Delete');
-    await expect(page.locator('.react-flow__node').count()).resolves.toBe(2);
-    await expect(page.locator('.react-flow__edge').count()).resolves.toBe(1);
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(2);
+    await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(1);
     await page.locator('.react-flow__pane').click({ position: { x: 30, y: 30 } });
     await page.keyboard.press('ControlOrMeta+Z');
-    await expect(page.locator('.react-flow__node').count()).resolves.toBe(3);
-    await expect(page.locator('.react-flow__edge').count()).resolves.toBe(2);
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(3);
+    await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(2);
     await page.keyboard.press('ControlOrMeta+Shift+Z');
-    await expect(page.locator('.react-flow__node').count()).resolves.toBe(2);
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(2);
     await spareAction(page, '↶ Undo');
-    await expect(page.locator('.react-flow__node').count()).resolves.toBe(3);
-    await expect(page.locator('.react-flow__edge').count()).resolves.toBe(2);
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(3);
+    await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(2);
   });
 
   let saved = '';
@@ -257,11 +257,11 @@ describe.skipIf(!hasChromium)('the editor in a browser', () => {
 
     await page.reload();
     await page.locator('[data-node-type="core.llm-map"]').waitFor();
-    await expect(page.locator('.react-flow__node').count()).resolves.toBe(0);
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(0);
     await page.getByTestId('open-file').setInputFiles(path);
     await node(page, 'export-1').waitFor();
-    await expect(page.locator('.react-flow__edge').count()).resolves.toBe(2);
-    await expect(page.getByTestId('file-name').textContent()).resolves.toBe('untitled.rewatch.json');
+    await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(2);
+    await expect.poll(() => page.getByTestId('file-name').textContent()).toBe('untitled.rewatch.json');
     await shot(page, '05-reopened');
 
     const again = page.waitForEvent('download');
@@ -291,7 +291,7 @@ describe.skipIf(!hasChromium)('the editor in a browser', () => {
     await page.getByTestId('open-file').setInputFiles(file);
     await node(page, 'magic').locator('.gnode-missing').waitFor();
     await page.locator('.toast').filter({ hasText: 'node type "plugin.magic" is not installed' }).waitFor();
-    await expect(page.locator('.react-flow__edge').count()).resolves.toBe(1);
+    await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(1);
     await node(page, 'magic').click();
     await page.locator('.inspector pre').filter({ hasText: '"spell"' }).waitFor();
     await shot(page, '06-unknown-node-kept');
@@ -315,7 +315,7 @@ describe.skipIf(!hasChromium)('the editor in a browser', () => {
     await expect.poll(overlap).toBe(false);
     await page.keyboard.press('ControlOrMeta+Z');
     await page.keyboard.press('ControlOrMeta+Z');
-    await expect(page.locator('.react-flow__node').count()).resolves.toBe(2);
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(2);
   });
 
   it('builds video source → segmenter → captioner, runs it and plays the caption events on the video', async () => {
@@ -325,7 +325,7 @@ describe.skipIf(!hasChromium)('the editor in a browser', () => {
     await page.getByRole('button', { name: 'New', exact: true }).click();
     // Notices from the earlier steps would cover the canvas's top right: a click dismisses them.
     for (const toast of await page.locator('.toast').all()) await toast.click();
-    await expect(page.locator('.react-flow__node').count()).resolves.toBe(0);
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(0);
 
     await dropFromPalette(page, 'rewatch.video-source', { x: 80, y: 80 });
     await dropFromPalette(page, 'rewatch.segmenter', { x: 360, y: 300 });
@@ -350,7 +350,7 @@ describe.skipIf(!hasChromium)('the editor in a browser', () => {
     await page.getByRole('tab', { name: 'Output' }).click();
     const events = page.getByTestId('caption-event');
     await events.nth(2).waitFor();
-    await expect(events.allTextContents()).resolves.toEqual(['0:00–0:04 A red screen.', '0:04–0:09 The screen turns blue.', '0:09–0:12 A moving test pattern.']);
+    await expect.poll(() => events.allTextContents()).toEqual(['0:00–0:04 A red screen.', '0:04–0:09 The screen turns blue.', '0:09–0:12 A moving test pattern.']);
     const player = page.getByTestId('caption-video');
     expect(await player.getAttribute('src')).toContain(`/api/media/${hash}?token=`);
     await expect.poll(() => player.evaluate((v: HTMLVideoElement) => v.readyState), { timeout: 15_000 }).toBeGreaterThanOrEqual(1);
@@ -358,13 +358,13 @@ describe.skipIf(!hasChromium)('the editor in a browser', () => {
     await events.nth(1).click();
     await expect.poll(() => player.evaluate((v: HTMLVideoElement) => v.currentTime)).toBe(4);
     await expect.poll(() => events.nth(1).getAttribute('data-current')).toBe('true');
-    await expect(events.nth(0).getAttribute('data-current')).resolves.toBe('false');
+    await expect.poll(() => events.nth(0).getAttribute('data-current')).toBe('false');
     await shot(page, '07-caption-timeline');
   });
 
   it("creates the paper's pipeline from a template, offering the settings' providers and hosts", async () => {
     await page.getByRole('button', { name: 'From template ▾' }).click();
-    await expect(page.locator('.template-item').first().getAttribute('data-template')).resolves.toBe('rewatch-r1');
+    await expect.poll(() => page.locator('.template-item').first().getAttribute('data-template')).toBe('rewatch-r1');
     await page.locator('.template-item[data-template="rewatch-r1"]').click();
     const template = JSON.parse(readFileSync(new URL('../../templates/rewatch-r1.rewatch.json', import.meta.url), 'utf8')) as { nodes: unknown[] };
     await expect.poll(() => page.locator('.react-flow__node').count()).toBe(template.nodes.length);
@@ -377,7 +377,7 @@ describe.skipIf(!hasChromium)('the editor in a browser', () => {
     await expect(reasoner.locator('datalist option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value))).resolves.toEqual(
       [...PROFILES, ...TEMPLATE_PROFILES],
     );
-    await expect(page.locator('#node-host option').allTextContents()).resolves.toEqual(['local']);
+    await expect.poll(() => page.locator('#node-host option').allTextContents()).toEqual(['local']);
     await setField(page, 'reasoner', 'nobody-llm');
     await reasoner.locator('.field-error').filter({ hasText: 'unknown provider profile "nobody-llm"' }).waitFor();
     await shot(page, '08-template-with-unknown-provider');

@@ -74,12 +74,12 @@ describe.skipIf(!hasChromium)('failures you can open', () => {
     await page.getByText('2 failed items: see the Errors tab.').waitFor();
     await page.getByRole('tab', { name: 'Errors' }).click();
     await page.locator('.errors-panel').getByText('2 failed items').waitFor();
-    await expect(cards(page).count()).resolves.toBe(2);
+    await expect.poll(() => cards(page).count()).toBe(2);
     const third = cards(page).filter({ hasText: 'item 2' });
-    await expect(third.locator('.item-error-message').textContent()).resolves.toContain('the reply is not JSON');
-    await expect(third.locator('.item-error-raw').textContent()).resolves.toBe('Sure! n is 3.');
-    await expect(third.locator('.json-tree').textContent()).resolves.toContain('3');
-    await expect(third.locator('.item-error-calls').textContent()).resolves.toMatch(/request to test-llm \(.+\): 1 attempt/);
+    await expect.poll(() => third.locator('.item-error-message').textContent()).toContain('the reply is not JSON');
+    await expect.poll(() => third.locator('.item-error-raw').textContent()).toBe('Sure! n is 3.');
+    await expect.poll(() => third.locator('.json-tree').textContent()).toContain('3');
+    await expect.poll(() => third.locator('.item-error-calls').textContent()).toMatch(/request to test-llm \(.+\): 1 attempt/);
     for (const viewport of SCREEN_SIZES) {
       await page.setViewportSize(viewport);
       await page.screenshot({ path: join(ARTIFACTS, `errors-tab-${viewport.width}x${viewport.height}.png`) });
@@ -90,7 +90,7 @@ describe.skipIf(!hasChromium)('failures you can open', () => {
   it('narrows the list by a search over errors and replies', async () => {
     await page.getByRole('searchbox', { name: 'Search failed items' }).fill('N IS 6');
     await page.locator('.errors-panel').getByText('1 failed item matching').waitFor();
-    await expect(cards(page).locator('.item-error-seq').allTextContents()).resolves.toEqual(['item 5']);
+    await expect.poll(() => cards(page).locator('.item-error-seq').allTextContents()).toEqual(['item 5']);
     await page.getByRole('searchbox', { name: 'Search failed items' }).fill('');
     await page.locator('.errors-panel').getByText('2 failed items').waitFor();
   });

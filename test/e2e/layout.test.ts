@@ -101,7 +101,7 @@ describe.skipIf(!hasChromium)('the layout on ordinary screens', () => {
       await page.getByTestId('open-file').setInputFiles(graphFile);
       await expect.poll(() => page.locator('.react-flow__node').count()).toBe(nodeIds.length);
       await spareAction(page, 'Minimap');
-      await expect(page.locator('.react-flow__minimap').count()).resolves.toBe(0);
+      await expect.poll(() => page.locator('.react-flow__minimap').count()).toBe(0);
       await page.getByRole('button', { name: '▶ Run all' }).click();
       await page.getByTestId('run-status').filter({ hasText: /^done/ }).waitFor({ timeout: 240_000 });
       for (const toast of await page.locator('.toast').all()) await toast.click();
@@ -142,10 +142,10 @@ describe.skipIf(!hasChromium)('the layout on ordinary screens', () => {
       // Another graph replaces the run's states: none of them describe its nodes.
       await page.getByRole('button', { name: 'New', exact: true }).click();
       await expect.poll(() => page.locator('.react-flow__node').count()).toBe(0);
-      await expect(page.getByTestId('run-status').count()).resolves.toBe(0);
+      await expect.poll(() => page.getByTestId('run-status').count()).toBe(0);
       await page.getByTestId('open-file').setInputFiles(graphFile);
       await expect.poll(() => page.locator('.react-flow__node').count()).toBe(nodeIds.length);
-      await expect(page.locator('[data-testid="node-state"]').count()).resolves.toBe(0);
+      await expect.poll(() => page.locator('[data-testid="node-state"]').count()).toBe(0);
       // Opening a run's own graph shows that run's states on it.
       await page.getByRole('tab', { name: 'Runs' }).click();
       await page.locator('.runs-table tbody tr').first().getByRole('button', { name: 'Open graph' }).click();
@@ -165,6 +165,7 @@ describe.skipIf(!hasChromium)('the layout on ordinary screens', () => {
       const more = page.getByRole('button', { name: '⋯ ▾' });
       if (await more.isVisible()) {
         await more.click();
+        await page.locator('.menu [role^="menuitem"]').first().waitFor();
         const items = await page.locator('.menu [role^="menuitem"]').allTextContents();
         expect(items.map((t) => t.replace(/(shown|hidden)$/, ''))).toEqual(SPARE_ACTIONS);
         const menu = (await page.locator('.menu').boundingBox())!;
@@ -186,10 +187,10 @@ describe.skipIf(!hasChromium)('the layout on ordinary screens', () => {
     await undo.waitFor();
     await page.setViewportSize(SCREEN_SIZES[0]);
     await more.waitFor();
-    await expect(undo.count()).resolves.toBe(0);
+    await expect.poll(() => undo.count()).toBe(0);
     await page.setViewportSize(SCREEN_SIZES[1]);
     await undo.waitFor();
-    await expect(more.count()).resolves.toBe(0);
+    await expect.poll(() => more.count()).toBe(0);
     await context.close();
   }, 60_000);
 
@@ -200,14 +201,14 @@ describe.skipIf(!hasChromium)('the layout on ordinary screens', () => {
       await expect.poll(() => page.locator('.react-flow__node').count()).toBe(nodeIds.length);
       const port = node(page, 'segment').locator('.port-out').filter({ hasText: 'segments' });
       const tip = port.getByRole('tooltip');
-      await expect(tip.isVisible()).resolves.toBe(false);
+      await expect.poll(() => tip.isVisible()).toBe(false);
       await port.hover();
       await tip.waitFor();
-      await expect(tip.locator('.data-type').textContent()).resolves.toBe('Segment');
+      await expect.poll(() => tip.locator('.data-type').textContent()).toBe('Segment');
       await page.screenshot({ path: join(ARTIFACTS, `port-tooltip-${size.width}x${size.height}.png`) });
       await node(page, 'segment').click();
       const rows = page.locator('.inspector .port-list tr');
-      await expect(rows.evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-port'), tr.querySelector('.data-type')?.textContent]))).resolves.toEqual([
+      await expect.poll(() => rows.evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-port'), tr.querySelector('.data-type')?.textContent]))).toEqual([
         ['in:videos', 'Video'],
         ['out:segments', 'Segment'],
       ]);
@@ -239,7 +240,7 @@ describe.skipIf(!hasChromium)('the layout on ordinary screens', () => {
       await expect.poll(() => height('.bottom-panel')).toBe(bottomBefore + 32);
 
       await page.getByRole('button', { name: 'Collapse the palette' }).click();
-      await expect(page.locator('.palette').count()).resolves.toBe(0);
+      await expect.poll(() => page.locator('.palette').count()).toBe(0);
       const canvasWide = await width('.canvas');
       await expectContained(page, `${tag} palette collapsed`);
       await page.screenshot({ path: join(ARTIFACTS, `panels-${tag}-resized.png`) });
@@ -248,14 +249,14 @@ describe.skipIf(!hasChromium)('the layout on ordinary screens', () => {
       await page.locator('.react-flow__pane').waitFor();
       await expect.poll(() => width('.inspector')).toBe(inspectorBefore + 120);
       await expect(height('.bottom-panel')).resolves.toBe(bottomBefore + 32);
-      await expect(page.locator('.palette').count()).resolves.toBe(0);
+      await expect.poll(() => page.locator('.palette').count()).toBe(0);
       await expect(width('.canvas')).resolves.toBe(canvasWide);
 
       await page.getByRole('button', { name: 'Expand the palette' }).click();
       await page.locator('.palette').waitFor();
       await page.getByRole('separator', { name: 'Resize the inspector' }).focus();
       await page.keyboard.press('Enter');
-      await expect(page.locator('.inspector').count()).resolves.toBe(0);
+      await expect.poll(() => page.locator('.inspector').count()).toBe(0);
       await page.keyboard.press('Enter');
       await expect.poll(() => width('.inspector')).toBe(inspectorBefore + 120);
       await expectContained(page, `${tag} panels expanded again`);

@@ -89,10 +89,10 @@ describe.skipIf(!hasChromium)('progress and counts', () => {
     await state(page, 'say').filter({ hasText: `running ${ANSWERED}/12` }).waitFor({ timeout: 60_000 });
     // "check" consumes "say" while it runs: the answered prefix is all it has so far, and the total is not known.
     await state(page, 'check').filter({ hasText: `running 0/${ANSWERED}/?` }).waitFor({ timeout: 60_000 });
-    await expect(bar(page, 'say').getAttribute('aria-valuenow')).resolves.toBe(String(Math.round((ANSWERED / 12) * 100)));
-    await expect(bar(page, 'check').getAttribute('class')).resolves.toContain('growing');
-    await expect(bar(page, 'check').getAttribute('aria-valuetext')).resolves.toBe(`0/${ANSWERED}/?`);
-    await expect(bar(page, 'src').count()).resolves.toBe(0);
+    await expect.poll(() => bar(page, 'say').getAttribute('aria-valuenow')).toBe(String(Math.round((ANSWERED / 12) * 100)));
+    await expect.poll(() => bar(page, 'check').getAttribute('class')).toContain('growing');
+    await expect.poll(() => bar(page, 'check').getAttribute('aria-valuetext')).toBe(`0/${ANSWERED}/?`);
+    await expect.poll(() => bar(page, 'src').count()).toBe(0);
     // At 1366 px the toolbar shows the short form; the full one is in the page for wider windows.
     await page.getByTestId('run-status').locator('.run-summary-full').filter({ hasText: /^1 of 3 nodes finished$/ }).waitFor({ state: 'attached' });
     await page.getByTestId('run-status').locator('.run-summary-short').filter({ hasText: /^1\/3 nodes$/ }).waitFor();
@@ -110,14 +110,14 @@ describe.skipIf(!hasChromium)('progress and counts', () => {
     await page.getByRole('button', { name: '■ Cancel' }).click();
     const status = page.getByTestId('run-status').filter({ hasText: /^cancelled/ });
     await status.waitFor({ timeout: 60_000 });
-    await expect(status.locator('.run-summary-full').textContent()).resolves.toMatch(new RegExp(`· ${received} LLM requests$`));
+    await expect.poll(() => status.locator('.run-summary-full').textContent()).toMatch(new RegExp(`· ${received} LLM requests$`));
     // Where the toolbar is short of room (1366 px here), the short form says the same count, the full line its tooltip.
-    await expect(status.locator('.run-summary-short').textContent()).resolves.toMatch(new RegExp(`· ${received} requests$`));
-    await expect(status.getAttribute('title')).resolves.toContain(`${received} LLM requests`);
+    await expect.poll(() => status.locator('.run-summary-short').textContent()).toMatch(new RegExp(`· ${received} requests$`));
+    await expect.poll(() => status.getAttribute('title')).toContain(`${received} LLM requests`);
     const cut = await status.locator('.run-summary-short').evaluate((el) => el.scrollWidth > el.clientWidth);
     expect(cut, 'the short summary fits the toolbar at 1366 px').toBe(false);
     expect(llm.requests.length).toBe(received);
-    await expect(bar(page, 'say').count()).resolves.toBe(0);
+    await expect.poll(() => bar(page, 'say').count()).toBe(0);
     for (const viewport of SCREEN_SIZES) {
       await page.setViewportSize(viewport);
       await page.screenshot({ path: join(ARTIFACTS, `progress-cancelled-${viewport.width}x${viewport.height}.png`) });

@@ -69,8 +69,8 @@ describe.skipIf(!hasChromium)('following a row to its sources', () => {
     await view(page).locator('.provenance-rows').first().waitFor();
 
     // The reward, its CoT, trajectory, question and QA, and all three filters' verdicts with their probes' answers.
-    await expect(rowsOf(page, 'RewardBreakdown').first().textContent()).resolves.toMatch(/total [\d.-]+ = r_acc [\d.-]+ × \(1 \+ r_obs [\d.-]+ \+ r_rea [\d.-]+\) \+ r_fmt/);
-    await expect(view(page).locator('.provenance-row.origin').getAttribute('data-node')).resolves.toBe('reward');
+    await expect.poll(() => rowsOf(page, 'RewardBreakdown').first().textContent()).toMatch(/total [\d.-]+ = r_acc [\d.-]+ × \(1 \+ r_obs [\d.-]+ \+ r_rea [\d.-]+\) \+ r_fmt/);
+    await expect.poll(() => view(page).locator('.provenance-row.origin').getAttribute('data-node')).toBe('reward');
     for (const dataType of ['CoT', 'Trajectory', 'QA']) expect(await rowsOf(page, dataType).count(), dataType).toBeGreaterThan(0);
     const verdicts = await rowsOf(page, 'FilterVerdict').allTextContents();
     expect(verdicts.map((v) => /(F[123]) (kept|dropped) · accuracy/.exec(v)?.[1]).sort()).toEqual(['F1', 'F2', 'F3']);
@@ -80,7 +80,7 @@ describe.skipIf(!hasChromium)('following a row to its sources', () => {
     const span = /#t=([\d.]+),([\d.]+)$/.exec(src ?? '');
     expect(span).not.toBeNull();
     expect(await view(page).getByTestId('provenance-caption').locator('li').count()).toBeGreaterThan(0);
-    await expect(view(page).locator('h4').first().textContent()).resolves.toMatch(/^Caption lines at the evidence, \d+:\d\d–\d+:\d\d$/);
+    await expect.poll(() => view(page).locator('h4').first().textContent()).toMatch(/^Caption lines at the evidence, \d+:\d\d–\d+:\d\d$/);
     expect(await view(page).getByTestId('provenance-exported').locator('li').count()).toBeGreaterThan(0);
     await expectNoPageScroll(page);
     await page.screenshot({ path: join(ARTIFACTS, 'provenance-1366x768-reward.png') });
@@ -98,8 +98,8 @@ describe.skipIf(!hasChromium)('following a row to its sources', () => {
     await page.locator('.json-list-item').first().getByRole('button', { name: 'Sources' }).click();
     const origin = view(page).locator('.provenance-row.origin');
     await origin.waitFor();
-    await expect(origin.getAttribute('data-node')).resolves.toBe('f2');
-    await expect(origin.textContent()).resolves.toMatch(/F2 (kept|dropped) · accuracy \d\.\d\d/);
+    await expect.poll(() => origin.getAttribute('data-node')).toBe('f2');
+    await expect.poll(() => origin.textContent()).toMatch(/F2 (kept|dropped) · accuracy \d\.\d\d/);
     // The question it judged, and the other filters' verdicts on it.
     expect(await rowsOf(page, 'QA').count()).toBeGreaterThan(0);
     expect(await rowsOf(page, 'FilterVerdict').count()).toBeGreaterThanOrEqual(2);

@@ -120,7 +120,7 @@ describe.skipIf(!hasChromium)('one set of graph rules, and the smaller fixes, at
       const refusal = (await toast.textContent())!;
       expect(refusal).toContain(`Input "videos" of Segmenter ${verdict}`);
       expect(refusal).toContain(gives);
-      await expect(page.locator('.react-flow__edge').count()).resolves.toBe(graph.edges.length);
+      await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(graph.edges.length);
       await page.mouse.move(0, size.height / 2); // off the port, so its tooltip does not hide the edges
       await shot(page, `rules-refused-edge-${tag}`);
       await toast.click();
@@ -146,7 +146,7 @@ describe.skipIf(!hasChromium)('one set of graph rules, and the smaller fixes, at
         }
       });
       expect(engineFlags.every((flag) => flag.includes('{{colour}}'))).toBe(true);
-      await expect(failures.locator('.item-error-message').allTextContents()).resolves.toEqual(engineFlags);
+      await expect.poll(() => failures.locator('.item-error-message').allTextContents()).toEqual(engineFlags);
       expect(llm.requests).toHaveLength(0);
       await failures.first().scrollIntoViewIfNeeded();
       await shot(page, `rules-template-variable-${tag}`);
@@ -194,8 +194,8 @@ describe.skipIf(!hasChromium)('one set of graph rules, and the smaller fixes, at
       await page.getByTestId('open-file').setInputFiles(otherGraphPath);
       await node(page, 'other').waitFor();
       await expect.poll(() => page.locator('.react-flow__node').count()).toBe(1);
-      await expect(page.getByTestId('run-status').count()).resolves.toBe(0);
-      await expect(page.locator('[data-testid="node-state"]').count()).resolves.toBe(0);
+      await expect.poll(() => page.getByTestId('run-status').count()).toBe(0);
+      await expect.poll(() => page.locator('[data-testid="node-state"]').count()).toBe(0);
       await shot(page, `other-graph-no-run-states-${tag}`);
       await context.close();
     }, 120_000);

@@ -70,7 +70,7 @@ describe.skipIf(!hasChromium)('editing settings in the UI', () => {
   });
 
   it('shows the data dir', async () => {
-    await expect(page.getByTestId('data-dir').textContent()).resolves.toBe(join(studio.dir, 'data'));
+    await expect.poll(() => page.getByTestId('data-dir').textContent()).toBe(join(studio.dir, 'data'));
   });
 
   it('refuses a profile the engine could not load, with each error on its field, and writes nothing', async () => {
@@ -79,11 +79,11 @@ describe.skipIf(!hasChromium)('editing settings in the UI', () => {
     await fill(page, 'baseURL', 'not a url');
     await fill(page, 'apiKeyEnv', 'sk-live-0123');
     await form(page).getByRole('button', { name: 'Save' }).click();
-    await expect(field(page, 'baseURL').locator('.field-error').textContent()).resolves.toMatch(/URL/i);
-    await expect(field(page, 'apiKeyEnv').locator('.field-error').textContent()).resolves.toBe(
+    await expect.poll(() => field(page, 'baseURL').locator('.field-error').textContent()).toMatch(/URL/i);
+    await expect.poll(() => field(page, 'apiKeyEnv').locator('.field-error').textContent()).toBe(
       'must be the name of an environment variable, not a key',
     );
-    await expect(field(page, 'model').locator('.field-error').textContent()).resolves.toBe('required');
+    await expect.poll(() => field(page, 'model').locator('.field-error').textContent()).toBe('required');
     await screenshots(page, 'settings-edit-errors');
     expect(() => statSync(providersFile)).toThrow(/ENOENT/);
   });
@@ -98,7 +98,7 @@ describe.skipIf(!hasChromium)('editing settings in the UI', () => {
       `providers:\n  - name: test-llm\n    baseURL: ${first.baseURL}\n    apiKeyEnv: FIRST_KEY\n    model: first-model\n`,
     );
     expect(statSync(providersFile).mode & 0o777).toBe(0o600);
-    await expect(page.locator('[data-provider="test-llm"] td').nth(1).textContent()).resolves.toBe('first-model');
+    await expect.poll(() => page.locator('[data-provider="test-llm"] td').nth(1).textContent()).toBe('first-model');
     await page.keyboard.press('Escape');
     await page.getByText('No problems: the graph can run.').waitFor();
     await page.getByRole('button', { name: 'Settings' }).click();
@@ -108,10 +108,10 @@ describe.skipIf(!hasChromium)('editing settings in the UI', () => {
     writeFileSync(providersFile, `# profiles of the lab\n${readFileSync(providersFile, 'utf8')}`);
     const row = page.locator('[data-provider="test-llm"]');
     await row.getByRole('button', { name: 'Test connection' }).click();
-    await expect(row.getByTestId('test-result').textContent()).resolves.toMatch(/^first-model replied “first”/);
+    await expect.poll(() => row.getByTestId('test-result').textContent()).toMatch(/^first-model replied “first”/);
 
     await row.getByRole('button', { name: 'Edit' }).click();
-    await expect(field(page, 'model').locator('input').inputValue()).resolves.toBe('first-model');
+    await expect.poll(() => field(page, 'model').locator('input').inputValue()).toBe('first-model');
     await fill(page, 'baseURL', second.baseURL);
     await fill(page, 'model', 'second-model');
     await screenshots(page, 'settings-edit-form');
@@ -122,7 +122,7 @@ describe.skipIf(!hasChromium)('editing settings in the UI', () => {
     );
 
     await row.getByRole('button', { name: 'Test connection' }).click();
-    await expect(row.getByTestId('test-result').textContent()).resolves.toMatch(/^second-model replied “second”/);
+    await expect.poll(() => row.getByTestId('test-result').textContent()).toMatch(/^second-model replied “second”/);
     expect(second.requests).toHaveLength(1);
     expect(first.requests).toHaveLength(1);
   });
@@ -133,7 +133,7 @@ describe.skipIf(!hasChromium)('editing settings in the UI', () => {
     await fill(page, 'host', 'gpu-1.lab.example');
     await fill(page, 'user', 'alice');
     await form(page).getByRole('button', { name: 'Save' }).click();
-    await expect(field(page, 'privateKeyPath').locator('.field-error').textContent()).resolves.toBe('set privateKeyPath or agent: true');
+    await expect.poll(() => field(page, 'privateKeyPath').locator('.field-error').textContent()).toBe('set privateKeyPath or agent: true');
     await field(page, 'agent').locator('input').check();
     await form(page).getByRole('button', { name: 'Save' }).click();
     await form(page).waitFor({ state: 'detached' });
@@ -142,7 +142,7 @@ describe.skipIf(!hasChromium)('editing settings in the UI', () => {
     await screenshots(page, 'settings-edit-saved');
     await page.keyboard.press('Escape');
     await page.locator('.react-flow__node[data-id="ask"]').click();
-    await expect(page.locator('#node-host option').allTextContents()).resolves.toEqual(['local', 'gpu-1']);
+    await expect.poll(() => page.locator('#node-host option').allTextContents()).toEqual(['local', 'gpu-1']);
     expect(errors).toEqual([]);
   });
 });

@@ -45,10 +45,10 @@ describe.skipIf(!hasChromium)('the Settings view', () => {
 
   it('lists the hosts and profiles and says where they are edited', async () => {
     const view = page.getByRole('region', { name: 'Settings' });
-    await expect(view.locator('[data-host]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-host')))).resolves.toEqual(['local']);
+    await expect.poll(() => view.locator('[data-host]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-host')))).toEqual(['local']);
     const judge = view.locator('[data-provider="judge-llm"]');
-    await expect(judge.textContent()).resolves.toContain(`scripted-model${llm.baseURL}`);
-    await expect(view.textContent()).resolves.toMatch(/hosts\.yaml.*providers\.yaml.*data dir/);
+    await expect.poll(() => judge.textContent()).toContain(`scripted-model${llm.baseURL}`);
+    await expect.poll(() => view.textContent()).toMatch(/hosts\.yaml.*providers\.yaml.*data dir/);
   });
 
   it('tests the local host: OS, free disk, GPUs and latency', async () => {
@@ -56,13 +56,13 @@ describe.skipIf(!hasChromium)('the Settings view', () => {
     await row.getByRole('button', { name: 'Test connection' }).click();
     const result = await row.getByTestId('test-result').textContent();
     expect(result).toMatch(/^Linux \S+ \S+ · \d+\.\d GiB free · .+ · \d+(\.\d)? (ms|s)$/);
-    await expect(row.locator('td').nth(1).textContent()).resolves.toBe('local');
+    await expect.poll(() => row.locator('td').nth(1).textContent()).toBe('local');
   });
 
   it('tests a provider profile through the scripted server and shows the reply, never its key', async () => {
     const row = page.locator('[data-provider="judge-llm"]');
     await row.getByRole('button', { name: 'Test connection' }).click();
-    await expect(row.getByTestId('test-result').textContent()).resolves.toMatch(/^scripted-model replied “ok” · \d+(\.\d)? (ms|s)$/);
+    await expect.poll(() => row.getByTestId('test-result').textContent()).toMatch(/^scripted-model replied “ok” · \d+(\.\d)? (ms|s)$/);
     expect(llm.requests.map((r) => r.messages)).toEqual([[{ role: 'user', content: 'Reply with the word ok.' }]]);
     expect(llm.requests[0]!.authorization).toBe(`Bearer ${API_KEY}`);
     await expect(page.content()).resolves.not.toContain(API_KEY);
@@ -72,13 +72,13 @@ describe.skipIf(!hasChromium)('the Settings view', () => {
     const row = page.locator('[data-provider="offline-llm"]');
     await row.getByRole('button', { name: 'Test connection' }).click();
     const error = row.getByTestId('test-error');
-    await expect(error.textContent()).resolves.toContain(`provider profile "offline-llm" at ${refusedURL}: connection failed`);
+    await expect.poll(() => error.textContent()).toContain(`provider profile "offline-llm" at ${refusedURL}: connection failed`);
     await expect(error.evaluate((el) => getComputedStyle(el).color)).resolves.toBe('rgb(248, 113, 113)');
     await page.screenshot({ path: join(ARTIFACTS, 'settings.png') });
   });
 
   it('lists no model servers when none run', async () => {
-    await expect(page.getByTestId('no-model-servers').textContent()).resolves.toContain('No model servers are running');
+    await expect.poll(() => page.getByTestId('no-model-servers').textContent()).toContain('No model servers are running');
   });
 
   it('lists a model server a run kept warm, and stops it', async () => {
@@ -102,7 +102,8 @@ describe.skipIf(!hasChromium)('the Settings view', () => {
 
       await page.getByRole('button', { name: 'refresh' }).click();
       const row = page.locator(`[data-model-server="${server!.id}"]`);
-      await expect(row.locator('td').allTextContents()).resolves.toEqual([
+      // The list is fetched after the click: wait for the row's cells, not for a moment.
+      await expect.poll(() => row.locator('td').allTextContents()).toEqual([
         'warm-vlm', 'vllm', 'org/warm', 'local', server!.baseURL, 'warm', 'none', 'Stop',
       ]);
       await row.getByRole('button', { name: 'Stop' }).click();

@@ -59,7 +59,7 @@ describe.skipIf(!hasChromium)('live training metrics in the preview', () => {
       first,
       { timeout: 30_000 },
     );
-    await expect(live.getByRole('img', { name: 'loss over steps' }).count()).resolves.toBe(1);
+    await expect.poll(() => live.getByRole('img', { name: 'loss over steps' }).count()).toBe(1);
 
     // Finished: the output's own preview (the training run with its charts) replaces the live view.
     await live.waitFor({ state: 'detached', timeout: 60_000 });

@@ -100,7 +100,7 @@ describe.skipIf(!hasChromium)('try a prompt on a sample from the inspector', () 
     await tryOn(page).getByRole('button', { name: '▶ Try on 3 items' }).click();
     await tryOn(page).getByRole('status').getByText('ran 3 items').waitFor({ timeout: 30_000 });
     await outputs(page).nth(2).waitFor();
-    await expect(outputs(page).count()).resolves.toBe(3);
+    await expect.poll(() => outputs(page).count()).toBe(3);
 
     // The model was asked about 3 distinct topics of the source, and each answer is listed.
     expect(llm.requests).toHaveLength(3);
@@ -113,8 +113,8 @@ describe.skipIf(!hasChromium)('try a prompt on a sample from the inspector', () 
     expect(inputs.map((text) => (JSON.parse(text) as { topic: string }).topic).sort()).toEqual(sampled);
 
     // The try sits right after the prompt field, and the canvas still shows no run: the try is not the viewed run.
-    await expect(page.locator('.inspector [data-field="prompt"] + .try-on').count()).resolves.toBe(1);
-    await expect(node(page, 'ask').locator('[data-testid="node-state"]').count()).resolves.toBe(0);
+    await expect.poll(() => page.locator('.inspector [data-field="prompt"] + .try-on').count()).toBe(1);
+    await expect.poll(() => node(page, 'ask').locator('[data-testid="node-state"]').count()).toBe(0);
     await page.getByRole('tab', { name: 'Runs' }).click();
     await page.locator('.runs-table tbody tr').first().locator('.sample-badge').filter({ hasText: 'sample 3' }).waitFor();
     await shoot(page, 'try-on-first');
@@ -140,8 +140,8 @@ describe.skipIf(!hasChromium)('try a prompt on a sample from the inspector', () 
     await tryOn(page).getByRole('button', { name: '▶ Try on 3 items' }).click();
     await tryOn(page).getByRole('status').locator('.state-badge.state-cached').filter({ hasText: 'cached' }).waitFor({ timeout: 30_000 });
     await outputs(page).nth(2).waitFor();
-    await expect(outputs(page).count()).resolves.toBe(3);
-    await expect(outputs(page).allTextContents()).resolves.toEqual(previous);
+    await expect.poll(() => outputs(page).count()).toBe(3);
+    await expect.poll(() => outputs(page).allTextContents()).toEqual(previous);
     expect(llm.requests.length).toBe(before);
     await shoot(page, 'try-on-cached');
 
@@ -161,10 +161,10 @@ describe.skipIf(!hasChromium)('try a prompt on a sample from the inspector', () 
     const odd = numbers.filter((n) => n % 2 === 1).sort();
     const failures = tryOn(page).locator('.try-failures .item-error');
     await tryOn(page).locator('.try-results').waitFor();
-    await expect(failures.count()).resolves.toBe(odd.length);
-    await expect(failures.locator('.item-error-raw').allTextContents()).resolves.toEqual(odd.map((n) => `Sure! ${n} is odd.`));
+    await expect.poll(() => failures.count()).toBe(odd.length);
+    await expect.poll(() => failures.locator('.item-error-raw').allTextContents()).toEqual(odd.map((n) => `Sure! ${n} is odd.`));
     for (const message of await failures.locator('.item-error-message').allTextContents()) expect(message).toContain('the reply is not JSON');
-    await expect(outputs(page).allTextContents()).resolves.toEqual(numbers.filter((n) => n % 2 === 0).sort().map((n) => `{"n":${n}}`));
+    await expect.poll(() => outputs(page).allTextContents()).toEqual(numbers.filter((n) => n % 2 === 0).sort().map((n) => `{"n":${n}}`));
     await tryOn(page).getByRole('status').getByText(`· ${odd.length} failed`).waitFor();
     expect(odd.length).toBeGreaterThan(0);
     await shoot(page, 'try-on-failures', failures.first());
@@ -181,7 +181,7 @@ describe.skipIf(!hasChromium)('try a prompt on a sample from the inspector', () 
     await tryOn(page).getByRole('button', { name: '▶ Try on 4 items' }).click();
     await first;
     await tryOn(page).getByRole('status').getByText(/^running/).waitFor();
-    await expect(tryOn(page).getByRole('button', { name: /Try on/ }).count()).resolves.toBe(0);
+    await expect.poll(() => tryOn(page).getByRole('button', { name: /Try on/ }).count()).toBe(0);
     await tryOn(page).getByRole('button', { name: 'Cancel' }).click();
     await tryOn(page).getByRole('status').getByText(/^cancelled/).waitFor({ timeout: 30_000 });
     gate = undefined;
