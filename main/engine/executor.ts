@@ -10,6 +10,7 @@ import type { NodeRunRecord, RunStore } from '../store/index.ts';
 import type { OutputWriter, StoredOutput } from '../store/outputs.ts';
 import { RunDetached, type HostHandle, type NodeContext, type NodeDefinition, type RewardService } from '../../nodes/sdk/index.ts';
 import { itemScopeKey, nodeKey, type Ingredients } from './cache-key.ts';
+import { deferred } from './deferred.ts';
 import type { GrowingOutput } from './growing-output.ts';
 import { LiveOutput } from './live-output.ts';
 import { buildIngredients } from './ingredients.ts';
@@ -190,9 +191,13 @@ export class RunExecution {
     const node = this.#nodes.get(nodeId)!;
     const definition = this.deps.catalog.get(node.type)!;
     const streamed = this.#streamedUpstreams(nodeId, definition);
+    const portsTakenEarly = this.#portsTakenEarly(nodeId, streamed);
     const upstream = [...new Set(this.flow.edges.filter((e) => e.to.node === nodeId).map((e) => e.from.node))];
     const before = await Promise.all(
-      upstream.map(async (id) => [id, await (streamed.has(id) ? this.#startedOrOutcome(id) : this.#outcome(id))] as const),
+      upstream.map(async (id) => {
+        const ports = portsTakenEarly.get(id);
+        return [id, await (streamed.has(id) ? this.#startedOrOutcome(id) : ports ? this.#portsOrOutcome(id, ports) : this.#outcome(id))] as const;
+      }),
     );
     const ready = new Map<string, StoredOutput>();
     const live = new Map<string, GrowingOutput>();
@@ -203,6 +208,8 @@ export class RunExecution {
     if (this.#abort.signal.aborted) return this.#finish(nodeId, { state: 'cancelled' });
     if (ready.size + live.size < upstream.length) return this.#finish(nodeId, { state: 'skipped' });
 
+    // As in a barrier run, a node is skipped when an upstream fails after writing the ports it took early.
+    const takenUpstreamFailed = async () => !(await this.#allSucceeded([...portsTakenEarly.keys()]));
     const counters = this.#countersFor(nodeId);
     let identity: Partial<NodeRunRecord> = {};
     try {
@@ -218,7 +225,10 @@ export class RunExecution {
       if (live.size === 0) {
         identity = this.#identity(ingredients);
         const cached = this.options.noCache ? undefined : this.deps.store.outputs.get(identity.nodeKey!);
-        if (cached) return this.#finish(nodeId, { state: 'cached', output: this.#narrowed(definition, cached) }, identity);
+        if (cached) {
+          if (await takenUpstreamFailed()) return this.#finish(nodeId, { state: 'skipped' }, identity);
+          return this.#finish(nodeId, { state: 'cached', output: this.#narrowed(definition, cached) }, identity);
+        }
         if (this.plan.cacheOnly.has(nodeId)) {
           const error = `"${nodeId}" has no cached output for its current config and inputs; run it first (it is upstream of --from)`;
           return this.#finish(nodeId, { state: 'failed' }, { ...identity, error });
@@ -241,6 +251,7 @@ export class RunExecution {
       } else {
         output = await this.#executeOnce(ctx, nodeId, definition, config, inputs, identity.nodeKey!);
       }
+      if (await takenUpstreamFailed()) return this.#finish(nodeId, { state: this.#abort.signal.aborted ? 'cancelled' : 'skipped' }, identity);
       const ratio = counters.itemsTotal ? counters.itemsFailed / counters.itemsTotal : 0;
       const limit = definition.mode === 'map' ? (config.maxErrorRatio as number) : 0;
       if (counters.itemsFailed > 0 && ratio > limit) {
@@ -286,6 +297,39 @@ export class RunExecution {
   }
 
   /**
+   * Streaming once-nodes this node takes side inputs from (not in `streamed`), with the ports it reads: it takes each
+   * port whole once it is written to its end, while the node may still write its other ports.
+   */
+  #portsTakenEarly(nodeId: string, streamed: ReadonlySet<string>): Map<string, string[]> {
+    const taken = new Map<string, string[]>();
+    for (const edge of this.flow.edges) {
+      if (edge.to.node !== nodeId || streamed.has(edge.from.node)) continue;
+      const definition = this.deps.catalog.get(this.#nodes.get(edge.from.node)!.type)!;
+      if (definition.mode !== 'once' || !this.#outputGrows(definition)) continue;
+      const ports = taken.get(edge.from.node) ?? [];
+      if (!ports.includes(edge.from.port)) ports.push(edge.from.port);
+      taken.set(edge.from.node, ports);
+    }
+    return taken;
+  }
+
+  /** `ports` of a streaming once-node once written to their end, or its outcome if it ends first. */
+  async #portsOrOutcome(nodeId: string, ports: readonly string[]): Promise<Outcome> {
+    const started = await this.#startedOrOutcome(nodeId);
+    if ('state' in started) return started;
+    if (!(started instanceof StreamedOutput)) return this.#outcome(nodeId);
+    const ended = Promise.all(ports.map((port) => started.portEnded(port))).then(
+      (written): Outcome => ({ state: 'done', output: { nodeKey: started.nodeKey, ports: Object.fromEntries(ports.map((port, i) => [port, written[i]!])) } }),
+    );
+    return Promise.race([ended, this.#outcome(nodeId)]);
+  }
+
+  async #allSucceeded(nodeIds: readonly string[]): Promise<boolean> {
+    const outcomes = await Promise.all(nodeIds.map((id) => this.#outcome(id)));
+    return outcomes.every((o) => o.state === 'done' || o.state === 'cached');
+  }
+
+  /**
    * Whether a node's output is readable while it runs. Never in barrier runs; nor for a source in a sample run, whose
    * readers get its sample once it is complete.
    */
@@ -298,9 +342,8 @@ export class RunExecution {
   #liveSlot(nodeId: string) {
     let slot = this.#live.get(nodeId);
     if (!slot) {
-      let start!: (live: GrowingOutput) => void;
-      const started = new Promise<GrowingOutput>((resolve) => (start = resolve));
-      slot = { started, start };
+      const started = deferred<GrowingOutput>();
+      slot = { started: started.promise, start: started.resolve };
       this.#live.set(nodeId, slot);
     }
     return slot;
@@ -411,13 +454,15 @@ export class RunExecution {
     );
     const outputs = await definition.execute(ctx, collections as never, config as never);
     const stored = store.outputs.beginWrite(key, definition.type, Object.keys(definition.outputs));
-    const writer = this.#outputGrows(definition) ? this.#streamed(nodeId, stored) : stored;
+    const streamed = this.#outputGrows(definition) ? this.#streamed(nodeId, stored) : undefined;
+    const writer = streamed ?? stored;
     for (const [port, values] of Object.entries(outputs)) {
       if (!Object.hasOwn(definition.outputs, port)) throw new Error(`"${definition.type}" returned unknown output port "${port}"`);
       for await (const value of values as Iterable<unknown> | AsyncIterable<unknown>) {
         if (this.#abort.signal.aborted) throw this.#abort.signal.reason;
         writer.append(port, value);
       }
+      streamed?.endPort(port);
     }
     return writer.finish();
   }

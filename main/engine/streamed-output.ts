@@ -1,6 +1,7 @@
 import type { PortRow, RowCursor } from '../store/items.ts';
-import type { OutputStore, OutputWriter, StoredOutput } from '../store/outputs.ts';
+import type { OutputStore, OutputWriter, PortOutput, StoredOutput } from '../store/outputs.ts';
 import { ChangeNotifier } from './change-notifier.ts';
+import { deferred, type Deferred } from './deferred.ts';
 import type { GrowingOutput } from './growing-output.ts';
 import { BATCH_MS } from './live-output.ts';
 import { ProgressThrottle } from './progress-throttle.ts';
@@ -16,12 +17,16 @@ interface PortRange {
  * readable prefix is every row so far. Positions count the rows of all ports in the order written, a port's rows being
  * one run of them. A read commits the writer's pending rows first; readers hear of new rows at most every `BATCH_MS`,
  * so rows reach them in batches and the writer still commits in groups.
+ *
+ * A port written to its end (`endPort`) may also be read whole by nodes that take it as a side input, while the node
+ * writes the ports after it: the video source's `files`, say, before its `videos` are probed.
  */
 export class StreamedOutput implements GrowingOutput {
   readonly #ranges = new Map<string, PortRange>();
   #current: PortRange | undefined;
   #written = 0;
   #closed = false;
+  readonly #ends = new Map<string, Deferred<PortOutput>>();
   readonly #changes = new ChangeNotifier();
   readonly #batches = new ProgressThrottle(BATCH_MS, () => this.#changes.notify());
 
@@ -29,6 +34,10 @@ export class StreamedOutput implements GrowingOutput {
     private readonly outputs: OutputStore,
     private readonly writer: OutputWriter,
   ) {}
+
+  get nodeKey(): string {
+    return this.writer.nodeKey;
+  }
 
   get prefix(): number {
     return this.#written;
@@ -53,8 +62,29 @@ export class StreamedOutput implements GrowingOutput {
     this.#batches.changed();
   }
 
+  /** `port` has all its rows: its readers may take it whole now. */
+  endPort(port: string): void {
+    this.#end(port).resolve(this.writer.portOutput(port));
+  }
+
+  /** Resolves once `port` is written to its end; never if the node stops first (race it with the node's outcome). */
+  portEnded(port: string): Promise<PortOutput> {
+    return this.#end(port).promise;
+  }
+
   finish(): StoredOutput {
-    return this.writer.finish();
+    const output = this.writer.finish();
+    for (const [port, ported] of Object.entries(output.ports)) this.#end(port).resolve(ported);
+    return output;
+  }
+
+  #end(port: string): Deferred<PortOutput> {
+    let end = this.#ends.get(port);
+    if (!end) {
+      end = deferred<PortOutput>();
+      this.#ends.set(port, end);
+    }
+    return end;
   }
 
   close(): void {

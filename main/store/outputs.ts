@@ -3,7 +3,7 @@ import type { ItemCollection, StoredOutputInfo, StoredOutputs } from '../../node
 import { pagedCollection } from './collection.ts';
 import type { Db } from './database.ts';
 
-interface PortOutput {
+export interface PortOutput {
   count: number;
   /** sha256 over the port's items in order: what downstream cache keys are made of. */
   hash: string;
@@ -218,6 +218,14 @@ export class OutputWriter {
     this.#hashes.get(port)!.update(data).update('\n');
     this.#pending.push([this.nodeKey, port, seq, data]);
     if (this.#pending.length >= WRITE_BATCH) this.commit();
+  }
+
+  /** A port's rows so far, committed, with their count and hash: what a reader gets of a port written to its end. */
+  portOutput(port: string): PortOutput {
+    const count = this.#counts.get(port);
+    if (count === undefined) throw new Error(`node has no output port "${port}"`);
+    this.commit();
+    return { count, hash: this.#hashes.get(port)!.copy().digest('hex') };
   }
 
   /** Makes the output visible under its key, without rows an earlier attempt left past its end. */

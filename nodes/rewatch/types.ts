@@ -36,6 +36,10 @@ export const videoSchema = z.object({
 });
 export type Video = z.infer<typeof videoSchema>;
 
+/** A matched video file known by its content hash, before ffprobe has read it: a Video has these fields too. */
+export const videoFileSchema = videoSchema.pick({ id: true, path: true });
+export type VideoFile = z.infer<typeof videoFileSchema>;
+
 export const segmentSchema = z.object({
   id: z.string(),
   videoId: z.string(),
@@ -269,6 +273,14 @@ export const VideoType = defineDataType({
   description: 'A video file with its ffprobe metadata and content hash.',
   color: '#fb923c',
   schema: videoSchema,
+});
+export const VideoFileType = defineDataType({
+  id: 'VideoFile',
+  title: 'Video file',
+  description: 'A matched video file and its content hash, listed before it is probed. A Video port may feed it.',
+  color: '#ea580c',
+  schema: videoFileSchema,
+  accepts: [VideoType.id],
 });
 export const SegmentType = defineDataType({
   id: 'Segment',

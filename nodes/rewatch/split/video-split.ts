@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AnyType, defineMapNode, type ItemCollection } from '../../sdk/index.ts';
-import { VideoType, type Video } from '../types.ts';
+import { VideoFileType, type VideoFile } from '../types.ts';
 import { assignVideos, type VideoSplit } from './assign.ts';
 
 /** How far the fractions' sum may stray from 1 (0.7 + 0.2 + 0.1 is 0.9999999999999999 in floating point). */
@@ -35,9 +35,9 @@ function videoIdOf(item: unknown): string {
 type Config = z.output<typeof config>;
 
 /** The videos' splits, ranked once per node run: the engine hands every item of a run the same `videos` collection. */
-const assignments = new WeakMap<ItemCollection<Video>, Map<string, VideoSplit>>();
+const assignments = new WeakMap<ItemCollection<VideoFile>, Map<string, VideoSplit>>();
 
-function assignmentOf(videos: ItemCollection<Video>, c: Config): Map<string, VideoSplit> {
+function assignmentOf(videos: ItemCollection<VideoFile>, c: Config): Map<string, VideoSplit> {
   let assignment = assignments.get(videos);
   if (!assignment) {
     assignment = assignVideos(Array.from(videos, (video) => video.id), c.seed, { sft: c.sftFraction, rl: c.rlFraction, heldOut: c.heldOutFraction });
@@ -58,10 +58,15 @@ export const videoSplit = defineMapNode({
     'Splits items by VIDEO into SFT / RL / held-out, so no video (and no question about it) is in two splits. The ' +
     'videos are ranked by a seeded hash and cut at the fractions, every split within one video of its share. Give ' +
     'every split node of a graph the same seed, fractions and `videos` (the video source): they then put each video ' +
-    'in the same split, whatever item type each one splits. Each item goes as soon as it arrives.',
+    'in the same split, whatever item type each one splits. Each item goes as soon as it arrives. Fed the source’s ' +
+    '`files`, the ranking is ready before any video is probed (a file ffprobe then rejects still holds its place); ' +
+    'fed its `videos`, it waits for every video to be read.',
   inputs: {
     items: { type: AnyType, description: 'Items that name their video in `videoId`: questions, captions, CoTs…' },
-    videos: { type: VideoType, description: 'The videos to rank (the video source): every item’s video must be among them.' },
+    videos: {
+      type: VideoFileType,
+      description: 'The videos to rank (the video source’s `files` or `videos`): every item’s video must be among them.',
+    },
   },
   outputs: {
     sft: { type: AnyType, description: 'Items of the SFT videos.', sameTypeAs: 'items' },

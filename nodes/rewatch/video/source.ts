@@ -2,8 +2,9 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { glob } from 'tinyglobby';
 import { z } from 'zod';
-import { defineOnceNode, RecordType, type JsonObject } from '../../sdk/index.ts';
-import { VideoType, type Video } from '../types.ts';
+import { defineOnceNode, RecordType, type FingerprintContext, type JsonObject } from '../../sdk/index.ts';
+import { VideoFileType, VideoType, type Video, type VideoFile } from '../types.ts';
+import { looksLikeVideo } from './container-sniff.ts';
 import { HASHES_AT_ONCE, mapBounded, mapBoundedInOrder, probesAtOnce, readVideoFile } from './file-reading.ts';
 
 const config = z
@@ -28,9 +29,22 @@ async function matchedFiles({ folder, glob: pattern, paths }: Config): Promise<s
   return files.sort();
 }
 
+/** Each file's content hash (memoised by path, size and mtime), undefined for a file that cannot be read. */
+function hashFiles(ctx: Pick<FingerprintContext, 'storage' | 'signal'>, files: readonly string[]) {
+  return mapBounded(files, HASHES_AT_ONCE, ctx.signal, async (path) => ({
+    path,
+    id: await ctx.storage.fileHash(path, ctx.signal).catch((error: unknown): undefined => {
+      if (ctx.signal.aborted) throw error;
+      return undefined;
+    }),
+  }));
+}
+
 export const videoSource = defineOnceNode({
   type: 'rewatch.video-source',
-  version: 1,
+  // 2: the `files` output (a cached version-1 output has none).
+  version: 2,
+  migrations: { 1: (c) => c },
   streamsOutput: true,
   title: 'Video source',
   category: 'Video',
@@ -42,6 +56,13 @@ export const videoSource = defineOnceNode({
     'nodes after it as soon as it and every file before it are read.',
   inputs: {},
   outputs: {
+    files: {
+      type: VideoFileType,
+      description:
+        'Every matched file, `{id, path}` with `id` its content hash, copies once, but for files whose first bytes ' +
+        'cannot begin a video (empty, an error page): complete before any file is probed, so a split ranking the ' +
+        'videos need not wait for them. A file ffprobe then rejects (a truncated video) is still listed here.',
+    },
     videos: { type: VideoType, description: 'One item per readable video; `id` is the content hash, so copies appear once.' },
     rejected: { type: RecordType, description: '`{path, error}` for each file that could not be read, or that repeats a file already listed.' },
   },
@@ -49,17 +70,20 @@ export const videoSource = defineOnceNode({
   async fingerprint(ctx, c) {
     const files = await matchedFiles(c);
     // A listed file that cannot be read is rejected by `execute`; here it only needs a value that changes once it can.
-    const hashes = await mapBounded(files, HASHES_AT_ONCE, ctx.signal, async (file) => {
-      const hash = await ctx.storage.fileHash(file, ctx.signal).catch((error: unknown) => {
-        if (ctx.signal.aborted) throw error;
-        return 'unreadable';
-      });
-      return [`file:${file}`, hash] as const;
-    });
-    return Object.fromEntries(hashes);
+    const hashes = await hashFiles(ctx, files);
+    return Object.fromEntries(hashes.map(({ path, id }) => [`file:${path}`, id ?? 'unreadable']));
   },
   async execute(ctx, _inputs, c) {
     const files = await matchedFiles(c);
+    // The fingerprint hashed every file already: these are lookups. A file that cannot be hashed, or whose first bytes
+    // cannot begin a video, is left out (and rejected by its probe below).
+    const listed = new Set<string>();
+    const matched: VideoFile[] = [];
+    for (const { path, id } of await hashFiles(ctx, files)) {
+      if (id === undefined || listed.has(id) || !(await looksLikeVideo(path).catch(() => false))) continue;
+      listed.add(id);
+      matched.push({ id, path });
+    }
     let read = 0;
     ctx.progress.update(0, files.length);
     const readings = mapBoundedInOrder(files, probesAtOnce(ctx.media.cores), ctx.signal, async (path) => {
@@ -89,7 +113,7 @@ export const videoSource = defineOnceNode({
         yield reading.video;
       }
     }
-    // Written in this order: `rejected` is complete once `videos` is.
-    return { videos: videos(), rejected };
+    // Written in this order: `files` before any probe, `rejected` complete once `videos` is.
+    return { files: matched, videos: videos(), rejected };
   },
 });

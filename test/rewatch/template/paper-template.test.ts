@@ -18,6 +18,7 @@ import { graphFileText } from '../../../main/graph/canonical.ts';
 import type { GraphFile } from '../../../main/graph/format.ts';
 import { loadTemplate } from '../../../main/graph/templates.ts';
 import { decodeGroundTruth } from '../../../nodes/rewatch/export/ground-truth.ts';
+import { assignVideos } from '../../../nodes/rewatch/split/assign.ts';
 import { DEFAULT_CAPTION_INSTRUCTION, DEFAULT_DIRECT_INSTRUCTION, DEFAULT_THINKING_INSTRUCTION } from '../../../nodes/rewatch/export/prompts.ts';
 import { formatAction } from '../../../nodes/rewatch/reasoning/actions.ts';
 import { parseTaggedResponse } from '../../../nodes/rewatch/reasoning/cot-tags.ts';
@@ -144,6 +145,9 @@ describe('the rewatch-r1 template (the paper’s pipeline)', () => {
     expect(ffprobeSays).toContain('Invalid data found when processing input');
     const rejected = await output<{ path: string; error: string }>('videos', 'rejected');
     expect(rejected).toEqual([{ path: noisePath, error: expect.stringContaining(ffprobeSays) }]);
+    // Listed by content hash before any probe; the noise is left out, since no MP4 begins with its bytes.
+    const files = await output<{ id: string; path: string }>('videos', 'files');
+    expect(files).toEqual([longPath, shortPath].map((path) => ({ id: sha256(path), path })));
   });
 
   it('passes the short video whole and splits the 23-minute one into ~10-minute parts at the VLM’s boundary', async () => {
@@ -362,8 +366,11 @@ describe('the rewatch-r1 template (the paper’s pipeline)', () => {
     // ReAct's one stream of both forms: each kept question, then its open form.
     const both = await output<MCQ | QA>('f3', 'questions');
     expect(both.map((q) => q.id)).toEqual(final.flatMap((q) => [q.id, q.open.id]));
-    // Two videos at 0.5 / 0.4 / 0.1: one for SFT, one for RL, none held out.
+    // Two videos at 0.5 / 0.4 / 0.1: one for SFT, one for RL, none held out, as the ranking of the source's files has it.
     expect([...splitOf.values()].sort()).toEqual(['rl', 'sft']);
+    const files = await output<{ id: string }>('videos', 'files');
+    const ranked = assignVideos(files.map((f) => f.id), 0, { sft: 0.5, rl: 0.4, heldOut: 0.1 });
+    expect(Object.fromEntries(splitOf)).toEqual(Object.fromEntries(ranked));
     expect(new Set(final.map((q) => q.videoId)).size).toBe(videos.length);
   });
 

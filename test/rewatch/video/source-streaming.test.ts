@@ -10,16 +10,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../../main/api/contract.ts';
 import type { Engine } from '../../../main/engine/engine.ts';
 import { resolveFfmpeg } from '../../../main/media/ffmpeg.ts';
-import { runToEnd, tempDir } from '../../support/engine-fixture.ts';
+import { profile, runToEnd, tempDir } from '../../support/engine-fixture.ts';
 import { itemKeys, runFingerprint } from '../../support/run-fingerprint.ts';
 import { until } from '../../support/until.ts';
 import { distinctVideos } from '../../support/videos.ts';
+import { assignVideos } from '../../../nodes/rewatch/split/assign.ts';
 import { graph, openVideoEngine } from './helpers.ts';
 
 const COUNT = 8;
 /** The file whose probe is held: the five readable videos before it may go on, nothing after it. */
 const HELD = 5;
 const BEFORE_HELD = 5;
+/** The segmenter's profile, for its validation: in scene-change mode no request goes to it (a closed port). */
+const UNUSED_SEGMENTER = [profile('segmenter-vlm', 'http://127.0.0.1:9/v1')];
 
 /** Lets a held probe go: opening a FIFO for writing without blocking succeeds only once the probe waits on it. */
 function letGo(gate: string): boolean {
@@ -53,8 +56,24 @@ describe('rewatch.video-source streaming its videos', () => {
       [['src.videos', 'keep.items']],
     );
 
-  const fingerprintOf = async (engine: Engine, runId: string, dataDir: string) => ({
-    fingerprint: await runFingerprint(engine, await engine.getRun(runId), ['src', 'keep']),
+  // source → segment → split, the split ranking the source's `files`: a side input it takes whole.
+  const splitGraph = () =>
+    graph(
+      [
+        { id: 'src', type: 'rewatch.video-source', config: { folder } },
+        // Scene changes only: the profile it names is never asked.
+        { id: 'segment', type: 'rewatch.segmenter', config: { mode: 'scene-change' } },
+        { id: 'split', type: 'rewatch.split', config: {} },
+      ],
+      [
+        ['src.videos', 'segment.videos'],
+        ['segment.segments', 'split.items'],
+        ['src.files', 'split.videos'],
+      ],
+    );
+
+  const fingerprintOf = async (engine: Engine, runId: string, dataDir: string, nodeIds = ['src', 'keep']) => ({
+    fingerprint: await runFingerprint(engine, await engine.getRun(runId), nodeIds),
     itemKeys: itemKeys(dataDir),
   });
 
@@ -68,14 +87,14 @@ describe('rewatch.video-source streaming its videos', () => {
     };
   };
 
-  /** Starts a streaming run and waits until `keep` finished the videos before the held one. */
-  const startHeld = async (engine: Engine) => {
+  /** Starts a streaming run and waits until `last` (a map node) finished the items of the videos before the held one. */
+  const startHeld = async (engine: Engine, runGraph = sourceGraph(), last = 'keep') => {
     const events: RunEvent[] = [];
     engine.subscribe((e) => events.push(e));
-    const { runId } = await engine.startRun({ graph: sourceGraph() });
+    const { runId } = await engine.startRun({ graph: runGraph });
     const latest = <T extends RunEvent['type']>(type: T, nodeId: string) =>
       events.findLast((e): e is Extract<RunEvent, { type: T }> => e.type === type && e.runId === runId && 'nodeId' in e && e.nodeId === nodeId);
-    await until(() => (latest('node-progress', 'keep')?.done ?? 0) >= BEFORE_HELD, () => `keep to finish ${BEFORE_HELD} videos, got ${JSON.stringify(latest('node-progress', 'keep'))}`);
+    await until(() => (latest('node-progress', last)?.done ?? 0) >= BEFORE_HELD, () => `${last} to finish ${BEFORE_HELD} items, got ${JSON.stringify(latest('node-progress', last))}`);
     return { runId, latest };
   };
 
@@ -152,6 +171,44 @@ describe('rewatch.video-source streaming its videos', () => {
       const progress = events.findLast((e) => e.type === 'node-progress' && e.runId === resumed.runId && e.nodeId === 'keep');
       expect(progress).toMatchObject({ done: COUNT, cached: BEFORE_HELD });
       expect(await fingerprintOf(engine, resumed.runId, dataDir)).toEqual(barrier);
+    } finally {
+      held.remove();
+      await engine.close();
+    }
+  });
+
+  it('lets a split rank the source’s files, complete before any probe, and split while a later file is still probed', async () => {
+    const nodeIds = ['src', 'segment', 'split'];
+    const barrierDir = join(dir.path, 'split-barrier');
+    const barrierEngine = openVideoEngine(barrierDir, UNUSED_SEGMENTER);
+    let expected: Awaited<ReturnType<typeof fingerprintOf>>;
+    try {
+      const run = await runToEnd(barrierEngine, splitGraph(), { execution: 'barrier' });
+      expect(run.status).toBe('done');
+      expected = await fingerprintOf(barrierEngine, run.runId, barrierDir, nodeIds);
+    } finally {
+      await barrierEngine.close();
+    }
+
+    const dataDir = join(dir.path, 'split-streaming');
+    const engine = openVideoEngine(dataDir, UNUSED_SEGMENTER);
+    const held = hold(videos[HELD]!);
+    try {
+      // One segment per two-second video: the split has placed the five videos before the held one, the source runs.
+      const { runId, latest } = await startHeld(engine, splitGraph(), 'split');
+      expect(latest('node-state', 'src')?.state).toBe('running');
+
+      await held.release();
+      expect(await engine.waitForRun(runId)).toBe('done');
+      expect(await fingerprintOf(engine, runId, dataDir, nodeIds)).toEqual(expected);
+      // Every distinct file by its hash, in the files' order; the split puts each video where their ranking says.
+      const outputs = (expected.fingerprint as Record<string, { outputs: Record<string, Array<{ id?: string; videoId?: string }>> }>);
+      const files = outputs.src!.outputs.files!;
+      expect(files.map((f) => f.id)).toEqual(outputs.src!.outputs.videos!.map((v) => v.id));
+      const ranked = assignVideos(files.map((f) => f.id!), 0, { sft: 0.5, rl: 0.4, heldOut: 0.1 });
+      for (const split of ['sft', 'rl', 'heldOut'] as const) {
+        for (const segment of outputs.split!.outputs[split]!) expect(ranked.get(segment.videoId!)).toBe(split);
+      }
     } finally {
       held.remove();
       await engine.close();
