@@ -30,6 +30,7 @@ function nodeStorage(store: RunStore, workDir: string): NodeStorage {
     putBlob: (data, mime) => store.blobs.put(data, mime),
     blobPath: (hash) => store.blobs.path(hash),
     fileHash: (path, signal) => store.blobs.fileHash(path, signal),
+    remember: (key, compute) => store.remembered.remember(key, compute),
   };
 }
 

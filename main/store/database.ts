@@ -193,6 +193,14 @@ export const MIGRATIONS: readonly string[] = [
   DROP TABLE item_rows;
   DROP TABLE item_results;
   `,
+  `
+  -- Values a node computes once per key and keeps across runs (remembered.ts): a file's ffprobe reading, say.
+  CREATE TABLE remembered (
+    key TEXT PRIMARY KEY,
+    value_json TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export function openDatabase(dataDir: string): Db {

@@ -7,6 +7,7 @@ import { NodeMetrics } from './metrics.ts';
 import { ModelServerRecords } from './model-servers.ts';
 import { OutputStore } from './outputs.ts';
 import { prune, type PruneOptions, type PruneReport } from './prune.ts';
+import { RememberedValues } from './remembered.ts';
 import { RunLog } from './runs.ts';
 
 export type { StoredOutput, RowFilter } from './outputs.ts';
@@ -18,7 +19,7 @@ export { processAlive } from './processes.ts';
 
 /**
  * The SQLite run store under a data directory: runs, node outputs, item results, LLM calls and their leases, metrics,
- * blobs, model servers.
+ * blobs, model servers, remembered values.
  */
 export class RunStore {
   readonly runs: RunLog;
@@ -29,6 +30,7 @@ export class RunStore {
   readonly blobs: BlobStore;
   readonly modelServers: ModelServerRecords;
   readonly metrics: NodeMetrics;
+  readonly remembered: RememberedValues;
   readonly #db: Db;
 
   constructor(readonly dataDir: string) {
@@ -41,6 +43,7 @@ export class RunStore {
     this.blobs = new BlobStore(this.#db, dataDir);
     this.modelServers = new ModelServerRecords(this.#db);
     this.metrics = new NodeMetrics(this.#db);
+    this.remembered = new RememberedValues(this.#db);
   }
 
   /** Commits the grouped writes now. */

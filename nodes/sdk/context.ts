@@ -148,6 +148,11 @@ export interface NodeStorage {
   blobPath(hash: string): string;
   /** sha256 of a file's content, memoised by path, size and mtime; `signal` stops the read. */
   fileHash(path: string, signal?: AbortSignal): Promise<string>;
+  /**
+   * The value kept under `key` in the data dir, or `compute`'s, kept for later runs if it resolves. For work no node
+   * key covers (a file's ffprobe reading by content hash): `key` must name everything the value depends on.
+   */
+  remember<T extends JsonValue>(key: string, compute: () => Promise<T>): Promise<T>;
 }
 
 /**

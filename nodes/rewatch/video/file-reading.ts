@@ -64,17 +64,32 @@ export async function mapBounded<T, R>(
   return results;
 }
 
+/** Bumped when what a probe reads changes, so that readings kept by an earlier version are not reused. */
+const PROBE_READING = 'ffprobe-reading:1';
+
+/** Which ffprobe reads the files: its content hash, or its name when it cannot be read here. */
+export async function probeToolOf(ctx: Pick<FingerprintContext, 'media' | 'storage' | 'signal'>): Promise<string> {
+  const { ffprobePath } = ctx.media;
+  return ctx.storage.fileHash(ffprobePath, ctx.signal).catch(() => ffprobePath);
+}
+
 /**
- * Reads one file: ffprobe's metadata, then the content hash (memoised by path, size and mtime, so this is a lookup
- * when the source's fingerprint hashed the file already). Any failure is the file's rejection, never the node's,
- * except a cancel. The hash stays the whole file's sha256 rather than a fingerprint of sampled blocks: it is the
- * video's id and part of every downstream cache key, so two files differing anywhere must never share it.
+ * Reads one file: the content hash (memoised by path, size and mtime, so this is a lookup when the source's
+ * fingerprint hashed the file already), then ffprobe's metadata, kept in the data dir by content hash and `probeTool`
+ * (a folder with one new file probes that file only). Any failure is the file's rejection, never the node's, except a
+ * cancel; a failed probe is not kept. The hash stays the whole file's sha256 rather than a fingerprint of sampled
+ * blocks: it is the video's id and part of every downstream cache key, so two files differing anywhere must never
+ * share it.
  */
-export async function readVideoFile(ctx: Pick<FingerprintContext, 'media' | 'storage' | 'signal'>, path: string): Promise<FileReading> {
+export async function readVideoFile(
+  ctx: Pick<FingerprintContext, 'media' | 'storage' | 'signal'>,
+  path: string,
+  probeTool: string,
+): Promise<FileReading> {
   try {
     if (await isNonRegularFile(path)) return { path, error: 'not a regular file' };
-    const info = await probeVideo(ctx.media, path, ctx.signal);
     const hash = await ctx.storage.fileHash(path, ctx.signal);
+    const info = await ctx.storage.remember(`${PROBE_READING}:${probeTool}:${hash}`, () => probeVideo(ctx.media, path, ctx.signal));
     const { size } = await stat(path);
     return { path, video: { id: hash, path, hash, ...info, sizeBytes: size } };
   } catch (error) {

@@ -3,12 +3,12 @@ import { withDecodeThreads } from './decode-threads.ts';
 
 /** ffmpeg/ffprobe helpers the video nodes share: metadata, frame sampling, scene changes, clips. */
 
-interface VideoInfo {
+type VideoInfo = {
   duration: number;
   fps: number;
   width: number;
   height: number;
-}
+};
 
 export interface SampledFrame {
   /** Seconds from the start of the sampled range. */

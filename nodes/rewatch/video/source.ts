@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { defineOnceNode, RecordType, type FingerprintContext, type JsonObject } from '../../sdk/index.ts';
 import { VideoFileType, VideoType, type Video, type VideoFile } from '../types.ts';
 import { looksLikeVideo } from './container-sniff.ts';
-import { HASHES_AT_ONCE, mapBounded, mapBoundedInOrder, probesAtOnce, readVideoFile } from './file-reading.ts';
+import { HASHES_AT_ONCE, mapBounded, mapBoundedInOrder, probesAtOnce, probeToolOf, readVideoFile } from './file-reading.ts';
 
 const config = z
   .object({
@@ -53,7 +53,8 @@ export const videoSource = defineOnceNode({
     'A file ffprobe cannot read (corrupt, unsupported, no video stream) goes to `rejected` with ffprobe’s message ' +
     'and a warning in the log, since a source has no items of its own to fail. Re-runs when a matched file is added or changed. ' +
     'Files are probed and hashed several at a time; the output keeps the files’ order, and each video reaches the ' +
-    'nodes after it as soon as it and every file before it are read.',
+    'nodes after it as soon as it and every file before it are read. A file’s ffprobe reading is kept in the data ' +
+    'dir by content hash, so a folder with one new file probes that file only.',
   inputs: {},
   outputs: {
     files: {
@@ -84,10 +85,11 @@ export const videoSource = defineOnceNode({
       listed.add(id);
       matched.push({ id, path });
     }
+    const probeTool = await probeToolOf(ctx);
     let read = 0;
     ctx.progress.update(0, files.length);
     const readings = mapBoundedInOrder(files, probesAtOnce(ctx.media.cores), ctx.signal, async (path) => {
-      const reading = await readVideoFile(ctx, path);
+      const reading = await readVideoFile(ctx, path, probeTool);
       ctx.progress.update(++read, files.length);
       return reading;
     });
