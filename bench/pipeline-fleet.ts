@@ -74,9 +74,13 @@ export interface ExecutionReport {
   spans: ReadonlyMap<string, NodeSpan>;
 }
 
-/** Milliseconds after the run's start: when a node began running, and when it ended (absent if it never did). */
+/**
+ * Milliseconds after the run's start: when a node began running, when it first reported an item done (not cached or
+ * failed), and when it ended (each absent if it never did).
+ */
 export interface NodeSpan {
   startMs: number;
+  firstItemMs?: number;
   endMs?: number;
 }
 
@@ -117,8 +121,10 @@ function watchRun(engine: Engine) {
       const span = spans.get(event.nodeId);
       if (event.state === 'running' && !span) spans.set(event.nodeId, { startMs: at });
       else if (event.state !== 'queued' && span && span.endMs === undefined) span.endMs = at;
-    } else if (firstCotMs === undefined && event.type === 'node-progress' && event.nodeId === 'cot' && event.done > event.cached + event.failed) {
-      firstCotMs = at;
+    } else if (event.type === 'node-progress' && event.done > event.cached + event.failed) {
+      const span = spans.get(event.nodeId);
+      if (span && span.firstItemMs === undefined) span.firstItemMs = at;
+      if (firstCotMs === undefined && event.nodeId === 'cot') firstCotMs = at;
     }
   });
   return { spans, firstCotMs: () => firstCotMs, stop };
@@ -203,7 +209,8 @@ function printReport(report: FleetReport): void {
   }
   printTable(`Pipeline fleet — rewatch-r1 on ${fmt.int(report.videos)} generated videos, one simulated GPU pool per model role`, rows);
   const seconds = (ms: number | undefined) => (ms === undefined ? '…' : (ms / 1000).toFixed(1));
-  const spanText = (span: NodeSpan | undefined) => (span ? `${seconds(span.startMs)}–${seconds(span.endMs)} s` : 'not run');
+  const spanText = (span: NodeSpan | undefined) =>
+    span ? `${seconds(span.startMs)}–${seconds(span.endMs)} s${span.firstItemMs === undefined ? '' : `, first item ${seconds(span.firstItemMs)} s`}` : 'not run';
   printTable('Pipeline fleet — when each node ran, after its run’s start', [
     ['node', ...report.executions.map((e) => e.execution)],
     ...streaming.run.detail.nodes.map((n) => [n.nodeId, ...report.executions.map((e) => spanText(e.spans.get(n.nodeId)))]),

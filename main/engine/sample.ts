@@ -26,12 +26,13 @@ export function isSampledSource(definition: NodeDefinition): boolean {
 
 /** Where a source's sample is stored: derived from the source's key, so a sample is written once and shown in previews. */
 function sampleKey(sourceKey: string, spec: SampleSpec): string {
-  return sha256(canonicalJson({ sampleOf: sourceKey, n: spec.n, seed: spec.seed }));
+  return sha256(canonicalJson({ sampleOf: sourceKey, n: spec.n, seed: spec.seed, rankedBy: 'id' }));
 }
 
 /**
  * `spec.n` items of each port of a source's output, in their original order. An item's rank is the hash of the seed
- * and its content (its position breaks ties between equal items), so the same items are chosen whatever their order.
+ * and its `id`, or its content when it has none (its position breaks ties), so the same items are chosen whatever
+ * their order, and two ports listing the same things (the video source's `files` and `videos`) choose the same ones.
  * A source with no port over `n` items is its own sample.
  */
 export function sampledOutput(outputs: OutputStore, nodeType: string, output: StoredOutput, spec: SampleSpec): StoredOutput {
@@ -60,13 +61,20 @@ function chosenRows(outputs: OutputStore, output: StoredOutput, port: string, sp
   for (let offset = 0; offset < count; offset += PAGE) {
     outputs.rawPage(output, port, offset, PAGE).forEach((json, i) => {
       // One-shot `hash`: several times faster than a `createHash` object per row, and a source may hold 100k rows.
-      const rank = hash('sha256', `${spec.seed}\n${json}`);
+      const rank = hash('sha256', `${spec.seed}\n${identityOf(json)}`);
       if (chosen.length === spec.n && rank >= chosen[spec.n - 1]!.rank) return;
       chosen.splice(insertionPoint(chosen, rank), 0, { rank, seq: offset + i, json });
       if (chosen.length > spec.n) chosen.pop();
     });
   }
   return chosen.sort((a, b) => a.seq - b.seq).map((row) => row.json);
+}
+
+/** What an item is known by: its `id` (a string or number) when it is an object with one, else its JSON text. */
+function identityOf(json: string): string {
+  if (!json.startsWith('{')) return json;
+  const id = (JSON.parse(json) as { id?: unknown }).id;
+  return typeof id === 'string' || typeof id === 'number' ? `id ${JSON.stringify(id)}` : json;
 }
 
 /** After every row of rank ≤ `rank`: rows come in position order, so an equal rank keeps the earlier row first. */

@@ -214,4 +214,21 @@ describe('rewatch.video-source streaming its videos', () => {
       await engine.close();
     }
   });
+
+  it('in a sample run, samples the same videos from `files` and `videos`, so the split places every item', async () => {
+    const engine = openVideoEngine(join(dir.path, 'split-sample'), UNUSED_SEGMENTER);
+    try {
+      const run = await runToEnd(engine, splitGraph(), { sample: { n: 3, seed: 7 } });
+      expect(run.status).toBe('done');
+      const rows = async (nodeId: string, port: string) => (await engine.nodeOutput(run.runId, nodeId, port, { limit: 100 })).items.map((i) => i.data as { id?: string; videoId?: string });
+      const sampled = (await rows('src', 'videos')).map((v) => v.id);
+      expect(sampled).toHaveLength(3);
+      expect((await rows('src', 'files')).map((f) => f.id)).toEqual(sampled);
+      const placed = [...(await rows('split', 'sft')), ...(await rows('split', 'rl')), ...(await rows('split', 'heldOut'))];
+      expect(placed.map((segment) => segment.videoId).sort()).toEqual([...sampled].sort());
+      expect(run.nodes.find((n) => n.nodeId === 'split')?.itemsFailed).toBe(0);
+    } finally {
+      await engine.close();
+    }
+  });
 });
