@@ -1,7 +1,8 @@
-import { type ReactFlowState, useStore, ViewportPortal } from '@xyflow/react';
-import { useCallback } from 'react';
+import { type ReactFlowState, useStore } from '@xyflow/react';
+import { useCallback, useMemo } from 'react';
 import type { FlowEdge } from '../store/flow-types.ts';
-import { edgeStrokes, sameStrokes } from './overview-edges.ts';
+import { type CurveCache, edgeStrokes, sameStrokes } from './overview-edges.ts';
+import { ViewportLayer } from './ViewportLayer.tsx';
 
 /**
  * The edges at the overview zoom: one path per colour in one SVG, behind the nodes. xyflow's own edges are an SVG,
@@ -9,17 +10,19 @@ import { edgeStrokes, sameStrokes } from './overview-edges.ts';
  * are neither clicked nor wired (at that zoom a handle is a pixel or two).
  */
 export function OverviewEdges({ edges }: { edges: readonly FlowEdge[] }) {
+  // Started afresh with each new list of edges, so that removed edges do not stay in it.
+  const curves = useMemo((): CurveCache => new Map(), [edges]);
   const strokes = useStore(
-    useCallback((s: ReactFlowState) => edgeStrokes(s.nodeLookup, edges), [edges]),
+    useCallback((s: ReactFlowState) => edgeStrokes(s.nodeLookup, edges, curves), [edges, curves]),
     sameStrokes,
   );
   return (
-    <ViewportPortal>
+    <ViewportLayer>
       <svg className="overview-edges" aria-hidden="true">
         {strokes.map(({ color, d }) => (
           <path key={color} d={d} stroke={color} />
         ))}
       </svg>
-    </ViewportPortal>
+    </ViewportLayer>
   );
 }

@@ -1,6 +1,6 @@
 import { type InternalNode, Position } from '@xyflow/react';
 import { describe, expect, it } from 'vitest';
-import { edgeStrokes } from '../../renderer/canvas/overview-edges.ts';
+import { type CurveCache, edgeStrokes } from '../../renderer/canvas/overview-edges.ts';
 import type { FlowEdge } from '../../renderer/store/flow-types.ts';
 
 /** A measured node at (x, y), 200 wide, with an input handle `items` on its left and outputs on its right. */
@@ -73,5 +73,17 @@ describe('the overview edges', () => {
     const strokes = edgeStrokes(moved, [edge('e1', 'a', 'kept', 'b', 'red'), edge('e2', 'a', 'nowhere', 'c', 'red'), edge('e3', 'a', 'kept', 'gone', 'red')]);
     expect(strokes).toHaveLength(1);
     expect(ends(strokes[0]!.d)).toEqual([[205, 55, 595, 95]]);
+  });
+
+  it('builds again only the curves whose ends moved, drawing the same paths as without a cache', () => {
+    const edges = [edge('e1', 'a', 'kept', 'b', 'red'), edge('e2', 'a', 'dropped', 'c', 'red')];
+    const cache: CurveCache = new Map();
+    edgeStrokes(nodes, edges, cache);
+    const [first, second] = [cache.get('e1'), cache.get('e2')];
+    const moved = new Map(nodes);
+    moved.set('c', measured('c', 420, 320, []));
+    expect(edgeStrokes(moved, edges, cache)).toEqual(edgeStrokes(moved, edges));
+    expect(cache.get('e1')).toBe(first);
+    expect(cache.get('e2')).not.toBe(second);
   });
 });
