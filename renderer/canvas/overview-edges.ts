@@ -1,11 +1,17 @@
 import { getBezierPath, type InternalNode, Position } from '@xyflow/react';
 import type { FlowEdge } from '../store/flow-types.ts';
 
-/** Every edge of one colour as a single SVG path: what the overview draws instead of an element per edge. */
-export interface EdgeStroke {
+/** An edge as the overview draws it: xyflow's default bezier between the handles it measured. */
+export interface EdgeCurve {
+  id: string;
   color: string;
+  /** Where it starts and ends: source x, y, target x, y. */
+  ends: readonly [number, number, number, number];
   d: string;
 }
+
+/** Each edge's last curve by edge id: during a drag most edges keep their ends, and keep their curve object too. */
+export type CurveCache = Map<string, EdgeCurve>;
 
 type HandleKind = 'source' | 'target';
 
@@ -23,17 +29,10 @@ function handlePoint(node: InternalNode, kind: HandleKind, port: string): Handle
   return { x: x + handle.x + (handle.position === Position.Right ? handle.width : 0), y: y + handle.y + handle.height / 2, position: handle.position };
 }
 
-interface Curve {
-  ends: readonly [number, number, number, number];
-  d: string;
-}
-
-/** Each edge's last curve by edge id: during a drag most edges keep their ends, and their path is not built again. */
-export type CurveCache = Map<string, Curve>;
-
-function curveBetween(source: HandlePoint, target: HandlePoint, cached: Curve | undefined): Curve {
+function curveOf(edge: FlowEdge, source: HandlePoint, target: HandlePoint, cached: EdgeCurve | undefined): EdgeCurve {
+  const color = String(edge.style?.stroke ?? '');
   const ends = [source.x, source.y, target.x, target.y] as const;
-  if (cached && cached.ends.every((value, i) => value === ends[i])) return cached;
+  if (cached && cached.color === color && cached.ends.every((value, i) => value === ends[i])) return cached;
   const [d] = getBezierPath({
     sourceX: source.x,
     sourceY: source.y,
@@ -42,32 +41,29 @@ function curveBetween(source: HandlePoint, target: HandlePoint, cached: Curve | 
     targetY: target.y,
     targetPosition: target.position,
   });
-  return { ends, d };
+  return { id: edge.id, color, ends, d };
 }
 
 /**
- * The edges grouped by stroke colour, each drawn as xyflow's default bezier between the handles it measured; an
- * edge whose handle is not measured yet is left out, as xyflow leaves it out.
+ * The edges' curves, in the edges' order; an edge whose handle is not measured yet is left out, as xyflow leaves it
+ * out. A curve whose ends and colour did not change is the cached object itself.
  */
-export function edgeStrokes(nodeLookup: ReadonlyMap<string, InternalNode>, edges: readonly FlowEdge[], cache: CurveCache = new Map()): EdgeStroke[] {
-  const byColor = new Map<string, string[]>();
+export function edgeCurves(nodeLookup: ReadonlyMap<string, InternalNode>, edges: readonly FlowEdge[], cache: CurveCache = new Map()): EdgeCurve[] {
+  const curves: EdgeCurve[] = [];
   for (const edge of edges) {
     const sourceNode = nodeLookup.get(edge.source);
     const targetNode = nodeLookup.get(edge.target);
     const source = sourceNode && handlePoint(sourceNode, 'source', edge.sourceHandle ?? '');
     const target = targetNode && handlePoint(targetNode, 'target', edge.targetHandle ?? '');
     if (!source || !target) continue;
-    const curve = curveBetween(source, target, cache.get(edge.id));
+    const curve = curveOf(edge, source, target, cache.get(edge.id));
     cache.set(edge.id, curve);
-    const color = String(edge.style?.stroke ?? '');
-    const paths = byColor.get(color) ?? [];
-    paths.push(curve.d);
-    byColor.set(color, paths);
+    curves.push(curve);
   }
-  return [...byColor].map(([color, paths]) => ({ color, d: paths.join(' ') }));
+  return curves;
 }
 
-/** Equal when every colour draws the same path: a store update that moved nothing re-renders nothing. */
-export function sameStrokes(a: readonly EdgeStroke[], b: readonly EdgeStroke[]): boolean {
-  return a.length === b.length && a.every((stroke, i) => stroke.color === b[i]!.color && stroke.d === b[i]!.d);
+/** Equal when every curve is the same object: a store update that moved nothing re-renders nothing. */
+export function sameCurves(a: readonly EdgeCurve[], b: readonly EdgeCurve[]): boolean {
+  return a.length === b.length && a.every((curve, i) => curve === b[i]);
 }

@@ -59,7 +59,7 @@ async function geometry(page: Page): Promise<Geometry> {
     const ends = { e1: [['src', 'items'], ['keep', 'items']], e2: [['keep', 'kept'], ['out', 'items']] };
     const endGaps = {};
     const numbersOf = (d) => d.match(/-?[\\d.]+/g).map(Number);
-    // The overview draws every edge of a colour as one path, a subpath ("M …") per edge.
+    // The overview draws each edge as a path of one curve ("M …").
     const overviewCurves = [...document.querySelectorAll('.overview-edges path')].flatMap((path) =>
       path.getAttribute('d').split('M').filter((d) => d.trim()).map(numbersOf));
     const handleEnd = (nodeId, kind, port) => {

@@ -1,6 +1,6 @@
 import { type InternalNode, Position } from '@xyflow/react';
 import { describe, expect, it } from 'vitest';
-import { type CurveCache, edgeStrokes } from '../../renderer/canvas/overview-edges.ts';
+import { type CurveCache, type EdgeCurve, edgeCurves, sameCurves } from '../../renderer/canvas/overview-edges.ts';
 import type { FlowEdge } from '../../renderer/store/flow-types.ts';
 
 /** A measured node at (x, y), 200 wide, with an input handle `items` on its left and outputs on its right. */
@@ -39,15 +39,12 @@ const edge = (id: string, source: string, sourceHandle: string, target: string, 
   data: { extra: {} },
 });
 
-/** Each subpath's first and last points. */
-function ends(d: string): [number, number, number, number][] {
-  return d
-    .split('M')
-    .filter((part) => part.trim())
-    .map((part) => {
-      const numbers = part.match(/-?[\d.]+/g)!.map(Number);
-      return [numbers[0]!, numbers[1]!, numbers.at(-2)!, numbers.at(-1)!];
-    });
+/** Each curve's id, colour, first and last points (read from its path, as drawn). */
+function drawn(curves: readonly EdgeCurve[]): [string, string, number, number, number, number][] {
+  return curves.map(({ id, color, d }) => {
+    const numbers = d.match(/-?[\d.]+/g)!.map(Number);
+    return [id, color, numbers[0]!, numbers[1]!, numbers.at(-2)!, numbers.at(-1)!];
+  });
 }
 
 describe('the overview edges', () => {
@@ -57,33 +54,33 @@ describe('the overview edges', () => {
     ['c', measured('c', 400, 300, [])],
   ]);
 
-  it('draws each edge from the middle of its source handle’s right side to its target handle’s left side, one path per colour', () => {
-    const strokes = edgeStrokes(nodes, [edge('e1', 'a', 'kept', 'b', 'red'), edge('e2', 'a', 'dropped', 'c', 'red'), edge('e3', 'a', 'kept', 'c', 'blue')]);
-    expect(strokes.map((s) => s.color)).toEqual(['red', 'blue']);
-    expect(ends(strokes[0]!.d)).toEqual([
-      [205, 55, 395, 55],
-      [205, 72, 395, 355],
+  it('draws each edge in its colour from the middle of its source handle’s right side to its target handle’s left side', () => {
+    const curves = edgeCurves(nodes, [edge('e1', 'a', 'kept', 'b', 'red'), edge('e2', 'a', 'dropped', 'c', 'red'), edge('e3', 'a', 'kept', 'c', 'blue')]);
+    expect(drawn(curves)).toEqual([
+      ['e1', 'red', 205, 55, 395, 55],
+      ['e2', 'red', 205, 72, 395, 355],
+      ['e3', 'blue', 205, 55, 395, 355],
     ]);
-    expect(ends(strokes[1]!.d)).toEqual([[205, 55, 395, 355]]);
   });
 
   it('follows a node that moved and leaves out an edge whose handle is not measured', () => {
     const moved = new Map(nodes);
     moved.set('b', measured('b', 600, 40, []));
-    const strokes = edgeStrokes(moved, [edge('e1', 'a', 'kept', 'b', 'red'), edge('e2', 'a', 'nowhere', 'c', 'red'), edge('e3', 'a', 'kept', 'gone', 'red')]);
-    expect(strokes).toHaveLength(1);
-    expect(ends(strokes[0]!.d)).toEqual([[205, 55, 595, 95]]);
+    const curves = edgeCurves(moved, [edge('e1', 'a', 'kept', 'b', 'red'), edge('e2', 'a', 'nowhere', 'c', 'red'), edge('e3', 'a', 'kept', 'gone', 'red')]);
+    expect(drawn(curves)).toEqual([['e1', 'red', 205, 55, 595, 95]]);
   });
 
-  it('builds again only the curves whose ends moved, drawing the same paths as without a cache', () => {
+  it('keeps the curve objects of edges whose ends did not move, drawing the same paths as without a cache', () => {
     const edges = [edge('e1', 'a', 'kept', 'b', 'red'), edge('e2', 'a', 'dropped', 'c', 'red')];
     const cache: CurveCache = new Map();
-    edgeStrokes(nodes, edges, cache);
-    const [first, second] = [cache.get('e1'), cache.get('e2')];
+    const [first, second] = edgeCurves(nodes, edges, cache);
     const moved = new Map(nodes);
     moved.set('c', measured('c', 420, 320, []));
-    expect(edgeStrokes(moved, edges, cache)).toEqual(edgeStrokes(moved, edges));
-    expect(cache.get('e1')).toBe(first);
-    expect(cache.get('e2')).not.toBe(second);
+    const again = edgeCurves(moved, edges, cache);
+    expect(again).toEqual(edgeCurves(moved, edges));
+    expect(again[0]).toBe(first);
+    expect(again[1]).not.toBe(second);
+    expect(sameCurves(again, edgeCurves(moved, edges, cache))).toBe(true);
+    expect(sameCurves(again, [first!, second!])).toBe(false);
   });
 });
