@@ -1,5 +1,5 @@
-import { useMemo, useReducer } from 'react';
-import type { EngineApi, OutputPage } from '../../main/api/contract.ts';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { OutputPage } from '../../main/api/contract.ts';
 import { useServices } from '../app/services.tsx';
 
 export type Item = OutputPage['items'][number];
@@ -24,49 +24,61 @@ export interface PagedItems {
 
 const PAGE_SIZE = 200;
 
-/** One query's pages and figures, kept outside React's state so that a reply always lands in its own query's cache. */
 interface PageCache {
-  output: OutputRef;
   pages: Map<number, Item[] | 'loading'>;
-  total: number | null;
-  error: string | null;
+  /** False once its query is replaced or the view is gone: late replies are dropped. */
+  live: boolean;
 }
 
-/** Asks for one page of the cache's query unless it is there or on its way; `arrived` is called with the reply. */
-function loadPage(engine: EngineApi, cache: PageCache, page: number, arrived: () => void): void {
-  if (cache.pages.has(page)) return;
-  cache.pages.set(page, 'loading');
-  const { runId, nodeId, port, search, where } = cache.output;
-  const query = { offset: page * PAGE_SIZE, limit: PAGE_SIZE, ...(search ? { search } : {}), ...(where ? { where } : {}) };
-  engine.nodeOutput(runId, nodeId, port, query).then(
-    (result) => {
-      cache.pages.set(page, result.items);
-      cache.total = result.total;
-      arrived();
-    },
-    (failure: unknown) => {
-      cache.pages.delete(page);
-      cache.error = (failure as Error).message;
-      arrived();
-    },
-  );
+interface Loaded {
+  /** The cache these figures belong to; figures of an earlier query read as not loaded. */
+  cache: PageCache;
+  total: number | null;
+  error: string | null;
+  /** Counts arrived pages, so that views showing them render again. */
+  arrived: number;
 }
+
+const nothingLoaded = (cache: PageCache): Loaded => ({ cache, total: null, error: null, arrived: 0 });
 
 export function usePagedItems(output: OutputRef): PagedItems {
   const { engine } = useServices();
   const { runId, nodeId, port, search, where } = output;
-  // Counts replies, so that views showing them render again (a reply for a replaced query renders once, harmlessly).
-  const [replies, replied] = useReducer((count: number) => count + 1, 0);
-  // A cache per query, made while rendering, its first page asked for right then rather than once the view has been
-  // committed: the server reads it while the view is laid out and painted. (Asked for in the view's effects, which
-  // run before this hook's, it would go into a cache about to be replaced, and be asked for twice.)
-  const cache = useMemo<PageCache>(() => {
-    const made: PageCache = { output: { runId, nodeId, port, search, where }, pages: new Map(), total: null, error: null };
-    loadPage(engine, made, 0, replied);
-    return made;
-  }, [engine, runId, nodeId, port, search, where]);
+  // A cache per query, made while rendering: the view's effects run before this hook's, and the first page they ask
+  // for must go into this query's cache, not into one about to be replaced (that asked for it twice).
+  const cache = useMemo<PageCache>(() => ({ pages: new Map(), live: true }), [runId, nodeId, port, search, where]);
+  const [loaded, setLoaded] = useState(() => nothingLoaded(cache));
 
-  const { total, error } = cache;
+  const load = useCallback(
+    (page: number) => {
+      if (cache.pages.has(page)) return;
+      cache.pages.set(page, 'loading');
+      const query = { offset: page * PAGE_SIZE, limit: PAGE_SIZE, ...(search ? { search } : {}), ...(where ? { where } : {}) };
+      const settle = (update: (previous: Loaded) => Loaded) => {
+        if (cache.live) setLoaded((previous) => update(previous.cache === cache ? previous : nothingLoaded(cache)));
+      };
+      engine.nodeOutput(runId, nodeId, port, query).then(
+        (result) => {
+          cache.pages.set(page, result.items);
+          settle((previous) => ({ ...previous, total: result.total, arrived: previous.arrived + 1 }));
+        },
+        (failure: unknown) => {
+          cache.pages.delete(page);
+          settle((previous) => ({ ...previous, error: (failure as Error).message }));
+        },
+      );
+    },
+    [engine, cache, runId, nodeId, port, search, where],
+  );
+
+  useEffect(() => {
+    load(0);
+    return () => {
+      cache.live = false;
+    };
+  }, [load, cache]);
+
+  const { total, error, arrived } = loaded.cache === cache ? loaded : nothingLoaded(cache);
   // A new object whenever a page arrives, so that views showing it render again.
   return useMemo(
     () => ({
@@ -77,9 +89,9 @@ export function usePagedItems(output: OutputRef): PagedItems {
         return page === 'loading' ? undefined : page?.[index % PAGE_SIZE];
       },
       want(start, end) {
-        for (let page = Math.floor(start / PAGE_SIZE); page <= Math.floor(end / PAGE_SIZE); page++) loadPage(engine, cache, page, replied);
+        for (let page = Math.floor(start / PAGE_SIZE); page <= Math.floor(end / PAGE_SIZE); page++) load(page);
       },
     }),
-    [total, error, cache, engine, replies],
+    [total, error, cache, load, arrived],
   );
 }
