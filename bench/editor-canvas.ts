@@ -71,19 +71,21 @@ async function recordFrames(page: Page): Promise<void> {
 
 /**
  * Times the next click in the page, from its pointerdown to the end of the frame that first shows row 0 of the output
- * table (as `recordFrames` ends a frame), into `window.firstRowsMs`. Measured in the page: the driver's own round
- * trips (actionability checks, polling for the row) are not the editor's.
+ * table (as `recordFrames` ends a frame): `window.firstRows` resolves to it. Measured in the page: the driver's own
+ * round trips (actionability checks, polling for the row) are not the editor's. A promise the driver awaits, not a
+ * value it polls for: `waitForFunction` polls by evaluating a string, which the editor's CSP refuses.
  */
 async function timeFirstRows(page: Page): Promise<void> {
   await page.evaluate(`{
-    window.firstRowsMs = undefined;
+    let resolve;
+    window.firstRows = new Promise((settle) => { resolve = settle; });
     window.addEventListener('pointerdown', (event) => {
       const started = performance.now();
       const shown = () => document.querySelector('[data-testid="preview-table"] .table-row[data-row="0"]')?.textContent.includes('row 0');
       const observer = new MutationObserver(() => {
         if (!shown()) return;
         observer.disconnect();
-        requestAnimationFrame(() => requestAnimationFrame(() => { window.firstRowsMs = performance.now() - started; }));
+        requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - started)));
       });
       observer.observe(document.body, { childList: true, subtree: true, characterData: true });
     }, { capture: true, once: true });
@@ -180,7 +182,7 @@ export async function editorCanvas(): Promise<BenchResult[]> {
     await page.getByRole('tab', { name: 'Output' }).click();
     await timeFirstRows(page);
     await page.locator('.react-flow__node[data-id="src"]').click();
-    const firstPageMs = (await (await page.waitForFunction('window.firstRowsMs')).jsonValue()) as number;
+    const firstPageMs = await page.evaluate<number>('window.firstRows');
 
     const table = (await page.locator('[data-testid="preview-table"]').boundingBox())!;
     await page.mouse.move(table.x + table.width / 2, table.y + table.height / 2);

@@ -12,7 +12,7 @@ import {
   type Viewport,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { type DragEvent, type MouseEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { type DragEvent, type MouseEvent, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import { useEditor, useLayout, useServices } from '../app/services.tsx';
 import { SHORTCUTS } from '../app/shortcuts.ts';
 import { NODE_TYPE_MIME } from '../palette/search.ts';
@@ -22,6 +22,8 @@ import { AddNodePopup } from './AddNodePopup.tsx';
 import { useColouredEdges } from './edge-colors.ts';
 import { GraphNodeView } from './GraphNodeView.tsx';
 import { GroupFrames } from './GroupFrames.tsx';
+import { OverviewContext } from './overview.tsx';
+import { OverviewEdges } from './OverviewEdges.tsx';
 import { type CanvasCommands, useCanvasKeys } from './use-canvas-commands.ts';
 
 // Module constants: props React Flow compares by identity on every render.
@@ -31,6 +33,8 @@ const MULTI_SELECT_KEYS = ['Meta', 'Control'];
 const PRO_OPTIONS = { hideAttribution: true };
 const FIT_OPTIONS = { duration: 200 };
 const FIT_WAIT_MS = 1000;
+/** What xyflow draws at the overview zoom, where `OverviewEdges` draws the edges. */
+const NO_EDGES: FlowEdge[] = [];
 /** Below this zoom a node's 13 px title would be under 10 px on screen: nodes show their title alone, enlarged. */
 const FAR_ZOOM = 0.77;
 
@@ -94,6 +98,7 @@ export function Canvas({ commands }: { commands: CanvasCommands }) {
   }, []);
   const nodes = useEditor((s) => s.nodes);
   const edges = useColouredEdges(nodes, useEditor((s) => s.edges));
+  const overview = useContext(OverviewContext);
   const [adding, setAdding] = useState<{ screen: { x: number; y: number }; local: { x: number; y: number } } | null>(null);
   useCanvasKeys(commands);
   useFitOnLoad();
@@ -155,7 +160,7 @@ export function Canvas({ commands }: { commands: CanvasCommands }) {
     <div className="canvas" ref={box} onDragOver={onDragOver} onDrop={onDrop} onDoubleClick={onDoubleClick}>
       <ReactFlow<FlowNode, FlowEdge>
         nodes={nodes}
-        edges={edges}
+        edges={overview ? NO_EDGES : edges}
         nodeTypes={nodeTypes}
         onConnect={onConnect}
         onConnectEnd={onConnectEnd}
@@ -176,6 +181,7 @@ export function Canvas({ commands }: { commands: CanvasCommands }) {
       >
         <Background variant={BackgroundVariant.Dots} gap={16} size={1} color="#2f3440" />
         <GroupFrames />
+        {overview && <OverviewEdges edges={edges} />}
         {minimap && <MiniMap style={MINIMAP_SIZE} pannable zoomable nodeColor={miniMapColor} maskColor="rgba(10, 12, 16, 0.6)" />}
         <Controls showInteractive={false} fitViewOptions={FIT_OPTIONS} />
       </ReactFlow>

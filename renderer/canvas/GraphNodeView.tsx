@@ -16,18 +16,27 @@ interface PortRowProps {
   bare?: boolean;
 }
 
+/**
+ * Where a port's handle is, for xyflow to measure, without the `Handle` component: at the overview zoom a handle is
+ * neither drawn nor wired, and each `Handle` is a store subscription that every frame of a drag would run. xyflow
+ * measures a node's handles as its elements of class `source` / `target`, reading `data-handleid` and
+ * `data-handlepos` (getHandleBounds in xyflow/xyflow packages/system/src/utils/dom.ts, commit
+ * 11dfc46e84d58327f426aea9b2e09b4fa62f89a6); the classes also give the mark the handle's box.
+ */
+function HandleMark({ kind, position, port }: { kind: 'source' | 'target'; position: Position; port: string }) {
+  return <div className={`react-flow__handle react-flow__handle-${position} ${kind}`} data-handleid={port} data-handlepos={position} />;
+}
+
 /** A port's name; hovering it shows its data type and what it carries. */
 function PortRow({ port, side, color, bare = false }: PortRowProps) {
+  const [kind, position] = side === 'in' ? (['target', Position.Left] as const) : (['source', Position.Right] as const);
   return (
     <div className={`port port-${side}`}>
-      <Handle
-        type={side === 'in' ? 'target' : 'source'}
-        position={side === 'in' ? Position.Left : Position.Right}
-        id={port.name}
-        style={{ background: color }}
-      />
-      {!bare && (
+      {bare ? (
+        <HandleMark kind={kind} position={position} port={port.name} />
+      ) : (
         <>
+          <Handle type={kind} position={position} id={port.name} style={{ background: color }} />
           <span>{port.name}</span>
           <span className="port-tip" role="tooltip">
             <DataTypeTag dataType={port.dataType} />
@@ -72,7 +81,8 @@ function MissingNode({ id, type, selected }: { id: string; type: string; selecte
 /**
  * A node on the canvas: title, typed ports coloured by data type, live run state and validation problems. At the
  * overview zoom it keeps its box, state colour and handles (rows of fixed height, so its size and the edges' ends do
- * not move) and drops the text, named by a hover title instead.
+ * not move; the handles are still measured there, though not drawn) and drops the text, named by a hover title
+ * instead.
  */
 export const GraphNodeView = memo(function GraphNodeView({ id, data, selected }: NodeProps<FlowNode>) {
   const { catalog } = useServices();
@@ -112,9 +122,11 @@ export const GraphNodeView = memo(function GraphNodeView({ id, data, selected }:
         {info.outputs.map((p) => <PortRow key={`out-${p.name}`} port={p} side="out" color={dataTypeColor(catalog, p.dataType)} bare={overview} />)}
       </div>
       {live && <NodeProgress live={live} />}
-      <div className="gnode-far-title" aria-hidden="true">
-        {data.label || info.title}
-      </div>
+      {!overview && (
+        <div className="gnode-far-title" aria-hidden="true">
+          {title}
+        </div>
+      )}
     </div>
   );
 });

@@ -1,10 +1,10 @@
-import { ViewportPortal } from '@xyflow/react';
 import { memo } from 'react';
 import type { GraphGroup } from '../../main/graph/format.ts';
 import { useEditor } from '../app/services.tsx';
 import type { FlowNode } from '../store/flow-types.ts';
 import { frameAround, type Rect } from '../store/group-frame.ts';
 import { estimatedNodeSize } from '../store/layout.ts';
+import { ViewportLayer } from './ViewportLayer.tsx';
 
 /** A node's box in flow coordinates, estimated until the canvas has measured it. */
 function boxOf(node: FlowNode): Rect {
@@ -31,11 +31,11 @@ export function GroupFrames() {
   if (!groups?.length) return null;
   const byId = new Map(nodes.map((n) => [n.id, n]));
   return (
-    <ViewportPortal>
+    <ViewportLayer>
       {groups.map((group) => {
         const frame = frameAround(group.nodes.flatMap((id) => (byId.has(id) ? [boxOf(byId.get(id)!)] : [])));
         return frame && <GroupFrame key={group.id} group={group} frame={frame} />;
       })}
-    </ViewportPortal>
+    </ViewportLayer>
   );
 }

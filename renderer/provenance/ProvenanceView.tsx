@@ -4,9 +4,12 @@ import type { CaptionEvent, DenseCaption } from '../../nodes/rewatch/types.ts';
 import { mediaUrl } from '../api/index.ts';
 import { useEditor, useServices } from '../app/services.tsx';
 import { blobHashOf } from '../previews/ItemCursor.tsx';
+import type { FlowNode } from '../store/flow-types.ts';
 import { JsonTree } from '../previews/JsonTree.tsx';
 import { useProvenanceTarget } from './provenance-store.ts';
 import { clockOf, evidenceSpan, eventsIn, type Span, summarize } from './row-summary.ts';
+
+const NO_NODES: readonly FlowNode[] = [];
 
 type Loaded = { state: 'loading' } | { state: 'failed'; message: string } | { state: 'ready'; provenance: Provenance };
 
@@ -90,7 +93,8 @@ export function ProvenanceView() {
   const { catalog } = useServices();
   const close = useProvenanceTarget((s) => s.close);
   const target = useProvenanceTarget((s) => s.target);
-  const nodes = useEditor((s) => s.nodes);
+  // Read only while open: otherwise every frame of a node drag would render this closed view again.
+  const nodes = useEditor((s) => (target ? s.nodes : NO_NODES));
   const labels = useMemo(() => new Map(nodes.map((n) => [n.id, n.data.label || catalog.nodeTypes.get(n.data.type)?.title || n.id])), [nodes, catalog]);
   const loaded = useProvenance();
   useEffect(() => {

@@ -38,7 +38,10 @@ interface Geometry {
   zoom: number;
   /** Rendered nodes' sizes in flow units, by id. */
   sizes: Record<string, { width: number; height: number }>;
-  /** For each edge end drawn beside its rendered handle: how far (in flow units) the path's end lies from the handle. */
+  /**
+   * For each edge end drawn beside its rendered handle: how far (in flow units) the path's end lies from the handle
+   * (xyflow's edge path, or at the overview zoom the overview's curve for that edge).
+   */
   endGaps: Record<string, number>;
 }
 
@@ -55,19 +58,28 @@ async function geometry(page: Page): Promise<Geometry> {
     }
     const ends = { e1: [['src', 'items'], ['keep', 'items']], e2: [['keep', 'kept'], ['out', 'items']] };
     const endGaps = {};
+    const numbersOf = (d) => d.match(/-?[\\d.]+/g).map(Number);
+    // The overview draws each edge as a path of one curve ("M …").
+    const overviewCurves = [...document.querySelectorAll('.overview-edges path')].flatMap((path) =>
+      path.getAttribute('d').split('M').filter((d) => d.trim()).map(numbersOf));
+    const handleEnd = (nodeId, kind, port) => {
+      const handle = document.querySelector('.react-flow__node[data-id="' + nodeId + '"] .react-flow__handle.' + kind + '[data-handleid="' + port + '"]');
+      if (!handle) return;
+      const box = handle.getBoundingClientRect();
+      return { x: ((kind === 'source' ? box.right : box.left) - origin.left - tx) / zoom, y: (box.top + box.height / 2 - origin.top - ty) / zoom };
+    };
+    const distance = (end, x, y) => Math.hypot(end.x - x, end.y - y);
     for (const [id, [[from, fromPort], [to, toPort]]] of Object.entries(ends)) {
+      const source = handleEnd(from, 'source', fromPort);
+      const target = handleEnd(to, 'target', toPort);
       const path = document.querySelector('.react-flow__edge[data-id="' + id + '"] path.react-flow__edge-path');
-      if (!path) continue;
-      const numbers = path.getAttribute('d').match(/-?[\\d.]+/g).map(Number);
-      const gap = (nodeId, kind, port, x, y) => {
-        const handle = document.querySelector('.react-flow__node[data-id="' + nodeId + '"] .react-flow__handle.' + kind + '[data-handleid="' + port + '"]');
-        if (!handle) return;
-        const box = handle.getBoundingClientRect();
-        const end = { x: ((kind === 'source' ? box.right : box.left) - origin.left - tx) / zoom, y: (box.top + box.height / 2 - origin.top - ty) / zoom };
-        endGaps[id + ' ' + kind] = Math.hypot(end.x - x, end.y - y);
-      };
-      gap(from, 'source', fromPort, numbers[0], numbers[1]);
-      gap(to, 'target', toPort, numbers.at(-2), numbers.at(-1));
+      // xyflow's own edge; at the overview, the curve starting nearest the source handle (or ending nearest the
+      // target handle when the source node is off screen and not rendered).
+      const gapOf = (curve) => (source ? distance(source, curve[0], curve[1]) : distance(target, curve.at(-2), curve.at(-1)));
+      const numbers = path ? numbersOf(path.getAttribute('d')) : (source || target) && overviewCurves.sort((a, b) => gapOf(a) - gapOf(b))[0];
+      if (!numbers) continue;
+      if (source) endGaps[id + ' source'] = distance(source, numbers[0], numbers[1]);
+      if (target) endGaps[id + ' target'] = distance(target, numbers.at(-2), numbers.at(-1));
     }
     return { zoom, sizes, endGaps };
   })()`);
@@ -114,6 +126,8 @@ describe.skipIf(!hasChromium)('the editor with big graphs and outputs', () => {
     expect(zoomedOut.zoom).toBeLessThan(OVERVIEW_ZOOM);
     expect(await page.locator('.react-flow__node .gnode-title').count()).toBe(0);
     expect(await page.locator('.react-flow__node[data-id="keep"] .gnode').getAttribute('title')).toBe('Filter · keep');
+    // The edges are the overview's curves, not xyflow's elements.
+    expect(await page.locator('.react-flow__edge').count()).toBe(0);
     expectEdgesOnHandles(zoomedOut, 4);
 
     // Opened again while zoomed out: the nodes are first drawn (and measured) in their overview form.
@@ -133,6 +147,7 @@ describe.skipIf(!hasChromium)('the editor with big graphs and outputs', () => {
       expect(size.width, `${id} width`).toBeCloseTo(zoomedOut.sizes[id]!.width, 0);
       expect(size.height, `${id} height`).toBeCloseTo(zoomedOut.sizes[id]!.height, 0);
     }
+    expect(await page.locator('.overview-edges').count()).toBe(0);
     expectEdgesOnHandles(zoomedIn, 2); // the filter's: its neighbours are off screen
 
     // Back at the overview, a node is dragged like any other.
