@@ -146,6 +146,25 @@ function chatBody(
   return { ...request.extraBody, ...core, model: profile.model, messages: [...messages] };
 }
 
+/** A reply from the server; `stored` settles once the cache holds it (absent when it was not usable). */
+interface Exchanged {
+  reply: CachedLlmReply;
+  stored: void | Promise<void>;
+}
+
+/** What `complete` returns for a usable reply; `latencyMs` is undefined for one taken from the cache. */
+function completion(reply: CachedLlmReply, output: Output & { ok: true }, latencyMs: number | undefined): Completion {
+  return {
+    text: stripThinking(reply.raw),
+    raw: reply.raw,
+    ...(output.json !== undefined && { json: output.json, value: output.value }),
+    usage: { promptTokens: reply.promptTokens, completionTokens: reply.completionTokens },
+    model: reply.model,
+    cached: latencyMs === undefined,
+    latencyMs: latencyMs ?? 0,
+  };
+}
+
 function elapsedSince(startedAt: number): number {
   return Math.round(performance.now() - startedAt);
 }
@@ -270,47 +289,60 @@ export class LlmClient {
     // Whether the server constrained decoding is not in the key: a cached reply was validated against the same
     // schema either way, so toggling a profile's structured outputs reuses every answer.
     const requestHash = llmRequestHash(endpoint.profile, request, request.messages);
-    const respond = (reply: CachedLlmReply, output: Output & { ok: true }, cached: boolean): Completion => ({
-      text: stripThinking(reply.raw),
-      raw: reply.raw,
-      ...(output.json !== undefined && { json: output.json, value: output.value }),
-      usage: { promptTokens: reply.promptTokens, completionTokens: reply.completionTokens },
-      model: reply.model,
-      cached,
-      latencyMs: cached ? 0 : elapsedSince(startedAt),
-    });
-
-    const fromCache = () => {
-      const hit = scope.useCache ? this.cache.get(requestHash) : undefined;
-      const output = hit && checkOutput(hit.raw, contract);
-      if (!hit || !output?.ok) return undefined;
-      this.record(scope, endpoint, requestHash, hit, { latencyMs: 0, cached: true, attempts: 0, repair: false });
-      return respond(hit, output, true);
-    };
-    const cached = fromCache();
+    const cached = this.fromCache(scope, endpoint, requestHash, contract);
     if (cached) return cached;
     // One caller at a time pays for a request (in any process on the run store): the others wait for its reply.
     const release = await this.leases.acquire(requestHash, scope.signal);
+    let stored: void | Promise<void> = undefined;
     try {
-      return fromCache() ?? (await this.pay(scope, endpoint, request, requestHash, contract, respond));
+      const hit = this.fromCache(scope, endpoint, requestHash, contract);
+      if (hit) return hit;
+      const paid = await this.pay(scope, endpoint, request, requestHash, contract);
+      stored = paid.stored;
+      return completion(paid.reply, paid.output, elapsedSince(startedAt));
     } finally {
-      release();
+      // The lease passes on once the reply is in the cache, where the next holder finds it. The caller need not wait
+      // for that (the run store commits it at the end of this turn, with the lease claims of the caller's next
+      // requests): one commit and one turn less per request.
+      if (stored) stored.then(release, (error: unknown) => this.lostReply(endpoint, error, release));
+      else release();
     }
   }
 
-  /** Sends the request, and one repair request when the reply does not fit the contract. */
+  private fromCache(
+    scope: LlmScope,
+    endpoint: Endpoint,
+    requestHash: string,
+    contract: ReplyContract | undefined,
+  ): Completion | undefined {
+    const hit = scope.useCache ? this.cache.get(requestHash) : undefined;
+    const output = hit && checkOutput(hit.raw, contract);
+    if (!hit || !output?.ok) return undefined;
+    this.record(scope, endpoint, requestHash, hit, { latencyMs: 0, cached: true, attempts: 0, repair: false });
+    return completion(hit, output, undefined);
+  }
+
+  /** A reply the cache failed to store was still used; only a later identical request pays for it again. */
+  private lostReply(endpoint: Endpoint, error: unknown, release: () => void): void {
+    release();
+    this.warn(`LLM profile "${endpoint.profile.name}": a reply could not be stored in the request cache: ${errorMessage(error)}`);
+  }
+
+  /**
+   * Sends the request, and one repair request when the reply does not fit the contract. The usable reply goes to the
+   * cache under the original request's hash; `stored` settles when it is there.
+   */
   private async pay(
     scope: LlmScope,
     endpoint: Endpoint,
     request: LlmRequest,
     requestHash: string,
     contract: ReplyContract | undefined,
-    respond: (reply: CachedLlmReply, output: Output & { ok: true }, cached: boolean) => Completion,
-  ): Promise<Completion> {
+  ): Promise<Exchanged & { output: Output & { ok: true } }> {
     const first = await this.exchange(scope, endpoint, request, request.messages, requestHash, contract, (reply) =>
       this.cache.put(requestHash, reply),
     );
-    if (first.output.ok) return respond(first.reply, first.output, false);
+    if (first.output.ok) return { ...first, output: first.output };
 
     const repairMessages: ChatMessage[] = [
       ...request.messages,
@@ -333,12 +365,12 @@ export class LlmClient {
         repair.reply.raw,
       );
     }
-    return respond(repaired(repair.reply), repair.output, false);
+    return { ...repair, reply: repaired(repair.reply), output: repair.output };
   }
 
   /**
-   * One request to the server, retried as needed, then recorded. A usable reply goes to `store` (the cache)
-   * before it is recorded or returned; an unusable one is recorded with the problem and returned for repair.
+   * One request to the server, retried as needed, then recorded. A usable reply goes to `store` (the cache) before
+   * it is recorded or returned; an unusable one is recorded with the problem and returned for repair.
    */
   private async exchange(
     scope: LlmScope,
@@ -348,7 +380,7 @@ export class LlmClient {
     requestHash: string,
     contract: ReplyContract | undefined,
     store: (reply: ChatReply) => void | Promise<void>,
-  ): Promise<{ reply: ChatReply; output: Output }> {
+  ): Promise<Exchanged & { output: Output }> {
     const { profile } = endpoint;
     const body = chatBody(profile, request, messages, contract?.jsonSchema);
     const repair = messages !== request.messages;
@@ -373,7 +405,7 @@ export class LlmClient {
       throw error;
     }
     const output = checkOutput(reply.raw, contract);
-    if (output.ok) await store(reply);
+    const stored = output.ok ? store(reply) : undefined;
     this.record(scope, endpoint, requestHash, reply, {
       latencyMs: elapsedSince(startedAt),
       cached: false,
@@ -381,7 +413,7 @@ export class LlmClient {
       repair,
       ...(!output.ok && { error: `invalid output: ${output.problem}` }),
     });
-    return { reply, output };
+    return { reply, output, stored };
   }
 
   /** Sends `body` to the least busy server of the profile within its limits, retrying up to `maxRetries` times. */

@@ -13,8 +13,9 @@ export interface CachedLlmReply {
 export interface LlmRequestCache {
   get(requestHash: string): CachedLlmReply | undefined;
   /**
-   * Awaited before `complete()` returns, so a process killed right after never pays for the same request again. A
-   * store may resolve it later than the call (the run store commits a turn's replies together).
+   * The request's lease is released once this settles, so a caller waiting for the lease finds the reply here. The
+   * caller that paid gets the reply at once: a store that resolves later than the call (the run store commits a
+   * turn's replies together) must commit the reply before any write made after the call.
    */
   put(requestHash: string, reply: CachedLlmReply): void | Promise<void>;
 }
