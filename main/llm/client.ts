@@ -289,14 +289,19 @@ export class LlmClient {
     // Whether the server constrained decoding is not in the key: a cached reply was validated against the same
     // schema either way, so toggling a profile's structured outputs reuses every answer.
     const requestHash = llmRequestHash(endpoint.profile, request, request.messages);
-    const cached = this.fromCache(scope, endpoint, requestHash, contract);
-    if (cached) return cached;
-    // One caller at a time pays for a request (in any process on the run store): the others wait for its reply.
-    const release = await this.leases.acquire(requestHash, scope.signal);
+    // One caller at a time pays for a request (in any process on the run store): the others wait for its reply and
+    // find it in the cache, as does a caller whose request was paid for before.
+    const turn = await this.leases.acquire(requestHash, scope.signal, () =>
+      scope.useCache ? this.usableCached(requestHash, contract) : undefined,
+    );
+    if (turn.found) {
+      const { reply, output } = turn.found;
+      this.record(scope, endpoint, requestHash, reply, { latencyMs: 0, cached: true, attempts: 0, repair: false });
+      return completion(reply, output, undefined);
+    }
+    const { release } = turn;
     let stored: void | Promise<void> = undefined;
     try {
-      const hit = this.fromCache(scope, endpoint, requestHash, contract);
-      if (hit) return hit;
       const paid = await this.pay(scope, endpoint, request, requestHash, contract);
       stored = paid.stored;
       return completion(paid.reply, paid.output, elapsedSince(startedAt));
@@ -309,17 +314,14 @@ export class LlmClient {
     }
   }
 
-  private fromCache(
-    scope: LlmScope,
-    endpoint: Endpoint,
+  /** The cached reply to a request, when it fits the contract. */
+  private usableCached(
     requestHash: string,
     contract: ReplyContract | undefined,
-  ): Completion | undefined {
-    const hit = scope.useCache ? this.cache.get(requestHash) : undefined;
-    const output = hit && checkOutput(hit.raw, contract);
-    if (!hit || !output?.ok) return undefined;
-    this.record(scope, endpoint, requestHash, hit, { latencyMs: 0, cached: true, attempts: 0, repair: false });
-    return completion(hit, output, undefined);
+  ): { reply: CachedLlmReply; output: Output & { ok: true } } | undefined {
+    const reply = this.cache.get(requestHash);
+    const output = reply && checkOutput(reply.raw, contract);
+    return output?.ok ? { reply: reply!, output } : undefined;
   }
 
   /** A reply the cache failed to store was still used; only a later identical request pays for it again. */

@@ -49,14 +49,19 @@ export interface LlmCallRecorder {
   record(call: LlmCallRecord): void;
 }
 
+/** A caller's turn at a request: the reply another caller paid for meanwhile, or the lease to pay for it itself. */
+export type RequestTurn<T> = { found: T } | { found?: undefined; release: () => void };
+
 /**
  * Who may pay for a request: one caller at a time per request hash, so an identical request waits for the reply the
  * first caller is paying for and takes it from the cache. The run store's leases span every process on its data dir.
  */
 export interface LlmRequestLeases {
   /**
-   * Resolves once this caller holds the lease on `requestHash` (when no caller holds it, or its holder released it or
-   * stopped running); the returned function releases it. Rejects with the signal's reason when it aborts first.
+   * Waits until no other caller holds the lease on `requestHash` (or its holder stopped running), then looks for the
+   * reply with `find`: resolves with what it found, or else with the lease, held until `release`. `find` runs while
+   * no other caller can take the lease (in the run store, inside the transaction that would claim it), so a reply
+   * another caller stored is always found, never paid for again. Rejects with the signal's reason when it aborts first.
    */
-  acquire(requestHash: string, signal: AbortSignal): Promise<() => void>;
+  acquire<T>(requestHash: string, signal: AbortSignal, find: () => T | undefined): Promise<RequestTurn<T>>;
 }
