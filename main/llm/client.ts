@@ -299,18 +299,14 @@ export class LlmClient {
       this.record(scope, endpoint, requestHash, reply, { latencyMs: 0, cached: true, attempts: 0, repair: false });
       return completion(reply, output, undefined);
     }
-    const { release } = turn;
-    let stored: void | Promise<void> = undefined;
     try {
       const paid = await this.pay(scope, endpoint, request, requestHash, contract);
-      stored = paid.stored;
+      // The caller need not wait for the reply to be stored: the run store commits it at the end of this turn, with
+      // the lease's release and the lease claims of the caller's next requests (one commit and one turn less each).
+      if (paid.stored) paid.stored.catch((error: unknown) => this.lostReply(endpoint, error));
       return completion(paid.reply, paid.output, elapsedSince(startedAt));
     } finally {
-      // The lease passes on once the reply is in the cache, where the next holder finds it. The caller need not wait
-      // for that (the run store commits it at the end of this turn, with the lease claims of the caller's next
-      // requests): one commit and one turn less per request.
-      if (stored) stored.then(release, (error: unknown) => this.lostReply(endpoint, error, release));
-      else release();
+      turn.release();
     }
   }
 
@@ -325,8 +321,7 @@ export class LlmClient {
   }
 
   /** A reply the cache failed to store was still used; only a later identical request pays for it again. */
-  private lostReply(endpoint: Endpoint, error: unknown, release: () => void): void {
-    release();
+  private lostReply(endpoint: Endpoint, error: unknown): void {
     this.warn(`LLM profile "${endpoint.profile.name}": a reply could not be stored in the request cache: ${errorMessage(error)}`);
   }
 

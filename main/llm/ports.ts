@@ -13,9 +13,9 @@ export interface CachedLlmReply {
 export interface LlmRequestCache {
   get(requestHash: string): CachedLlmReply | undefined;
   /**
-   * The request's lease is released once this settles, so a caller waiting for the lease finds the reply here. The
-   * caller that paid gets the reply at once: a store that resolves later than the call (the run store commits a
-   * turn's replies together) must commit the reply before any write made after the call.
+   * The request's lease is released right after this call, and the caller that paid gets the reply without waiting
+   * for it to settle. A store that settles later (the run store commits a turn's writes together) must still show the
+   * reply to the `find` of every later turn at the lease, and commit it with the lease's release or before.
    */
   put(requestHash: string, reply: CachedLlmReply): void | Promise<void>;
 }
