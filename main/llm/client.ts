@@ -316,8 +316,9 @@ export class LlmClient {
     contract: ReplyContract | undefined,
   ): { reply: CachedLlmReply; output: Output & { ok: true } } | undefined {
     const reply = this.cache.get(requestHash);
-    const output = reply && checkOutput(reply.raw, contract);
-    return output?.ok ? { reply: reply!, output } : undefined;
+    if (!reply) return undefined;
+    const output = checkOutput(reply.raw, contract);
+    return output.ok ? { reply, output } : undefined;
   }
 
   /** A reply the cache failed to store was still used; only a later identical request pays for it again. */
@@ -366,8 +367,8 @@ export class LlmClient {
   }
 
   /**
-   * One request to the server, retried as needed, then recorded. A usable reply goes to `store` (the cache) before
-   * it is recorded or returned; an unusable one is recorded with the problem and returned for repair.
+   * One request to the server, retried as needed, then recorded. A usable reply is handed to `store` (the cache)
+   * before it is recorded or returned; an unusable one is recorded with the problem and returned for repair.
    */
   private async exchange(
     scope: LlmScope,

@@ -61,7 +61,8 @@ export interface LlmRequestLeases {
    * Waits until no other caller holds the lease on `requestHash` (or its holder stopped running), then looks for the
    * reply with `find`: resolves with what it found, or else with the lease, held until `release`. `find` runs while
    * no other caller can take the lease (in the run store, inside the transaction that would claim it), so a reply
-   * another caller stored is always found, never paid for again. Rejects with the signal's reason when it aborts first.
+   * another caller stored is always found, never paid for again; it must not throw (the run store's transaction holds
+   * other callers' writes too). Rejects with the signal's reason when it aborts first.
    */
   acquire<T>(requestHash: string, signal: AbortSignal, find: () => T | undefined): Promise<RequestTurn<T>>;
 }
