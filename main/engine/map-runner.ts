@@ -85,8 +85,18 @@ export async function runMapNode(store: RunStore, run: MapRun): Promise<StoredOu
     return { seq, key: itemKey(run.scopeKey, json, groups?.key), json, groups };
   };
 
-  const takeCached = (item: Item): boolean => {
-    if (!run.useCache || !store.items.has(item.key)) return false;
+  /**
+   * Without joined side inputs an item's key depends on its row alone: a page's items are keyed at once, and its
+   * cached items found with one query instead of one per item.
+   */
+  const keyedPage = (from: number, page: readonly string[]) => {
+    const items = page.map((json, n): Item => ({ seq: from + n, key: itemKey(run.scopeKey, json), json, groups: undefined }));
+    const cached = run.useCache ? store.items.cachedAmong(items.map((item) => item.key)) : new Set<string>();
+    return { items, cached };
+  };
+
+  const takeCached = (item: Item, cached = run.useCache && store.items.has(item.key)): boolean => {
+    if (!cached) return false;
     store.items.recordHit(run.runId, run.nodeId, item.seq, item.key);
     counters.itemsCached += 1;
     counters.itemsDone += 1;
@@ -143,10 +153,11 @@ export async function runMapNode(store: RunStore, run: MapRun): Promise<StoredOu
       let seq = 0;
       for await (const page of over.pages()) {
         progress();
-        for (const json of page) {
+        const keyedAhead = joins.length === 0 ? keyedPage(seq, page) : undefined;
+        for (const [n, json] of page.entries()) {
           await live.settledBelow(seq - window + 1, signal);
-          const item = await keyed(seq, json);
-          if (takeCached(item)) settle(item, 'cached');
+          const item = keyedAhead?.items[n] ?? (await keyed(seq, json));
+          if (takeCached(item, keyedAhead?.cached.has(item.key))) settle(item, 'cached');
           else yield item;
           seq += 1;
         }

@@ -146,6 +146,25 @@ function chatBody(
   return { ...request.extraBody, ...core, model: profile.model, messages: [...messages] };
 }
 
+/** A reply from the server; `stored` settles once the cache holds it (absent when it was not usable). */
+interface Exchanged {
+  reply: CachedLlmReply;
+  stored: void | Promise<void>;
+}
+
+/** What `complete` returns for a usable reply; `latencyMs` is undefined for one taken from the cache. */
+function completion(reply: CachedLlmReply, output: Output & { ok: true }, latencyMs: number | undefined): Completion {
+  return {
+    text: stripThinking(reply.raw),
+    raw: reply.raw,
+    ...(output.json !== undefined && { json: output.json, value: output.value }),
+    usage: { promptTokens: reply.promptTokens, completionTokens: reply.completionTokens },
+    model: reply.model,
+    cached: latencyMs === undefined,
+    latencyMs: latencyMs ?? 0,
+  };
+}
+
 function elapsedSince(startedAt: number): number {
   return Math.round(performance.now() - startedAt);
 }
@@ -270,47 +289,58 @@ export class LlmClient {
     // Whether the server constrained decoding is not in the key: a cached reply was validated against the same
     // schema either way, so toggling a profile's structured outputs reuses every answer.
     const requestHash = llmRequestHash(endpoint.profile, request, request.messages);
-    const respond = (reply: CachedLlmReply, output: Output & { ok: true }, cached: boolean): Completion => ({
-      text: stripThinking(reply.raw),
-      raw: reply.raw,
-      ...(output.json !== undefined && { json: output.json, value: output.value }),
-      usage: { promptTokens: reply.promptTokens, completionTokens: reply.completionTokens },
-      model: reply.model,
-      cached,
-      latencyMs: cached ? 0 : elapsedSince(startedAt),
-    });
-
-    const fromCache = () => {
-      const hit = scope.useCache ? this.cache.get(requestHash) : undefined;
-      const output = hit && checkOutput(hit.raw, contract);
-      if (!hit || !output?.ok) return undefined;
-      this.record(scope, endpoint, requestHash, hit, { latencyMs: 0, cached: true, attempts: 0, repair: false });
-      return respond(hit, output, true);
-    };
-    const cached = fromCache();
-    if (cached) return cached;
-    // One caller at a time pays for a request (in any process on the run store): the others wait for its reply.
-    const release = await this.leases.acquire(requestHash, scope.signal);
+    // One caller at a time pays for a request (in any process on the run store): the others wait for its reply and
+    // find it in the cache, as does a caller whose request was paid for before.
+    const turn = await this.leases.acquire(requestHash, scope.signal, () =>
+      scope.useCache ? this.usableCached(requestHash, contract) : undefined,
+    );
+    if (turn.found) {
+      const { reply, output } = turn.found;
+      this.record(scope, endpoint, requestHash, reply, { latencyMs: 0, cached: true, attempts: 0, repair: false });
+      return completion(reply, output, undefined);
+    }
     try {
-      return fromCache() ?? (await this.pay(scope, endpoint, request, requestHash, contract, respond));
+      const paid = await this.pay(scope, endpoint, request, requestHash, contract);
+      // The caller need not wait for the reply to be stored: the run store commits it at the end of this turn, with
+      // the lease's release and the lease claims of the caller's next requests (one commit and one turn less each).
+      if (paid.stored) paid.stored.catch((error: unknown) => this.lostReply(endpoint, error));
+      return completion(paid.reply, paid.output, elapsedSince(startedAt));
     } finally {
-      release();
+      turn.release();
     }
   }
 
-  /** Sends the request, and one repair request when the reply does not fit the contract. */
+  /** The cached reply to a request, when it fits the contract. */
+  private usableCached(
+    requestHash: string,
+    contract: ReplyContract | undefined,
+  ): { reply: CachedLlmReply; output: Output & { ok: true } } | undefined {
+    const reply = this.cache.get(requestHash);
+    if (!reply) return undefined;
+    const output = checkOutput(reply.raw, contract);
+    return output.ok ? { reply, output } : undefined;
+  }
+
+  /** A reply the cache failed to store was still used; only a later identical request pays for it again. */
+  private lostReply(endpoint: Endpoint, error: unknown): void {
+    this.warn(`LLM profile "${endpoint.profile.name}": a reply could not be stored in the request cache: ${errorMessage(error)}`);
+  }
+
+  /**
+   * Sends the request, and one repair request when the reply does not fit the contract. The usable reply goes to the
+   * cache under the original request's hash; `stored` settles when it is there.
+   */
   private async pay(
     scope: LlmScope,
     endpoint: Endpoint,
     request: LlmRequest,
     requestHash: string,
     contract: ReplyContract | undefined,
-    respond: (reply: CachedLlmReply, output: Output & { ok: true }, cached: boolean) => Completion,
-  ): Promise<Completion> {
+  ): Promise<Exchanged & { output: Output & { ok: true } }> {
     const first = await this.exchange(scope, endpoint, request, request.messages, requestHash, contract, (reply) =>
       this.cache.put(requestHash, reply),
     );
-    if (first.output.ok) return respond(first.reply, first.output, false);
+    if (first.output.ok) return { ...first, output: first.output };
 
     const repairMessages: ChatMessage[] = [
       ...request.messages,
@@ -333,11 +363,11 @@ export class LlmClient {
         repair.reply.raw,
       );
     }
-    return respond(repaired(repair.reply), repair.output, false);
+    return { ...repair, reply: repaired(repair.reply), output: repair.output };
   }
 
   /**
-   * One request to the server, retried as needed, then recorded. A usable reply goes to `store` (the cache)
+   * One request to the server, retried as needed, then recorded. A usable reply is handed to `store` (the cache)
    * before it is recorded or returned; an unusable one is recorded with the problem and returned for repair.
    */
   private async exchange(
@@ -348,7 +378,7 @@ export class LlmClient {
     requestHash: string,
     contract: ReplyContract | undefined,
     store: (reply: ChatReply) => void | Promise<void>,
-  ): Promise<{ reply: ChatReply; output: Output }> {
+  ): Promise<Exchanged & { output: Output }> {
     const { profile } = endpoint;
     const body = chatBody(profile, request, messages, contract?.jsonSchema);
     const repair = messages !== request.messages;
@@ -373,7 +403,7 @@ export class LlmClient {
       throw error;
     }
     const output = checkOutput(reply.raw, contract);
-    if (output.ok) await store(reply);
+    const stored = output.ok ? store(reply) : undefined;
     this.record(scope, endpoint, requestHash, reply, {
       latencyMs: elapsedSince(startedAt),
       cached: false,
@@ -381,7 +411,7 @@ export class LlmClient {
       repair,
       ...(!output.ok && { error: `invalid output: ${output.problem}` }),
     });
-    return { reply, output };
+    return { reply, output, stored };
   }
 
   /** Sends `body` to the least busy server of the profile within its limits, retrying up to `maxRetries` times. */

@@ -13,8 +13,9 @@ export interface CachedLlmReply {
 export interface LlmRequestCache {
   get(requestHash: string): CachedLlmReply | undefined;
   /**
-   * Awaited before `complete()` returns, so a process killed right after never pays for the same request again. A
-   * store may resolve it later than the call (the run store commits a turn's replies together).
+   * The request's lease is released right after this call, and the caller that paid gets the reply without waiting
+   * for it to settle. A store that settles later (the run store commits a turn's writes together) must still show the
+   * reply to the `find` of every later turn at the lease, and commit it with the lease's release or before.
    */
   put(requestHash: string, reply: CachedLlmReply): void | Promise<void>;
 }
@@ -48,14 +49,20 @@ export interface LlmCallRecorder {
   record(call: LlmCallRecord): void;
 }
 
+/** A caller's turn at a request: the reply another caller paid for meanwhile, or the lease to pay for it itself. */
+export type RequestTurn<T> = { found: T } | { found?: undefined; release: () => void };
+
 /**
  * Who may pay for a request: one caller at a time per request hash, so an identical request waits for the reply the
  * first caller is paying for and takes it from the cache. The run store's leases span every process on its data dir.
  */
 export interface LlmRequestLeases {
   /**
-   * Resolves once this caller holds the lease on `requestHash` (when no caller holds it, or its holder released it or
-   * stopped running); the returned function releases it. Rejects with the signal's reason when it aborts first.
+   * Waits until no other caller holds the lease on `requestHash` (or its holder stopped running), then looks for the
+   * reply with `find`: resolves with what it found, or else with the lease, held until `release`. `find` runs while
+   * no other caller can take the lease (in the run store, inside the transaction that would claim it), so a reply
+   * another caller stored is always found, never paid for again; it must not throw (the run store's transaction holds
+   * other callers' writes too). Rejects with the signal's reason when it aborts first.
    */
-  acquire(requestHash: string, signal: AbortSignal): Promise<() => void>;
+  acquire<T>(requestHash: string, signal: AbortSignal, find: () => T | undefined): Promise<RequestTurn<T>>;
 }

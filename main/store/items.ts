@@ -25,6 +25,7 @@ type JournalEntry =
 export class ItemStore {
   readonly #db: Db;
   readonly #has;
+  readonly #cachedAmong;
   readonly #assembled;
   readonly #results;
   readonly #journal: GroupCommit<JournalEntry>;
@@ -32,6 +33,9 @@ export class ItemStore {
   constructor(db: Db) {
     this.#db = db;
     this.#has = db.prepare<[string], { found: number }>('SELECT 1 AS found FROM item_outputs WHERE item_key = ?').pluck();
+    this.#cachedAmong = db
+      .prepare<[string], string>('SELECT item_key FROM item_outputs WHERE item_key IN (SELECT value FROM json_each(?))')
+      .pluck();
     const insertOrder = db.prepare('INSERT OR REPLACE INTO node_items (run_id, node_id, seq, item_key) VALUES (?, ?, ?, ?)');
     const insertResult = db.prepare(
       'INSERT OR REPLACE INTO item_outputs (item_key, node_type, created_at, outputs_json) VALUES (?, ?, ?, ?)',
@@ -70,6 +74,11 @@ export class ItemStore {
 
   has(itemKey: string): boolean {
     return this.#has.get(itemKey) !== undefined;
+  }
+
+  /** Those of `itemKeys` that have a result. */
+  cachedAmong(itemKeys: readonly string[]): Set<string> {
+    return new Set(this.#cachedAmong.all(JSON.stringify(itemKeys)));
   }
 
   recordHit(runId: string, nodeId: string, seq: number, itemKey: string): void {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sleep } from '../llm/abort.ts';
 import { LocalLeases } from '../llm/local-leases.ts';
-import type { LlmRequestLeases } from '../llm/ports.ts';
+import type { LlmRequestLeases, RequestTurn } from '../llm/ports.ts';
 import type { Db } from './database.ts';
 import { machineIdentity, processAlive } from './processes.ts';
 import { turnWrites, type TurnWrites } from './turn-writes.ts';
@@ -37,7 +37,8 @@ export class LeaseStore implements LlmRequestLeases {
   readonly #machine = machineIdentity();
   readonly #local = new LocalLeases();
   readonly #get;
-  readonly #claim;
+  readonly #insert;
+  readonly #takeOver;
   readonly #writes: TurnWrites;
   readonly #release;
   readonly #renew;
@@ -49,9 +50,13 @@ export class LeaseStore implements LlmRequestLeases {
   constructor(db: Db, options: Partial<LeaseOptions> = {}) {
     this.#options = { ...DEFAULTS, ...options };
     this.#get = db.prepare<[string], LeaseRow>('SELECT holder, pid, machine, expires_at FROM leases WHERE key = ?');
+    // A free key: the common case, one statement.
+    this.#insert = db.prepare<[string, string, number, number, string, number]>(
+      'INSERT INTO leases (key, holder, claim, pid, machine, expires_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING',
+    );
     // Takes a free key, or one whose lease is held by `previous` (seen ended): a single statement, so of two
     // processes taking over the same ended lease only one succeeds.
-    this.#claim = db.prepare<{
+    this.#takeOver = db.prepare<{
       key: string;
       holder: string;
       claim: number;
@@ -72,20 +77,30 @@ export class LeaseStore implements LlmRequestLeases {
     this.#releaseAll = db.prepare<[string]>('DELETE FROM leases WHERE holder = ?');
   }
 
-  async acquire(key: string, signal: AbortSignal): Promise<() => void> {
-    const releaseLocal = await this.#local.acquire(key, signal);
+  async acquire<T>(key: string, signal: AbortSignal, find: () => T | undefined): Promise<RequestTurn<T>> {
+    const releaseLocal = await this.#local.hold(key, signal);
     const claim = ++this.#claims;
+    let found: T | undefined;
+    // Looks first, then claims, in one transaction: a reply stored by the holder this caller waited for is found.
+    const findOrClaim = () =>
+      this.#writes.run(() => {
+        found = find();
+        return found !== undefined || this.#tryClaim(key, claim);
+      });
     try {
       const { first, last } = this.#options.pollMs;
-      const tryClaim = () => this.#writes.run(() => this.#tryClaim(key, claim));
-      for (let wait = first; !(await tryClaim()); wait = Math.min(wait * 2, last)) await sleep(wait, signal);
+      for (let wait = first; !(await findOrClaim()); wait = Math.min(wait * 2, last)) await sleep(wait, signal);
     } catch (error) {
       releaseLocal();
       throw error;
     }
+    if (found !== undefined) {
+      releaseLocal();
+      return { found };
+    }
     this.#count(+1);
     let held = true;
-    return () => {
+    const release = () => {
       if (!held) return;
       held = false;
       // Committed with the turn's other writes (the next claims). A release that fails to commit leaves a lease of
@@ -94,6 +109,7 @@ export class LeaseStore implements LlmRequestLeases {
       this.#count(-1);
       releaseLocal();
     };
+    return { release };
   }
 
   /** Gives up every lease of this store (the process is closing the store). */
@@ -104,15 +120,17 @@ export class LeaseStore implements LlmRequestLeases {
   }
 
   #tryClaim(key: string, claim: number): boolean {
+    const expiresAt = this.#expiry();
+    if (this.#insert.run(key, this.holder, claim, process.pid, this.#machine, expiresAt).changes === 1) return true;
     const current = this.#get.get(key);
     if (current && this.#live(current)) return false;
-    const claimed = this.#claim.run({
+    const claimed = this.#takeOver.run({
       key,
       holder: this.holder,
       claim,
       pid: process.pid,
       machine: this.#machine,
-      expiresAt: this.#expiry(),
+      expiresAt,
       previous: current?.holder ?? null,
     });
     return claimed.changes === 1;

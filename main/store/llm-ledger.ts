@@ -59,8 +59,8 @@ export class LlmLedger implements LlmRequestCache, LlmCallRecorder {
   }
 
   /**
-   * Resolves once committed, with the other replies of this turn: the caller sees the reply only then, so a process
-   * killed right after never pays for it again.
+   * Committed at the end of this turn of the event loop, with its other writes (the lease claims of the requests
+   * that follow); resolves then. A process killed before loses the replies of that one turn.
    */
   async put(requestHash: string, reply: CachedLlmReply): Promise<void> {
     await this.#writes.run(() =>
@@ -73,7 +73,9 @@ export class LlmLedger implements LlmRequestCache, LlmCallRecorder {
     for (const listener of this.#listeners) listener(call);
   }
 
+  /** Commits the replies of this turn and the grouped call log now. */
   flush(): void {
+    this.#writes.flush();
     this.#calls.flush();
   }
 

@@ -30,7 +30,13 @@ export class TurnWrites {
     });
   }
 
+  /** Commits the writes asked for so far in this turn now (the store is closing). */
+  flush(): void {
+    this.#flush();
+  }
+
   #flush(): void {
+    if (this.#pending.length === 0) return; // flushed early
     const writes = this.#pending;
     this.#pending = [];
     let results: unknown[];

@@ -101,4 +101,17 @@ describe('request cache', () => {
       .complete({ profile: 'local', messages: user('durable') });
     expect(seenInCache).toEqual([true]);
   });
+
+  it('a reply the cache fails to store still reaches the caller, with a warning naming the profile', async () => {
+    const warnings: string[] = [];
+    const { gateway } = testClient(server.baseURL, {}, {
+      cache: { get: () => undefined, put: () => Promise.reject(new Error('disk full')) },
+      warn: (message) => warnings.push(message),
+    });
+    const reply = await gateway().complete({ profile: 'local', messages: user('unstorable') });
+    expect(reply.text).toMatch(/^answer \d+$/);
+    await expect.poll(() => warnings).toEqual([
+      'LLM profile "local": a reply could not be stored in the request cache: disk full',
+    ]);
+  });
 });

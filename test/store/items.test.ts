@@ -32,6 +32,15 @@ describe('ItemStore', () => {
     dir.remove();
   });
 
+  it('finds which of many keys have a result, with one lookup', () => {
+    const store = new ItemStore(db);
+    store.recordResult('run-1', 'node', 0, 'key-a', 'test.map', { out: [1] });
+    store.recordResult('run-1', 'node', 1, 'key-c', 'test.map', { out: [] });
+    store.flush();
+    expect(store.cachedAmong(['key-a', 'key-b', 'key-c', 'key-e'])).toEqual(new Set(['key-a', 'key-c']));
+    expect(store.cachedAmong([])).toEqual(new Set());
+  });
+
   it('assembles results and cache hits in input order, each port in the order the item returned its values', () => {
     const store = new ItemStore(db);
     // Items finish out of order; seq 1 is a hit on an earlier run's result.

@@ -3,6 +3,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openDatabase, type Db } from '../../main/store/database.ts';
 import { LeaseStore } from '../../main/store/leases.ts';
+import { LlmLedger } from '../../main/store/llm-ledger.ts';
 import { machineIdentity } from '../../main/store/processes.ts';
 import { tempDir } from '../support/engine-fixture.ts';
 
@@ -17,6 +18,13 @@ async function settlesNow(promise: Promise<unknown>): Promise<boolean> {
   );
   for (let turn = 0; turn < 5 && !settled; turn += 1) await nextTurn();
   return settled;
+}
+
+/** A lease as the LLM client takes one for a request nothing answers yet: `find` finds nothing. */
+async function lease(store: LeaseStore, key: string, signal: AbortSignal): Promise<() => void> {
+  const turn = await store.acquire<never>(key, signal, () => undefined);
+  if (!('release' in turn)) throw new Error(`found something for "${key}"`);
+  return turn.release;
 }
 
 describe('leases on one data dir', () => {
@@ -50,14 +58,14 @@ describe('leases on one data dir', () => {
   it('a second holder waits until the first releases the key; other keys are free', async () => {
     const first = leaseStore();
     const second = leaseStore();
-    const release = await first.acquire('k', signal);
+    const release = await lease(first, 'k', signal);
     const order: string[] = [];
-    const waiting = second.acquire('k', signal).then((releaseSecond) => {
+    const waiting = lease(second, 'k', signal).then((releaseSecond) => {
       order.push('second acquired');
       return releaseSecond;
     });
     expect(await settlesNow(waiting)).toBe(false);
-    expect(await settlesNow(second.acquire('other', signal))).toBe(true);
+    expect(await settlesNow(lease(second, 'other', signal))).toBe(true);
     order.push('first released');
     release();
     (await waiting)();
@@ -66,8 +74,8 @@ describe('leases on one data dir', () => {
 
   it('callers of one store take turns too', async () => {
     const store = leaseStore();
-    const release = await store.acquire('k', signal);
-    const waiting = store.acquire('k', signal);
+    const release = await lease(store, 'k', signal);
+    const waiting = lease(store, 'k', signal);
     expect(await settlesNow(waiting)).toBe(false);
     release();
     release(); // a second release changes nothing
@@ -77,8 +85,8 @@ describe('leases on one data dir', () => {
   it('a lease its holder stopped renewing expires, and the late release leaves the new holder alone', async () => {
     const stale = leaseStore();
     const later = leaseStore({ now: () => Date.now() + TTL + 1 });
-    const releaseStale = await stale.acquire('k', signal);
-    const releaseLater = await later.acquire('k', signal);
+    const releaseStale = await lease(stale, 'k', signal);
+    const releaseLater = await lease(later, 'k', signal);
     expect(holderOf('k')).toBe(later.holder);
     releaseStale();
     expect(holderOf('k')).toBe(later.holder);
@@ -90,10 +98,10 @@ describe('leases on one data dir', () => {
     try {
       const holder = leaseStore();
       const start = Date.now();
-      await holder.acquire('k', signal);
+      await lease(holder, 'k', signal);
       vi.advanceTimersByTime((TTL * 2) / 3); // two heartbeats
       const abort = new AbortController();
-      const waiting = leaseStore({ now: () => start + TTL + 1 }).acquire('k', abort.signal);
+      const waiting = lease(leaseStore({ now: () => start + TTL + 1 }), 'k', abort.signal);
       expect(await settlesNow(waiting)).toBe(false);
       abort.abort(new Error('stop waiting'));
       await expect(waiting).rejects.toThrow('stop waiting');
@@ -109,9 +117,9 @@ describe('leases on one data dir', () => {
     put.run('dead', 'killed-holder', deadPid, machineIdentity(), Date.now() + TTL);
     put.run('remote', 'remote-holder', deadPid, 'another-machine/boot', Date.now() + TTL);
 
-    (await store.acquire('dead', signal))();
+    (await lease(store, 'dead', signal))();
     const abort = new AbortController();
-    const waiting = store.acquire('remote', abort.signal);
+    const waiting = lease(store, 'remote', abort.signal);
     expect(await settlesNow(waiting)).toBe(false);
     abort.abort(new Error('the run was cancelled'));
     await expect(waiting).rejects.toThrow('the run was cancelled');
@@ -121,8 +129,24 @@ describe('leases on one data dir', () => {
   it('closing a store gives up its leases', async () => {
     const closing = leaseStore();
     const other = leaseStore();
-    await closing.acquire('k', signal);
+    await lease(closing, 'k', signal);
     closing.close();
-    expect(await settlesNow(other.acquire('k', signal))).toBe(true);
+    expect(await settlesNow(lease(other, 'k', signal))).toBe(true);
+  });
+
+  it('a caller that waited finds what the holder stored, and takes no lease; so does one that did not wait', async () => {
+    const first = leaseStore();
+    const second = leaseStore();
+    const answered = (db: Db) => () =>
+      db.prepare('SELECT raw FROM llm_cache WHERE request_hash = ?').pluck().get('k') as string | undefined;
+    const release = await lease(first, 'k', signal);
+    const waiting = second.acquire('k', signal, answered(dbs[1]!));
+    expect(await settlesNow(waiting)).toBe(false);
+    new LlmLedger(dbs[0]!).put('k', { raw: 'the answer', model: 'm', promptTokens: 1, completionTokens: 1 });
+    release();
+    expect(await waiting).toEqual({ found: 'the answer' });
+    expect(holderOf('k')).toBeUndefined();
+    expect(await second.acquire('k', signal, answered(dbs[1]!))).toEqual({ found: 'the answer' });
+    expect(holderOf('k')).toBeUndefined();
   });
 });
