@@ -8,6 +8,8 @@ import { turnWrites, type TurnWrites } from './turn-writes.ts';
 export class LlmLedger implements LlmRequestCache, LlmCallRecorder {
   readonly #get;
   readonly #put;
+  /** Replies put in this turn, until its transaction commits them. */
+  readonly #unsaved = new Map<string, CachedLlmReply>();
   readonly #writes: TurnWrites;
   readonly #calls: GroupCommit<LlmCallRecord>;
   readonly #listeners = new Set<(call: LlmCallRecord) => void>();
@@ -52,6 +54,8 @@ export class LlmLedger implements LlmRequestCache, LlmCallRecorder {
   }
 
   get(requestHash: string): CachedLlmReply | undefined {
+    const unsaved = this.#unsaved.get(requestHash);
+    if (unsaved) return unsaved;
     const row = this.#get.get(requestHash);
     return (
       row && { raw: row.raw, model: row.model, promptTokens: row.prompt_tokens, completionTokens: row.completion_tokens }
@@ -63,9 +67,15 @@ export class LlmLedger implements LlmRequestCache, LlmCallRecorder {
    * that follow); resolves then. A process killed before loses the replies of that one turn.
    */
   async put(requestHash: string, reply: CachedLlmReply): Promise<void> {
-    await this.#writes.run(() =>
-      this.#put.run(requestHash, reply.raw, reply.model, reply.promptTokens, reply.completionTokens, Date.now()),
-    );
+    // Found by `get` from now on, also by a caller whose lease is only in this process (LocalLeases), before the commit.
+    this.#unsaved.set(requestHash, reply);
+    try {
+      await this.#writes.run(() =>
+        this.#put.run(requestHash, reply.raw, reply.model, reply.promptTokens, reply.completionTokens, Date.now()),
+      );
+    } finally {
+      this.#unsaved.delete(requestHash);
+    }
   }
 
   record(call: LlmCallRecord): void {

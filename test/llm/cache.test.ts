@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LlmClient, type LlmCallRecord } from '../../main/llm/index.ts';
+import { RunStore } from '../../main/store/index.ts';
+import { tempDir } from '../support/engine-fixture.ts';
 import { startScriptedLlmServer, type ScriptedLlmServer } from '../support/scripted-llm-server.ts';
 import { FAST_BACKOFF, memoryCache, testClient, testProfile, user } from './helpers.ts';
 
@@ -36,6 +38,22 @@ describe('request cache', () => {
     expect(new Set(replies.map((r) => r.text)).size).toBe(1);
     expect(replies.map((r) => r.cached).sort()).toEqual([false, true, true, true, true]);
     expect(recorder.calls.filter((c) => !c.cached)).toHaveLength(1);
+  });
+
+  it('paid once too with the run store as the cache and leases in the process only: a reply is found before its turn commits', async () => {
+    const dir = tempDir('rewatch-ledger-cache-');
+    const store = new RunStore(dir.path);
+    try {
+      const { gateway } = testClient(server.baseURL, {}, { cache: store.llm });
+      const before = server.requests.length;
+      const request = { profile: 'local', messages: user('asked by three at once, cached in the run store') };
+      const replies = await Promise.all(Array.from({ length: 3 }, () => gateway().complete(request)));
+      expect(server.requests.length - before).toBe(1);
+      expect(replies.map((r) => r.cached).sort()).toEqual([false, true, true]);
+    } finally {
+      store.close();
+      dir.remove();
+    }
   });
 
   it('a different cacheSalt, parameter or extraBody is a different request', async () => {
