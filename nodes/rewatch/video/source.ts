@@ -77,11 +77,15 @@ export const videoSource = defineOnceNode({
   async execute(ctx, _inputs, c) {
     const files = await matchedFiles(c);
     // The fingerprint hashed every file already: these are lookups. A file that cannot be hashed, or whose first bytes
-    // cannot begin a video, is left out (and rejected by its probe below).
+    // cannot begin a video, is left out (and rejected below, when it is read).
+    const sniffed = await mapBounded(await hashFiles(ctx, files), HASHES_AT_ONCE, ctx.signal, async (file) => ({
+      ...file,
+      video: await looksLikeVideo(file.path).catch(() => false),
+    }));
     const listed = new Set<string>();
     const matched: VideoFile[] = [];
-    for (const { path, id } of await hashFiles(ctx, files)) {
-      if (id === undefined || listed.has(id) || !(await looksLikeVideo(path).catch(() => false))) continue;
+    for (const { path, id, video } of sniffed) {
+      if (id === undefined || !video || listed.has(id)) continue;
       listed.add(id);
       matched.push({ id, path });
     }
