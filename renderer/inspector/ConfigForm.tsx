@@ -4,7 +4,7 @@ import { useEditor, useServices } from '../app/services.tsx';
 import { useSettings } from '../settings/settings-store.ts';
 import { configFields, withGraphBudget, type FieldSpec } from './config-fields.ts';
 import { useServedProfiles } from './served-profiles.ts';
-import { FieldLabel, FieldWidget, useLocalProblem } from './widgets.tsx';
+import { FieldLabel, FieldNotes, FieldWidget, useLocalProblem } from './widgets.tsx';
 
 interface FieldRowProps {
   nodeId: string;
@@ -18,7 +18,8 @@ function FieldRow({ nodeId, spec, value, errors, providers }: FieldRowProps) {
   const { editor } = useServices();
   const [problem, setProblem] = useLocalProblem(`${nodeId}/${spec.name}`);
   const inputId = `field-${nodeId}-${spec.name}`;
-  const messages = [problem, ...errors.map((e) => (e.field && e.field !== spec.name ? `${e.field}: ${e.message}` : e.message))].filter(Boolean);
+  const fieldErrors = errors.map((e) => (e.field && e.field !== spec.name ? `${e.field}: ${e.message}` : e.message));
+  const messages = [problem, ...fieldErrors].filter((message): message is string => Boolean(message));
   const canReset = value !== undefined && (spec.default !== undefined || !spec.required);
   return (
     <div className={`field${messages.length ? ' invalid' : ''}`} data-field={spec.name}>
@@ -48,12 +49,7 @@ function FieldRow({ nodeId, spec, value, errors, providers }: FieldRowProps) {
         inputId={inputId}
         providers={providers}
       />
-      {spec.description && <div className="field-help">{spec.description}</div>}
-      {messages.map((message, i) => (
-        <div key={i} className="field-error" role="alert">
-          {message}
-        </div>
-      ))}
+      <FieldNotes spec={spec} messages={messages} />
     </div>
   );
 }

@@ -184,3 +184,22 @@ export function FieldLabel({ spec, inputId }: { spec: FieldSpec; inputId: string
     </label>
   );
 }
+
+/** Messages shown as alerts, one per line. */
+export function ErrorList({ messages }: { messages: readonly string[] }) {
+  return messages.map((message, i) => (
+    <div key={i} className="field-error" role="alert">
+      {message}
+    </div>
+  ));
+}
+
+/** Under a config field's widget: its description, then what is wrong with its value. */
+export function FieldNotes({ spec, messages }: { spec: FieldSpec; messages: readonly string[] }) {
+  return (
+    <>
+      {spec.description && <div className="field-help">{spec.description}</div>}
+      <ErrorList messages={messages} />
+    </>
+  );
+}

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { SettingsFieldError, SettingsFileInfo, SettingsKind } from '../../main/api/contract.ts';
 import { useServices } from '../app/services.tsx';
-import { FieldLabel, FieldWidget } from '../inspector/widgets.tsx';
+import { ErrorList, FieldLabel, FieldNotes, FieldWidget } from '../inspector/widgets.tsx';
 import type { FieldSpec } from '../inspector/config-fields.ts';
 import { HOST_KINDS, type SettingsEntry, entryErrors, entryFields, errorsOf, schemaKey, withField } from './entry-form.ts';
 
@@ -18,7 +18,7 @@ interface EntryFieldProps {
 function EntryField({ kind, spec, value, errors, onChange }: EntryFieldProps) {
   const [problem, setProblem] = useState<string>();
   const inputId = `settings-${kind}-${spec.name}`;
-  const messages = [problem, ...errors].filter(Boolean);
+  const messages = [problem, ...errors].filter((message): message is string => Boolean(message));
   return (
     <div className={`field${messages.length ? ' invalid' : ''}`} data-field={spec.name}>
       <div className="field-head">
@@ -26,12 +26,7 @@ function EntryField({ kind, spec, value, errors, onChange }: EntryFieldProps) {
         {value === undefined && spec.default !== undefined && <span className="tag">default</span>}
       </div>
       <FieldWidget spec={spec} value={value} onChange={onChange} onProblem={setProblem} inputId={inputId} providers={[]} />
-      {spec.description && <div className="field-help">{spec.description}</div>}
-      {messages.map((message, i) => (
-        <div key={i} className="field-error" role="alert">
-          {message}
-        </div>
-      ))}
+      <FieldNotes spec={spec} messages={messages} />
     </div>
   );
 }
@@ -92,11 +87,7 @@ function EntryForm({ file, name, onClose }: EntryFormProps) {
       <h4>
         {name === null ? `New ${TITLES[file.kind]}` : `Edit ${name}`} <span className="muted mono">{file.path}</span>
       </h4>
-      {entryErrors(errors, fields).map((message, i) => (
-        <div key={i} className="field-error" role="alert">
-          {message}
-        </div>
-      ))}
+      <ErrorList messages={entryErrors(errors, fields)} />
       {file.kind === 'hosts' && (
         <div className="field" data-field="kind">
           <label htmlFor="settings-hosts-kind">kind</label>
